@@ -1,0 +1,290 @@
+"""Initiatives and what hangs off them: status updates, milestones, alignment scores; IT requests."""
+
+import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from goals.models import (
+    NOT_AUDITED, BusinessDriver, Department, Objective, Pillar, Plan, ProgressCache, Term, Theme, TrackedModel,
+    code_validator, non_negative,
+)
+
+percent_validators = [
+    MinValueValidator(0, "Percent complete must be between 0 and 100."),
+    MaxValueValidator(100, "Percent complete must be between 0 and 100."),
+]
+
+
+class InitiativeStatus(models.TextChoices):
+    """The status an owner reports. Computed health is shown beside it, never replaces it."""
+
+    NOT_STARTED = "not_started", "Not started"
+    ON_TRACK = "on_track", "On track"
+    AT_RISK = "at_risk", "At risk"
+    OFF_TRACK = "off_track", "Off track"
+    ON_HOLD = "on_hold", "On hold"
+    COMPLETED = "completed", "Completed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+def check_status_and_percent(status: str, percent_complete: int | None) -> dict[str, str]:
+    """The rule shared by initiatives and status updates: completed means 100%."""
+    if status == InitiativeStatus.COMPLETED and percent_complete != 100:
+        return {"percent_complete": "A completed initiative is 100% complete."}
+    if status == InitiativeStatus.NOT_STARTED and percent_complete:
+        return {"status": "An initiative that has made progress has started; choose another status."}
+    return {}
+
+
+class Initiative(TrackedModel, ProgressCache):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="initiatives")
+    code = models.CharField(max_length=20, validators=[code_validator])
+    title = models.CharField(max_length=300)
+    description = models.TextField(blank=True)
+    theme = models.ForeignKey(Theme, on_delete=models.SET_NULL, null=True, blank=True, related_name="initiatives")
+    term = models.CharField(max_length=8, choices=Term.choices, default=Term.SHORT)
+    department = models.ForeignKey(
+        Department, on_delete=models.SET_NULL, null=True, blank=True, related_name="initiatives"
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="owned_initiatives"
+    )
+    status = models.CharField(max_length=16, choices=InitiativeStatus.choices, default=InitiativeStatus.NOT_STARTED)
+    percent_complete = models.PositiveSmallIntegerField(default=0, validators=percent_validators)
+    start_date = models.DateField(null=True, blank=True)
+    target_date = models.DateField(null=True, blank=True)
+    completed_date = models.DateField(null=True, blank=True)
+    budget_estimate = models.DecimalField(
+        max_digits=14, decimal_places=2, null=True, blank=True, validators=[non_negative]
+    )
+    budget_actual = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True, validators=[non_negative])
+    update_cadence_days = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1, "Must be at least one day.")],
+        help_text="Days between expected status updates; empty uses the plan's cadence.",
+    )
+    last_update_on = models.DateField(null=True, blank=True, editable=False)
+    supports = models.ManyToManyField(Objective, blank=True, related_name="initiatives")
+    aligned_to = models.ManyToManyField(
+        Objective, blank=True, related_name="aligned_initiatives",
+        help_text="For a department plan's initiative: the objectives it serves, in the enterprise plan "
+        "(direct) or in its own department plan (indirect).",
+    )
+    priority_score = models.FloatField(null=True, blank=True, editable=False)
+    priority_rank = models.PositiveIntegerField(null=True, blank=True, editable=False)
+
+    history = HistoricalRecords(
+        excluded_fields=[*NOT_AUDITED, "priority_score", "priority_rank"], m2m_fields=[supports, aligned_to]
+    )
+
+    class Meta:
+        ordering = ["plan", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "code"], name="initiative_unique_code",
+                violation_error_message="This plan already has an initiative with that code.",
+            ),
+            models.CheckConstraint(
+                condition=Q(percent_complete__gte=0, percent_complete__lte=100), name="initiative_percent_0_100",
+            ),
+            models.CheckConstraint(
+                condition=Q(start_date__isnull=True) | Q(target_date__isnull=True) | Q(target_date__gt=F("start_date")),
+                name="initiative_target_after_start",
+                violation_error_message="The target date must come after the start date.",
+            ),
+            models.CheckConstraint(
+                condition=Q(budget_estimate__isnull=True) | Q(budget_estimate__gte=0), name="initiative_budget_estimate_non_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(budget_actual__isnull=True) | Q(budget_actual__gte=0), name="initiative_budget_actual_non_negative",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="completed") | Q(percent_complete=100), name="initiative_completed_is_100",
+                violation_error_message="A completed initiative is 100% complete.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+    def clean(self) -> None:
+        errors = check_status_and_percent(self.status, self.percent_complete)
+        if self.start_date and self.target_date and self.target_date <= self.start_date:
+            errors["target_date"] = "The target date must come after the start date."
+        if self.completed_date and self.status != InitiativeStatus.COMPLETED:
+            errors["completed_date"] = "Only a completed initiative has a completion date."
+        if self.theme_id and self.plan_id and self.theme.plan_id != self.plan_id:
+            errors["theme"] = "The theme must belong to the initiative's plan."
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def cadence_days(self) -> int:
+        return self.update_cadence_days or self.plan.update_cadence_days
+
+    @property
+    def is_counted(self) -> bool:
+        """Cancelled and on-hold initiatives are shown but left out of roll-ups."""
+        return self.status not in (InitiativeStatus.CANCELLED, InitiativeStatus.ON_HOLD)
+
+
+class StatusUpdate(models.Model):
+    """An owner's report on an initiative at a date. Append-only: never edited, never deleted."""
+
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="updates")
+    as_of = models.DateField()
+    status = models.CharField(max_length=16, choices=InitiativeStatus.choices)
+    percent_complete = models.PositiveSmallIntegerField(validators=percent_validators)
+    narrative = models.TextField(blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="status_updates"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["initiative", "-as_of", "-created_at"]
+        get_latest_by = ["as_of", "created_at"]
+        indexes = [models.Index(fields=["initiative", "-as_of"], name="update_initiative_as_of")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(percent_complete__gte=0, percent_complete__lte=100), name="update_percent_0_100",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.initiative.code} as of {self.as_of}: {self.get_status_display()}, {self.percent_complete}%"
+
+    def clean(self) -> None:
+        errors = check_status_and_percent(self.status, self.percent_complete)
+        if self.as_of and self.as_of > timezone.localdate():
+            errors["as_of"] = "An update cannot be dated in the future."
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValidationError("Status updates are a permanent record and cannot be changed; post a new one.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError("Status updates are a permanent record and cannot be deleted.")
+
+
+class Milestone(TrackedModel):
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="milestones")
+    title = models.CharField(max_length=300)
+    due = models.DateField()
+    done_on = models.DateField(null=True, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["initiative", "due", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        if self.done_on and self.done_on > timezone.localdate():
+            raise ValidationError({"done_on": "A milestone cannot be done on a future date."})
+
+
+class AlignmentScore(TrackedModel):
+    """How well an initiative serves one pillar or one business driver: 0 (not at all) to 3 (strongly)."""
+
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="alignment_scores")
+    pillar = models.ForeignKey(Pillar, on_delete=models.CASCADE, null=True, blank=True, related_name="scores")
+    driver = models.ForeignKey(BusinessDriver, on_delete=models.CASCADE, null=True, blank=True, related_name="scores")
+    score = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(0, "Scores run from 0 to 3."), MaxValueValidator(3, "Scores run from 0 to 3.")]
+    )
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(score__gte=0, score__lte=3), name="alignment_score_0_3"),
+            models.CheckConstraint(
+                condition=Q(pillar__isnull=False, driver__isnull=True) | Q(pillar__isnull=True, driver__isnull=False),
+                name="alignment_scores_one_criterion",
+                violation_error_message="A score is for one pillar or one business driver, not both.",
+            ),
+            models.UniqueConstraint(fields=["initiative", "pillar"], name="alignment_unique_pillar"),
+            models.UniqueConstraint(fields=["initiative", "driver"], name="alignment_unique_driver"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.initiative.code} → {self.pillar or self.driver}: {self.score}"
+
+    def clean(self) -> None:
+        if bool(self.pillar_id) == bool(self.driver_id):
+            raise ValidationError({"pillar": "Score either one pillar or one business driver."})
+        criterion = self.pillar or self.driver
+        if self.initiative_id and criterion.plan_id != self.initiative.plan_id:
+            field = "pillar" if self.pillar_id else "driver"
+            raise ValidationError({field: "The criterion must belong to the initiative's plan."})
+
+
+class ITRequest(TrackedModel):
+    """A department's request to spend on IT: the spend gate of the Phoenix plan."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="it_requests")
+    plan = models.ForeignKey(
+        Plan, on_delete=models.PROTECT, related_name="it_requests", limit_choices_to={"scope": "enterprise"},
+        help_text="The enterprise plan the request is weighed against.",
+    )
+    title = models.CharField(max_length=200)
+    justification = models.TextField(blank=True)
+    amount = models.DecimalField(max_digits=14, decimal_places=2, validators=[non_negative])
+    fiscal_year = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(2000, "Must be 2000 or later."), MaxValueValidator(2100, "Must be 2100 or earlier.")]
+    )
+    objectives = models.ManyToManyField(Objective, blank=True, related_name="it_requests")
+    state = models.CharField(max_length=12, choices=State.choices, default=State.DRAFT)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="it_requests"
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    exception_reason = models.TextField(
+        blank=True, help_text="The CIO's reason for approving a request that is not tied to the plan."
+    )
+    exception_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    exception_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"], m2m_fields=[objectives])
+
+    class Meta:
+        ordering = ["-fiscal_year", "department", "title"]
+        verbose_name = "IT request"
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gte=0), name="itrequest_amount_non_negative"),
+            models.CheckConstraint(
+                condition=Q(exception_by__isnull=True) | ~Q(exception_reason=""), name="itrequest_exception_has_reason",
+                violation_error_message="A CIO exception needs a reason.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.department}, FY{self.fiscal_year})"
+
+    @property
+    def has_exception(self) -> bool:
+        return self.exception_by_id is not None

@@ -1,0 +1,221 @@
+"""Who may see and change what: the one place Planboard decides it.
+
+HTML views, the API, imports and the admin all call these functions, so a rule changes in one
+place. Global roles are Django groups (`Role`); the initiative owner and department liaison
+roles come from the data (who owns an item, who belongs to which department).
+
+Visibility:
+- the public (anonymous) reads published plans only;
+- CIO/administrators, plan editors and viewers read every plan;
+- any other signed-in user reads enterprise plans, their own departments' plans and published ones;
+- IT requests are read by administrators, editors, viewers and the requesting department.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+
+from goals.models import Department, DepartmentMembership, Goal, Metric, MetricReading, Objective, Plan
+from initiatives.models import Initiative, ITRequest, Milestone
+
+
+class Role:
+    ADMIN = "CIO / administrator"
+    EDITOR = "Plan editor"
+    VIEWER = "Viewer"
+    ALL = (ADMIN, EDITOR, VIEWER)
+
+
+@dataclass(frozen=True)
+class Actor:
+    """What one user is allowed, read once per user object (two queries) and then reused."""
+
+    user_id: int | None
+    is_admin: bool
+    is_editor: bool
+    reads_everything: bool
+    department_ids: frozenset[int]
+    liaison_department_ids: frozenset[int]
+
+    @property
+    def is_anonymous(self) -> bool:
+        return self.user_id is None
+
+
+def actor(user) -> Actor:
+    """The permissions of `user`, cached on the user object for the rest of the request."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Actor(None, False, False, False, frozenset(), frozenset())
+    cached = getattr(user, "_planboard_actor", None)
+    if cached is not None:
+        return cached
+    groups = set(user.groups.values_list("name", flat=True))
+    memberships = list(user.memberships.filter(department__is_active=True).values_list("department_id", "role"))
+    is_admin = user.is_superuser or Role.ADMIN in groups
+    is_editor = is_admin or Role.EDITOR in groups
+    result = Actor(
+        user_id=user.pk,
+        is_admin=is_admin,
+        is_editor=is_editor,
+        reads_everything=is_editor or Role.VIEWER in groups,
+        department_ids=frozenset(dept for dept, _ in memberships),
+        liaison_department_ids=frozenset(
+            dept for dept, role in memberships if role == DepartmentMembership.Role.LIAISON
+        ),
+    )
+    user._planboard_actor = result
+    return result
+
+
+def forget(user) -> None:
+    """Drop the cached permissions, after a user's groups or memberships change."""
+    if hasattr(user, "_planboard_actor"):
+        del user._planboard_actor
+
+
+# --- Reading -------------------------------------------------------------------------------
+
+
+def _plan_filter(who: Actor, prefix: str = "") -> Q | None:
+    """The plans `who` may read, as a filter on `prefix` + plan fields; None means all."""
+    if who.reads_everything:
+        return None
+    published = Q(**{f"{prefix}is_published": True})
+    if who.is_anonymous:
+        return published
+    return (
+        published
+        | Q(**{f"{prefix}scope": Plan.Scope.ENTERPRISE})
+        | Q(**{f"{prefix}department__in": who.department_ids})
+    )
+
+
+def _filtered(queryset: QuerySet, who: Actor, prefix: str) -> QuerySet:
+    condition = _plan_filter(who, prefix)
+    return queryset if condition is None else queryset.filter(condition)
+
+
+def visible_plans(user) -> QuerySet[Plan]:
+    return _filtered(Plan.objects.all(), actor(user), "")
+
+
+def visible_goals(user) -> QuerySet[Goal]:
+    return _filtered(Goal.objects.all(), actor(user), "plan__")
+
+
+def visible_objectives(user) -> QuerySet[Objective]:
+    return _filtered(Objective.objects.all(), actor(user), "goal__plan__")
+
+
+def visible_metrics(user) -> QuerySet[Metric]:
+    return _filtered(Metric.objects.all(), actor(user), "objective__goal__plan__")
+
+
+def visible_readings(user) -> QuerySet[MetricReading]:
+    return _filtered(MetricReading.objects.all(), actor(user), "metric__objective__goal__plan__")
+
+
+def visible_initiatives(user) -> QuerySet[Initiative]:
+    return _filtered(Initiative.objects.all(), actor(user), "plan__")
+
+
+def visible_milestones(user) -> QuerySet[Milestone]:
+    return _filtered(Milestone.objects.all(), actor(user), "initiative__plan__")
+
+
+def visible_departments(user) -> QuerySet[Department]:
+    """Department names are public record; only active ones are listed to non-administrators."""
+    queryset = Department.objects.all()
+    return queryset if actor(user).is_admin else queryset.filter(is_active=True)
+
+
+def visible_it_requests(user) -> QuerySet[ITRequest]:
+    who = actor(user)
+    if who.reads_everything:
+        return ITRequest.objects.all()
+    return ITRequest.objects.filter(department__in=who.department_ids)
+
+
+def can_view_plan(user, plan: Plan) -> bool:
+    who = actor(user)
+    if who.reads_everything or plan.is_published:
+        return True
+    if who.is_anonymous:
+        return False
+    return plan.scope == Plan.Scope.ENTERPRISE or plan.department_id in who.department_ids
+
+
+# --- Changing ------------------------------------------------------------------------------
+
+
+def can_edit_plan(user, plan: Plan) -> bool:
+    """Change a plan's structure: pillars, drivers, themes, goals, objectives, metrics, weights.
+
+    Administrators change any plan; plan editors the enterprise plans; a department's liaison
+    that department's own IT plan.
+    """
+    who = actor(user)
+    if who.is_admin:
+        return True
+    if plan.scope == Plan.Scope.ENTERPRISE:
+        return who.is_editor
+    return plan.department_id in who.liaison_department_ids
+
+
+def can_create_plan(user, *, scope: str, department: Department | None = None) -> bool:
+    who = actor(user)
+    if who.is_admin:
+        return True
+    if scope == Plan.Scope.ENTERPRISE:
+        return False
+    return department is not None and department.pk in who.liaison_department_ids
+
+
+def can_edit_initiative(user, initiative: Initiative) -> bool:
+    """Post status updates, milestones and details for an initiative.
+
+    Those who may edit its plan, its owner, and members of the department it belongs to (or of
+    the department whose plan it is in).
+    """
+    who = actor(user)
+    if who.is_anonymous:
+        return False
+    if who.user_id == initiative.owner_id and initiative.owner_id is not None:
+        return True
+    if initiative.department_id in who.department_ids:
+        return True
+    plan = initiative.plan
+    if plan.department_id is not None and plan.department_id in who.department_ids:
+        return True
+    return can_edit_plan(user, plan)
+
+
+def can_edit_metric(user, metric: Metric) -> bool:
+    """Record readings for a metric: its owner, and whoever may edit its plan."""
+    who = actor(user)
+    if who.is_anonymous:
+        return False
+    if metric.owner_id is not None and metric.owner_id == who.user_id:
+        return True
+    return can_edit_plan(user, metric.objective.goal.plan)
+
+
+def can_edit_it_request(user, request: ITRequest) -> bool:
+    """Draft and submit a request: administrators and the requesting department's liaisons."""
+    who = actor(user)
+    return who.is_admin or request.department_id in who.liaison_department_ids
+
+
+def can_file_it_request(user, department: Department) -> bool:
+    who = actor(user)
+    return who.is_admin or department.pk in who.liaison_department_ids
+
+
+def can_decide_it_request(user) -> bool:
+    """Approve or reject a request, and record a CIO exception: the CIO alone."""
+    return actor(user).is_admin
+
+
+def can_generate_report_card(user, plan: Plan) -> bool:
+    who = actor(user)
+    return who.is_admin or (who.is_editor and plan.scope == Plan.Scope.ENTERPRISE)

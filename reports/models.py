@@ -1,0 +1,79 @@
+"""Report cards and the daily progress snapshots behind trend charts."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from goals.models import Health, Plan
+
+
+class ReportCard(models.Model):
+    """The CIO's annual report card for one plan and fiscal year; a final one is never changed."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RENDERING = "rendering", "Rendering"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="report_cards")
+    fiscal_year = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(2000, "Must be 2000 or later."), MaxValueValidator(2100, "Must be 2100 or earlier.")]
+    )
+    revision = models.PositiveSmallIntegerField(default=1)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.QUEUED)
+    error = models.TextField(blank=True)
+    data = models.JSONField(null=True, blank=True, editable=False, help_text="The figures the report was drawn from.")
+    pdf = models.FileField(upload_to="report-cards/", blank=True)
+    summary = models.TextField(blank=True, help_text="The CIO's summary.")
+    recommendations = models.TextField(blank=True, help_text="Recommendations for adjustment.")
+    is_final = models.BooleanField(default=False)
+    generated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    generated_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["data"])
+
+    class Meta:
+        ordering = ["plan", "-fiscal_year", "-revision"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "fiscal_year", "revision"], name="reportcard_unique_revision",
+                violation_error_message="That revision of the report card already exists.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan} FY{self.fiscal_year} report card (rev. {self.revision})"
+
+
+class ProgressSnapshot(models.Model):
+    """One node's figures on one day. Taking a snapshot twice in a day replaces the first."""
+
+    class Node(models.TextChoices):
+        PLAN = "plan", "Plan"
+        GOAL = "goal", "Goal"
+        OBJECTIVE = "objective", "Objective"
+        METRIC = "metric", "Metric"
+        INITIATIVE = "initiative", "Initiative"
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="snapshots")
+    node_type = models.CharField(max_length=12, choices=Node.choices)
+    node_id = models.BigIntegerField()
+    taken_on = models.DateField()
+    progress = models.FloatField(null=True, blank=True)
+    pace = models.FloatField(null=True, blank=True)
+    health = models.CharField(max_length=16, choices=Health.choices, blank=True)
+    stale_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["node_type", "node_id", "taken_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["node_type", "node_id", "taken_on"], name="snapshot_one_per_node_per_day"),
+            models.CheckConstraint(condition=Q(progress__isnull=True) | Q(progress__gte=0, progress__lte=1), name="snapshot_progress_0_1"),
+        ]
+        indexes = [models.Index(fields=["plan", "taken_on"], name="snapshot_plan_day")]
