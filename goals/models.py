@@ -150,7 +150,9 @@ class Plan(TrackedModel, ProgressCache):
         default=30, validators=[MinValueValidator(1, "Must be at least one day.")],
         help_text="An initiative with no status update for this many days is stale.",
     )
-    needs_recalculation = models.BooleanField(default=True, editable=False)
+    needs_recalculation = models.BooleanField(
+        default=False, editable=False, help_text="Set when plan data changed after the figures were last computed."
+    )
 
     history = HistoricalRecords(excluded_fields=[*NOT_AUDITED, "needs_recalculation"])
 

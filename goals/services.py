@@ -19,8 +19,11 @@ def plan_mark_changed(*, plan_id: int) -> None:
     The dirty flag is written inside the caller's transaction, so if the recalculation cannot be
     queued (broker down) the next scheduled run still finds the plan and catches up.
     """
-    Plan.objects.filter(pk=plan_id, needs_recalculation=False).update(needs_recalculation=True)
-    transaction.on_commit(lambda: plan_changed.send(sender=Plan, plan_id=plan_id))
+    newly_dirty = Plan.objects.filter(pk=plan_id, needs_recalculation=False).update(needs_recalculation=True)
+    # Already dirty means a recalculation is pending (queued, or due from the catch-up run):
+    # queueing another would only repeat it. This is what bounds a burst of updates.
+    if newly_dirty:
+        transaction.on_commit(lambda: plan_changed.send(sender=Plan, plan_id=plan_id))
 
 
 def metric_record_reading(

@@ -7,6 +7,7 @@ ALLOWED_HOSTS, DATABASE_URL and REDIS_URL.
 
 from pathlib import Path
 
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from planboard.env import env_bool, env_database, env_int, env_list, env_redis_url, env_str
@@ -145,6 +146,32 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 300, minimum=1)
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 360, minimum=1)
 CELERY_TIMEZONE = TIME_ZONE
+CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "planboard")
+# A save must never hang because the broker is down: give up on it within about a second.
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 2, "max_retries": 0}
+CELERY_TASK_PUBLISH_RETRY = False
+# Updates to one plan within this many seconds lead to one recalculation.
+RECALCULATION_DEBOUNCE_SECONDS = env_int("RECALCULATION_DEBOUNCE_SECONDS", 2, minimum=0)
+NIGHTLY_RECALCULATION_HOUR = env_int("NIGHTLY_RECALCULATION_HOUR", 2, minimum=0, maximum=23)
+REMINDER_WEEKDAY = env_int("REMINDER_WEEKDAY", 1, minimum=0, maximum=6)  # 0 = Sunday, 1 = Monday
+REMINDER_HOUR = env_int("REMINDER_HOUR", 7, minimum=0, maximum=23)
+CATCH_UP_MINUTES = env_int("CATCH_UP_MINUTES", 5, minimum=1)
+CELERY_BEAT_SCHEDULE = {
+    "nightly-recalculation-and-snapshot": {
+        "task": "reports.tasks.recalculate_all_and_snapshot",
+        "schedule": crontab(hour=NIGHTLY_RECALCULATION_HOUR, minute=0),
+    },
+    "catch-up-dirty-plans": {
+        "task": "reports.tasks.recalculate_dirty_plans",
+        "schedule": CATCH_UP_MINUTES * 60,
+    },
+    "weekly-stale-reminders": {
+        "task": "reports.tasks.send_stale_reminders",
+        "schedule": crontab(day_of_week=REMINDER_WEEKDAY, hour=REMINDER_HOUR, minute=0),
+    },
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

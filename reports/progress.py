@@ -1,0 +1,284 @@
+"""The progress method: the one home of roll-up, pace, health, grades and staleness.
+
+Everything here is the public method of DESIGN.md "How progress is computed", written so a
+reader can redo any figure with a calculator. Progress is a fraction 0..1, or None when there is
+nothing to measure; None never counts as zero.
+
+The first half is the method as pure functions. The second half, `compute_plan`, applies it to
+a whole plan from a handful of batched inputs (see reports/recalculation.py for loading and
+writing), so a plan of any size costs the same number of queries.
+"""
+
+import calendar
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from goals.fiscal import fiscal_year_start
+from goals.models import Health, Term
+from initiatives.models import InitiativeStatus
+
+# Health thresholds: how far progress may trail pace before an item is at risk / off track.
+ON_TRACK_SLACK = 0.10
+AT_RISK_SLACK = 0.25
+
+# Grade boundaries on the ratio progress / pace (capped at 1).
+GRADE_BOUNDARIES = [("A", 0.90), ("B", 0.80), ("C", 0.70), ("D", 0.60)]
+FAILING_GRADE = "F"
+
+# Initiatives in these states are shown but left out of every roll-up.
+EXCLUDED_STATUSES = frozenset({InitiativeStatus.CANCELLED, InitiativeStatus.ON_HOLD})
+# Initiatives in these states are not expected to post updates, so they are never stale.
+NEVER_STALE_STATUSES = frozenset({InitiativeStatus.COMPLETED, InitiativeStatus.CANCELLED, InitiativeStatus.ON_HOLD})
+
+# A metric's reading is due this long after the end of the period following the latest one.
+READING_GRACE_DAYS = 30
+FREQUENCY_MONTHS = {"monthly": 1, "quarterly": 3, "semiannual": 6, "annual": 12}
+
+
+def clamp(value: float, low: float = 0.0, high: float = 1.0) -> float:
+    return max(low, min(high, value))
+
+
+# --- The method, item by item ------------------------------------------------------------
+
+
+def is_counted(status: str) -> bool:
+    """Cancelled and on-hold initiatives are shown, not counted."""
+    return status not in EXCLUDED_STATUSES
+
+
+def initiative_progress(status: str, percent_complete: int) -> float:
+    """percent_complete / 100; a completed initiative is 1 whatever its percentage says."""
+    if status == InitiativeStatus.COMPLETED:
+        return 1.0
+    return clamp(percent_complete / 100)
+
+
+def metric_attainment(baseline: float, target: float, latest: float | None) -> float | None:
+    """clamp((latest − baseline) / (target − baseline), 0, 1); None without a reading.
+
+    The same formula serves both directions: with a target below the baseline (lower is
+    better) numerator and denominator are both negative when the metric improves.
+    """
+    if latest is None or target == baseline:
+        return None
+    return clamp((float(latest) - float(baseline)) / (float(target) - float(baseline)))
+
+
+def mean(values: Iterable[float | None]) -> float | None:
+    """Plain mean of the values that are not None; None when there are none."""
+    present = [v for v in values if v is not None]
+    return sum(present) / len(present) if present else None
+
+
+def weighted_mean(pairs: Iterable[tuple[float | None, float]]) -> float | None:
+    """Mean of (value, weight) pairs, leaving out None values; None when no weight remains."""
+    present = [(v, float(w)) for v, w in pairs if v is not None]
+    total = sum(w for _, w in present)
+    if not present or total == 0:
+        return None
+    return sum(v * w for v, w in present) / total
+
+
+def objective_progress(metric_mean: float | None, initiative_mean: float | None, metric_share: float) -> float | None:
+    """metric_share × M + (1 − metric_share) × I; when one side is None the other stands alone."""
+    if metric_mean is None:
+        return initiative_mean
+    if initiative_mean is None:
+        return metric_mean
+    share = float(metric_share)
+    return share * metric_mean + (1 - share) * initiative_mean
+
+
+def pace(start: datetime.date | None, end: datetime.date | None, today: datetime.date) -> float | None:
+    """The share of the window [start, end) that has elapsed by `today`, 0..1."""
+    if start is None or end is None or end <= start:
+        return None
+    return clamp((today - start).days / (end - start).days)
+
+
+def health(progress: float | None, expected: float | None) -> str:
+    """on_track when progress ≥ pace − 0.10, at_risk when ≥ pace − 0.25, else off_track; completed at 1."""
+    if progress is None:
+        return ""
+    if progress >= 1:
+        return Health.COMPLETED
+    if expected is None:
+        return Health.ON_TRACK
+    if progress >= expected - ON_TRACK_SLACK:
+        return Health.ON_TRACK
+    if progress >= expected - AT_RISK_SLACK:
+        return Health.AT_RISK
+    return Health.OFF_TRACK
+
+
+def grade_ratio(progress: float | None, expected: float | None) -> float | None:
+    """min(progress / pace, 1); 1 when pace is 0 (nothing was expected yet); None without progress."""
+    if progress is None:
+        return None
+    if not expected:
+        return 1.0
+    return min(progress / expected, 1.0)
+
+
+def grade(progress: float | None, expected: float | None) -> str | None:
+    """A ≥ 0.90, B ≥ 0.80, C ≥ 0.70, D ≥ 0.60, else F, on the ratio above; None means "not graded"."""
+    ratio = grade_ratio(progress, expected)
+    if ratio is None:
+        return None
+    for letter, boundary in GRADE_BOUNDARIES:
+        if ratio >= boundary - 1e-9:
+            return letter
+    return FAILING_GRADE
+
+
+def is_stale(
+    *, status: str, last_update_on: datetime.date | None, start_date: datetime.date | None,
+    cadence_days: int, today: datetime.date,
+) -> bool:
+    """An initiative whose last status update is older than its update cadence.
+
+    One that never had an update is measured from its start date (not yet started: not stale);
+    completed, cancelled and on-hold initiatives are not expected to report.
+    """
+    if status in NEVER_STALE_STATUSES:
+        return False
+    reference = last_update_on or start_date
+    if reference is None:
+        return True
+    return (today - reference).days > cadence_days
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """The same day `months` later, kept inside the month (Jan 31 + 1 month = Feb 28 or 29)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def reading_due_on(*, frequency: str, latest_period_end: datetime.date | None, baseline_date: datetime.date) -> datetime.date:
+    """The date by which the next reading should be in: the end of the next period plus a grace month."""
+    next_period_end = add_months(latest_period_end or baseline_date, FREQUENCY_MONTHS.get(frequency, 3))
+    return next_period_end + datetime.timedelta(days=READING_GRACE_DAYS)
+
+
+# --- Windows -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlanWindow:
+    start_fiscal_year: int
+    end_fiscal_year: int
+    start_month: int
+
+    @property
+    def start(self) -> datetime.date:
+        return fiscal_year_start(self.start_fiscal_year, self.start_month)
+
+    @property
+    def end(self) -> datetime.date:
+        """The first day after the plan (the window is half-open)."""
+        return fiscal_year_start(self.end_fiscal_year + 1, self.start_month)
+
+    def term_end(self, term: str) -> datetime.date:
+        """Short term is the plan's first two fiscal years; long term is the whole plan."""
+        if term == Term.SHORT:
+            return fiscal_year_start(min(self.start_fiscal_year + 2, self.end_fiscal_year + 1), self.start_month)
+        return self.end
+
+
+# --- A whole plan ------------------------------------------------------------------------
+
+
+@dataclass
+class Figures:
+    progress: float | None
+    pace: float | None
+    health: str
+    stale_count: int = 0
+
+
+@dataclass
+class PlanInputs:
+    """Everything the method needs about one plan, as plain rows (see recalculation.load_inputs)."""
+
+    window: PlanWindow
+    metric_share: float
+    cadence_days: int
+    goals: list[dict]  # id, weight
+    objectives: list[dict]  # id, goal_id, weight, term
+    metrics: list[dict]  # id, objective_id, baseline, target, baseline_date, target_date, latest_value
+    initiatives: list[dict]  # id, status, percent_complete, start_date, target_date, term, last_update_on, update_cadence_days
+    supports: list[tuple[int, int]]  # (initiative_id, objective_id)
+
+
+@dataclass
+class PlanFigures:
+    plan: Figures
+    goals: dict[int, Figures] = field(default_factory=dict)
+    objectives: dict[int, Figures] = field(default_factory=dict)
+    metrics: dict[int, Figures] = field(default_factory=dict)
+    initiatives: dict[int, Figures] = field(default_factory=dict)
+
+
+def compute_plan(inputs: PlanInputs, today: datetime.date) -> PlanFigures:
+    """Apply the method to every node of a plan, bottom-up, in memory."""
+    window = inputs.window
+    plan_pace = pace(window.start, window.end, today)
+
+    initiatives: dict[int, Figures] = {}
+    counted: dict[int, float] = {}
+    stale_ids: set[int] = set()
+    for row in inputs.initiatives:
+        value = initiative_progress(row["status"], row["percent_complete"])
+        expected = pace(row["start_date"] or window.start, row["target_date"] or window.term_end(row["term"]), today)
+        stale = is_stale(
+            status=row["status"], last_update_on=row["last_update_on"], start_date=row["start_date"],
+            cadence_days=row["update_cadence_days"] or inputs.cadence_days, today=today,
+        )
+        if stale:
+            stale_ids.add(row["id"])
+        if is_counted(row["status"]):
+            counted[row["id"]] = value
+        initiatives[row["id"]] = Figures(
+            value, expected, health(value, expected) if is_counted(row["status"]) else "", int(stale)
+        )
+
+    metrics: dict[int, Figures] = {}
+    metric_values: dict[int, list[float | None]] = defaultdict(list)
+    for row in inputs.metrics:
+        value = metric_attainment(row["baseline"], row["target"], row["latest_value"])
+        expected = pace(row["baseline_date"], row["target_date"], today)
+        metrics[row["id"]] = Figures(value, expected, health(value, expected))
+        metric_values[row["objective_id"]].append(value)
+
+    supporters: dict[int, list[int]] = defaultdict(list)
+    for initiative_id, objective_id in inputs.supports:
+        supporters[objective_id].append(initiative_id)
+
+    objectives: dict[int, Figures] = {}
+    goal_children: dict[int, list[tuple[float | None, float]]] = defaultdict(list)
+    goal_stale: dict[int, set[int]] = defaultdict(set)
+    for row in inputs.objectives:
+        initiative_mean = mean(counted.get(i) for i in supporters[row["id"]])
+        value = objective_progress(mean(metric_values[row["id"]]), initiative_mean, inputs.metric_share)
+        expected = pace(window.start, window.term_end(row["term"]), today)
+        stale_here = {i for i in supporters[row["id"]] if i in stale_ids}
+        objectives[row["id"]] = Figures(value, expected, health(value, expected), len(stale_here))
+        goal_children[row["goal_id"]].append((value, row["weight"]))
+        goal_stale[row["goal_id"]] |= stale_here
+
+    goals: dict[int, Figures] = {}
+    plan_children = []
+    for row in inputs.goals:
+        value = weighted_mean(goal_children[row["id"]])
+        goals[row["id"]] = Figures(value, plan_pace, health(value, plan_pace), len(goal_stale[row["id"]]))
+        plan_children.append((value, row["weight"]))
+
+    plan_value = weighted_mean(plan_children)
+    return PlanFigures(
+        plan=Figures(plan_value, plan_pace, health(plan_value, plan_pace), len(stale_ids)),
+        goals=goals, objectives=objectives, metrics=metrics, initiatives=initiatives,
+    )

@@ -1,0 +1,157 @@
+"""Recalculating a plan's cached figures: load in batches, compute in memory, write in batches.
+
+A recalculation issues the same number of queries whatever the plan's size: one per level to
+read (plan, goals, objectives, metrics with their latest reading, initiatives, supports), one
+per level to write, and one for the day's snapshots. Only this module writes the cached
+`progress`, `pace`, `health` and `computed_at` fields.
+"""
+
+import datetime
+import logging
+
+from django.db import connection, transaction
+from django.db.models import Model, OuterRef, Subquery
+from django.utils import timezone
+
+from goals.models import PROGRESS_FIELDS, Goal, Metric, MetricReading, Objective, Plan
+from initiatives.models import Initiative
+from reports.models import ProgressSnapshot
+from reports.progress import Figures, PlanFigures, PlanInputs, PlanWindow, compute_plan
+
+logger = logging.getLogger(__name__)
+
+# Distinguishes Planboard's advisory locks from any other application's on the same database.
+ADVISORY_LOCK_NAMESPACE = 7_150_415
+
+
+def load_inputs(plan_id: int) -> PlanInputs:
+    """Everything compute_plan needs, in six queries."""
+    plan = Plan.objects.values(
+        "start_fiscal_year", "end_fiscal_year", "fiscal_year_start_month", "metric_share", "update_cadence_days"
+    ).get(pk=plan_id)
+    latest_reading = MetricReading.objects.filter(metric=OuterRef("pk")).order_by("-period_end").values("value")[:1]
+    return PlanInputs(
+        window=PlanWindow(plan["start_fiscal_year"], plan["end_fiscal_year"], plan["fiscal_year_start_month"]),
+        metric_share=float(plan["metric_share"]),
+        cadence_days=plan["update_cadence_days"],
+        goals=list(Goal.objects.filter(plan_id=plan_id).values("id", "weight")),
+        objectives=list(Objective.objects.filter(goal__plan_id=plan_id).values("id", "goal_id", "weight", "term")),
+        metrics=list(
+            Metric.objects.filter(objective__goal__plan_id=plan_id)
+            .annotate(latest_value=Subquery(latest_reading))
+            .values("id", "objective_id", "baseline", "target", "baseline_date", "target_date", "latest_value")
+        ),
+        initiatives=list(
+            Initiative.objects.filter(plan_id=plan_id).values(
+                "id", "status", "percent_complete", "start_date", "target_date", "term", "last_update_on",
+                "update_cadence_days",
+            )
+        ),
+        supports=list(
+            Initiative.supports.through.objects.filter(
+                initiative__plan_id=plan_id, objective__goal__plan_id=plan_id
+            ).values_list("initiative_id", "objective_id")
+        ),
+    )
+
+
+def write_figures(model: type[Model], figures: dict[int, Figures], computed_at: datetime.datetime) -> None:
+    """Store the figures of many rows of one table: one statement on PostgreSQL."""
+    if not figures:
+        return
+    ids = list(figures)
+    if connection.vendor == "postgresql":
+        table = connection.ops.quote_name(model._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} AS t SET progress = v.progress, pace = v.pace, health = v.health, computed_at = %s "
+                "FROM unnest(%s::bigint[], %s::float8[], %s::float8[], %s::text[]) AS v(id, progress, pace, health) "
+                "WHERE t.id = v.id",
+                [computed_at, ids, [figures[i].progress for i in ids], [figures[i].pace for i in ids],
+                 [figures[i].health for i in ids]],
+            )
+        return
+    rows = [
+        model(pk=i, progress=f.progress, pace=f.pace, health=f.health, computed_at=computed_at)
+        for i, f in figures.items()
+    ]
+    model.objects.bulk_update(rows, PROGRESS_FIELDS, batch_size=500)
+
+
+def take_snapshots(plan_id: int, figures: PlanFigures, day: datetime.date) -> int:
+    """Record the day's figures for every node; a second snapshot the same day replaces the first."""
+    node = ProgressSnapshot.Node
+    levels = [
+        (node.PLAN, {plan_id: figures.plan}),
+        (node.GOAL, figures.goals),
+        (node.OBJECTIVE, figures.objectives),
+        (node.METRIC, figures.metrics),
+        (node.INITIATIVE, figures.initiatives),
+    ]
+    rows = [
+        ProgressSnapshot(
+            plan_id=plan_id, node_type=node_type, node_id=node_id, taken_on=day,
+            progress=f.progress, pace=f.pace, health=f.health, stale_count=f.stale_count,
+        )
+        for node_type, by_id in levels
+        for node_id, f in by_id.items()
+    ]
+    ProgressSnapshot.objects.bulk_create(
+        rows,
+        update_conflicts=True,
+        unique_fields=["node_type", "node_id", "taken_on"],
+        update_fields=["plan", "progress", "pace", "health", "stale_count"],
+    )
+    return len(rows)
+
+
+def _lock_plan(plan_id: int) -> None:
+    """Serialise recalculations of one plan without blocking the people editing it."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [ADVISORY_LOCK_NAMESPACE, plan_id])
+
+
+def plan_recalculate(*, plan_id: int, today: datetime.date | None = None, snapshot: bool = False) -> PlanFigures | None:
+    """Recompute and store every cached figure of one plan; optionally take the day's snapshot.
+
+    Idempotent: running it twice, or twice at once, stores the same figures and one snapshot a
+    day. Returns None when the plan no longer exists.
+    """
+    today = today or timezone.localdate()
+    # The dirty flag is cleared before reading, in its own statement: a change that commits while
+    # we compute sets it again and queues another run, so nothing is lost and editors never wait.
+    if not Plan.objects.filter(pk=plan_id).exists():
+        return None
+    Plan.objects.filter(pk=plan_id, needs_recalculation=True).update(needs_recalculation=False)
+    try:
+        with transaction.atomic():
+            _lock_plan(plan_id)
+            figures = compute_plan(load_inputs(plan_id), today)
+            now = timezone.now()
+            write_figures(Plan, {plan_id: figures.plan}, now)
+            write_figures(Goal, figures.goals, now)
+            write_figures(Objective, figures.objectives, now)
+            write_figures(Metric, figures.metrics, now)
+            write_figures(Initiative, figures.initiatives, now)
+            if snapshot:
+                take_snapshots(plan_id, figures, today)
+    except Exception:
+        Plan.objects.filter(pk=plan_id).update(needs_recalculation=True)
+        raise
+    return figures
+
+
+def plans_recalculate(*, plan_ids: list[int] | None = None, only_dirty: bool = False, snapshot: bool = False,
+                      today: datetime.date | None = None) -> int:
+    """Recalculate several plans (all of them by default); returns how many were done."""
+    plans = Plan.objects.order_by("pk")
+    if plan_ids is not None:
+        plans = plans.filter(pk__in=plan_ids)
+    if only_dirty:
+        plans = plans.filter(needs_recalculation=True)
+    done = 0
+    for plan_id in plans.values_list("pk", flat=True):
+        if plan_recalculate(plan_id=plan_id, today=today, snapshot=snapshot) is not None:
+            done += 1
+    return done
