@@ -1,0 +1,59 @@
+# Planboard's two everyday commands:
+#   make run    set up .venv, migrate, load the demo plans and serve http://127.0.0.1:8000/
+#   make test   set up .venv with the test tools, run Django's checks and the test suite
+# Neither needs anything but python3.11: with no DATABASE_URL the database is a SQLite file
+# under var/, and with no REDIS_URL Celery tasks run inline.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+# Extra arguments for pytest, e.g. `make test PYTEST_ARGS="-x -k settings"`.
+PYTEST_ARGS ?=
+
+# pip runs again only when pyproject.toml is newer than the stamp it left behind.
+RUN_STAMP := $(VENV)/.installed-run
+DEV_STAMP := $(VENV)/.installed-dev
+
+.PHONY: help run test clean system-deps
+
+help:
+	@echo "make run     install, migrate, load the demo plans, serve http://127.0.0.1:8000/"
+	@echo "make test    install with test tools, check, verify migrations, run pytest"
+	@echo "make clean   remove .venv, var/ (the SQLite database, media, static) and caches"
+
+$(BIN)/python:
+	@command -v $(PYTHON) >/dev/null || { echo "Planboard needs $(PYTHON) on PATH." >&2; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+
+$(RUN_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+# The dev extra includes everything `pip install -e .` does, so it satisfies `make run` too.
+$(DEV_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@ $(RUN_STAMP)
+
+system-deps:
+	@bin/system-deps
+
+var:
+	mkdir -p var
+
+run: $(RUN_STAMP) system-deps | var
+	$(MANAGE) migrate --noinput
+	$(MANAGE) load_demo
+	$(MANAGE) runserver 127.0.0.1:8000
+
+test: $(DEV_STAMP) system-deps | var
+	$(MANAGE) check
+	$(MANAGE) makemigrations --check --dry-run
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) var .pytest_cache planboard.egg-info build dist
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +
