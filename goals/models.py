@@ -4,10 +4,12 @@ Rules live in the database where a constraint can hold them, and in field valida
 `clean()` so that forms, serializers and imports report them against the field at fault.
 """
 
+import datetime
+import numbers
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
@@ -23,6 +25,37 @@ non_negative = MinValueValidator(Decimal("0"), "Must be zero or more.")
 code_validator = RegexValidator(
     r"^[A-Za-z0-9][A-Za-z0-9.\-]*$", "Use letters, digits, dots and dashes only, for example 2.3 or PD-1."
 )
+
+
+def readable(kind: type | tuple[type, ...], *values) -> bool:
+    """True when every value was read as `kind`: clean() runs even after a field refused its input."""
+    return all(isinstance(value, kind) for value in values)
+
+
+def related(instance: models.Model, name: str):
+    """The row `instance.<name>` points to, or None when unset or missing (the field reports that)."""
+    try:
+        return getattr(instance, name)
+    except ObjectDoesNotExist:
+        return None
+
+
+def duplicate_error(instance: models.Model, field: str, message: str, **same) -> dict[str, str]:
+    """`{field: message}` when another row already has the values in `same`, else nothing.
+
+    The unique constraints remain the final guard, but on their own they report a clash as a
+    form-wide error; this check puts it against the field the person typed.
+    """
+    if any(value in (None, "") for value in same.values()):
+        return {}
+    try:
+        others = type(instance)._default_manager.filter(**same)
+        if instance.pk is not None:
+            others = others.exclude(pk=instance.pk)
+        return {field: message} if others.exists() else {}
+    except (TypeError, ValueError, ValidationError):
+        # A value its own field refuses (clean() runs even then) is already reported there.
+        return {}
 
 
 class Health(models.TextChoices):
@@ -101,6 +134,14 @@ class DepartmentMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} in {self.department} ({self.get_role_display()})"
+
+    def clean(self) -> None:
+        errors = duplicate_error(
+            self, "user", "This person is already a member of the department; change their role instead.",
+            department_id=self.department_id, user_id=self.user_id,
+        )
+        if errors:
+            raise ValidationError(errors)
 
 
 class Plan(TrackedModel, ProgressCache):
@@ -182,7 +223,9 @@ class Plan(TrackedModel, ProgressCache):
 
     def clean(self) -> None:
         errors = {}
-        if self.start_fiscal_year and self.end_fiscal_year and self.end_fiscal_year < self.start_fiscal_year:
+        # clean() runs even when a field could not read its value; that field reports it, so
+        # each rule here compares only values that were read.
+        if readable(int, self.start_fiscal_year, self.end_fiscal_year) and self.end_fiscal_year < self.start_fiscal_year:
             errors["end_fiscal_year"] = "The last fiscal year cannot come before the first."
         if self.scope == self.Scope.DEPARTMENT and not self.department_id:
             errors["department"] = "A department plan needs a department."
@@ -190,7 +233,8 @@ class Plan(TrackedModel, ProgressCache):
             errors["department"] = "The enterprise plan belongs to no single department; leave this empty."
         if self.scope == self.Scope.ENTERPRISE and self.parent_id:
             errors["parent"] = "Only a department plan aligns to a parent enterprise plan."
-        if self.parent_id and self.parent.scope != self.Scope.ENTERPRISE:
+        parent = related(self, "parent")
+        if parent is not None and parent.scope != self.Scope.ENTERPRISE:
             errors["parent"] = "The parent must be an enterprise plan."
         if errors:
             raise ValidationError(errors)
@@ -223,6 +267,18 @@ class PlanPart(TrackedModel):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        errors = self.rule_errors()
+        if errors:
+            raise ValidationError(errors)
+
+    def rule_errors(self) -> dict[str, str]:
+        """What is wrong with this part, by field; subclasses add their own rules."""
+        return duplicate_error(
+            self, "name", f"This plan already has a {self._meta.verbose_name} named “{self.name}”; choose another name.",
+            plan_id=self.plan_id, name=self.name,
+        )
+
 
 class Pillar(PlanPart):
     """A guiding principle (Aurora: One IT, Customer Experience, Agility / Smart Sourcing)."""
@@ -254,9 +310,12 @@ class BusinessDriver(PlanPart):
             models.CheckConstraint(condition=Q(weight__gte=0), name="driver_weight_non_negative"),
         ]
 
-    def clean(self) -> None:
-        if self.pillar_id and self.plan_id and self.pillar.plan_id != self.plan_id:
-            raise ValidationError({"pillar": "The pillar must belong to the same plan."})
+    def rule_errors(self) -> dict[str, str]:
+        errors = super().rule_errors()
+        pillar = related(self, "pillar")
+        if pillar is not None and self.plan_id and pillar.plan_id != self.plan_id:
+            errors["pillar"] = "The pillar must belong to the same plan as the business driver."
+        return errors
 
 
 class Theme(PlanPart):
@@ -293,6 +352,14 @@ class Goal(TrackedModel, ProgressCache):
     def __str__(self) -> str:
         return f"Goal {self.number}: {self.title}"
 
+    def clean(self) -> None:
+        errors = duplicate_error(
+            self, "number", f"This plan already has a goal numbered {self.number}; choose another number.",
+            plan_id=self.plan_id, number=self.number,
+        )
+        if errors:
+            raise ValidationError(errors)
+
 
 class Objective(TrackedModel, ProgressCache):
     goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="objectives")
@@ -321,6 +388,14 @@ class Objective(TrackedModel, ProgressCache):
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
+
+    def clean(self) -> None:
+        errors = duplicate_error(
+            self, "code", f"This goal already has an objective coded {self.code}; choose another code.",
+            goal_id=self.goal_id, code=self.code,
+        )
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def plan(self) -> Plan:
@@ -377,14 +452,14 @@ class Metric(TrackedModel, ProgressCache):
 
     def clean(self) -> None:
         errors = {}
-        if self.baseline is not None and self.target is not None:
+        if readable(numbers.Number, self.baseline, self.target):
             if self.baseline == self.target:
                 errors["target"] = "The target must differ from the baseline, or there is nothing to measure."
             elif self.direction == self.Direction.UP and self.target < self.baseline:
                 errors["target"] = "Higher is better, so the target must be above the baseline."
             elif self.direction == self.Direction.DOWN and self.target > self.baseline:
                 errors["target"] = "Lower is better, so the target must be below the baseline."
-        if self.baseline_date and self.target_date and self.target_date <= self.baseline_date:
+        if readable(datetime.date, self.baseline_date, self.target_date) and self.target_date <= self.baseline_date:
             errors["target_date"] = "The target date must come after the baseline date."
         if errors:
             raise ValidationError(errors)
@@ -413,3 +488,15 @@ class MetricReading(TrackedModel):
 
     def __str__(self) -> str:
         return f"{self.metric}: {self.value} ({self.period_end})"
+
+    def clean(self) -> None:
+        if not isinstance(self.period_end, datetime.date):
+            return  # missing or unreadable: the field itself reports it
+        errors = duplicate_error(
+            self, "period_end",
+            f"This metric already has a reading for the period ending {self.period_end:%Y-%m-%d}; "
+            "correct that reading instead of adding another.",
+            metric_id=self.metric_id, period_end=self.period_end,
+        )
+        if errors:
+            raise ValidationError(errors)
