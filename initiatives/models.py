@@ -13,7 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from goals.models import (
     NOT_AUDITED, BusinessDriver, Department, Objective, Pillar, Plan, ProgressCache, Term, Theme, TrackedModel,
-    code_validator, non_negative,
+    code_validator, duplicate_error, non_negative, readable, related,
 )
 
 percent_validators = [
@@ -35,7 +35,9 @@ class InitiativeStatus(models.TextChoices):
 
 
 def check_status_and_percent(status: str, percent_complete: int | None) -> dict[str, str]:
-    """The rule shared by initiatives and status updates: completed means 100%."""
+    """The rule shared by initiatives and status updates: completed means 100%, not started 0%."""
+    if not isinstance(percent_complete, int):
+        return {}  # missing or unreadable: the field itself reports it
     if status == InitiativeStatus.COMPLETED and percent_complete != 100:
         return {"percent_complete": "A completed initiative is 100% complete."}
     if status == InitiativeStatus.NOT_STARTED and percent_complete:
@@ -115,11 +117,16 @@ class Initiative(TrackedModel, ProgressCache):
 
     def clean(self) -> None:
         errors = check_status_and_percent(self.status, self.percent_complete)
-        if self.start_date and self.target_date and self.target_date <= self.start_date:
+        errors |= duplicate_error(
+            self, "code", f"This plan already has an initiative coded {self.code}; choose another code.",
+            plan_id=self.plan_id, code=self.code,
+        )
+        if readable(datetime.date, self.start_date, self.target_date) and self.target_date <= self.start_date:
             errors["target_date"] = "The target date must come after the start date."
         if self.completed_date and self.status != InitiativeStatus.COMPLETED:
             errors["completed_date"] = "Only a completed initiative has a completion date."
-        if self.theme_id and self.plan_id and self.theme.plan_id != self.plan_id:
+        theme = related(self, "theme")
+        if theme is not None and self.plan_id and theme.plan_id != self.plan_id:
             errors["theme"] = "The theme must belong to the initiative's plan."
         if errors:
             raise ValidationError(errors)
@@ -162,7 +169,7 @@ class StatusUpdate(models.Model):
 
     def clean(self) -> None:
         errors = check_status_and_percent(self.status, self.percent_complete)
-        if self.as_of and self.as_of > timezone.localdate():
+        if readable(datetime.date, self.as_of) and self.as_of > timezone.localdate():
             errors["as_of"] = "An update cannot be dated in the future."
         if errors:
             raise ValidationError(errors)
@@ -191,7 +198,7 @@ class Milestone(TrackedModel):
         return self.title
 
     def clean(self) -> None:
-        if self.done_on and self.done_on > timezone.localdate():
+        if readable(datetime.date, self.done_on) and self.done_on > timezone.localdate():
             raise ValidationError({"done_on": "A milestone cannot be done on a future date."})
 
 
@@ -223,12 +230,22 @@ class AlignmentScore(TrackedModel):
         return f"{self.initiative.code} → {self.pillar or self.driver}: {self.score}"
 
     def clean(self) -> None:
-        if bool(self.pillar_id) == bool(self.driver_id):
-            raise ValidationError({"pillar": "Score either one pillar or one business driver."})
-        criterion = self.pillar or self.driver
-        if self.initiative_id and criterion.plan_id != self.initiative.plan_id:
-            field = "pillar" if self.pillar_id else "driver"
-            raise ValidationError({field: "The criterion must belong to the initiative's plan."})
+        if self.pillar_id and self.driver_id:
+            raise ValidationError({"driver": "A score is for one pillar or one business driver, not both; clear one."})
+        if not self.pillar_id and not self.driver_id:
+            raise ValidationError({"pillar": "Choose the pillar or the business driver this score is for."})
+        field, label = ("pillar", "pillar") if self.pillar_id else ("driver", "business driver")
+        criterion, initiative = related(self, field), related(self, "initiative")
+        if criterion is None or initiative is None:
+            return  # a row that does not exist: the field itself reports it
+        if criterion.plan_id != initiative.plan_id:
+            raise ValidationError({field: f"The {label} must belong to the initiative's plan."})
+        errors = duplicate_error(
+            self, field, f"This initiative already has a score for this {label}; change that score instead.",
+            initiative_id=self.initiative_id, **{f"{field}_id": getattr(self, f"{field}_id")},
+        )
+        if errors:
+            raise ValidationError(errors)
 
 
 class ITRequest(TrackedModel):
@@ -284,6 +301,16 @@ class ITRequest(TrackedModel):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.department}, FY{self.fiscal_year})"
+
+    def clean(self) -> None:
+        errors = {}
+        if self.exception_by_id and not (self.exception_reason or "").strip():
+            errors["exception_reason"] = "A CIO exception needs a reason: why is it approved outside the plan?"
+        plan = related(self, "plan")
+        if plan is not None and plan.scope != Plan.Scope.ENTERPRISE:
+            errors["plan"] = "An IT request is weighed against the enterprise plan; choose the enterprise plan."
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def has_exception(self) -> bool:
