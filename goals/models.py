@@ -225,7 +225,8 @@ class Plan(TrackedModel, ProgressCache):
         errors = {}
         # clean() runs even when a field could not read its value; that field reports it, so
         # each rule here compares only values that were read.
-        if readable(int, self.start_fiscal_year, self.end_fiscal_year) and self.end_fiscal_year < self.start_fiscal_year:
+        years = (self.start_fiscal_year, self.end_fiscal_year)
+        if readable(int, *years) and self.end_fiscal_year < self.start_fiscal_year:
             errors["end_fiscal_year"] = "The last fiscal year cannot come before the first."
         if self.scope == self.Scope.DEPARTMENT and not self.department_id:
             errors["department"] = "A department plan needs a department."
@@ -275,7 +276,8 @@ class PlanPart(TrackedModel):
     def rule_errors(self) -> dict[str, str]:
         """What is wrong with this part, by field; subclasses add their own rules."""
         return duplicate_error(
-            self, "name", f"This plan already has a {self._meta.verbose_name} named “{self.name}”; choose another name.",
+            self, "name",
+            f"This plan already has a {self._meta.verbose_name} named “{self.name}”; choose another name.",
             plan_id=self.plan_id, name=self.name,
         )
 
