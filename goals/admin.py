@@ -1,0 +1,352 @@
+"""Admin pages for setting up a plan by hand: departments, plans and their pillars, drivers and
+themes, goals, objectives, metrics and readings.
+
+Django's admin does not nest inlines, so the plan is a chain of pages: a plan lists its goals,
+a goal its objectives, an objective its metrics, a metric its readings; each row links to the
+child's own page. Who may do what comes from planboard.permissions (see planboard/admin_mixins.py).
+"""
+
+from django.contrib import admin
+from django.db.models import Count
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+
+from goals.models import (
+    BusinessDriver, Department, DepartmentMembership, Goal, Metric, MetricReading, Objective, Pillar, Plan, Theme,
+)
+from planboard import permissions
+from planboard.admin_mixins import PlanboardAdmin, PlanboardInline, ProgressColumns, may_record_some_reading
+
+ONLY_RELATED = admin.RelatedOnlyFieldListFilter
+
+
+# --- Departments ---------------------------------------------------------------------------------
+
+
+class MembershipInline(PlanboardInline, admin.TabularInline):
+    model = DepartmentMembership
+    fields = ["user", "role"]
+    verbose_name = "member"
+    verbose_name_plural = "members and liaisons"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("user", "department")
+
+
+class AdministratorsOnly:
+    """Departments and who belongs to them are the CIO's to set up."""
+
+    def may_add(self, user) -> bool:
+        return permissions.actor(user).is_admin
+
+    def may_change(self, user, obj) -> bool:
+        return permissions.actor(user).is_admin
+
+    def refuse_save(self, request, obj, form):
+        return None if permissions.actor(request.user).is_admin else (None, "Only the CIO may change departments.")
+
+
+@admin.register(Department)
+class DepartmentAdmin(AdministratorsOnly, PlanboardAdmin):
+    list_display = ["name", "slug", "is_active", "member_count"]
+    list_filter = ["is_active"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    fields = ["name", "slug", "is_active"]
+    inlines = [MembershipInline]
+    history_list_display = ["name", "is_active"]
+
+    def visible(self, user):
+        return permissions.visible_departments(user).annotate(member_count=Count("memberships"))
+
+    @admin.display(description="Members", ordering="member_count")
+    def member_count(self, obj) -> int:
+        return obj.member_count
+
+
+@admin.register(DepartmentMembership)
+class DepartmentMembershipAdmin(AdministratorsOnly, PlanboardAdmin):
+    list_display = ["user", "department", "role"]
+    list_filter = ["role", ("department", ONLY_RELATED)]
+    search_fields = ["user__username", "user__first_name", "user__last_name", "department__name"]
+    list_select_related = ["user", "department"]
+    autocomplete_fields = ["department"]
+    fields = ["department", "user", "role"]
+    history_list_display = ["role"]
+
+    def visible(self, user):
+        return DepartmentMembership.objects.filter(department__in=permissions.visible_departments(user))
+
+
+# --- Plans and the parts that hang directly off them ---------------------------------------------
+
+
+class PlanPartInline(PlanboardInline, admin.TabularInline):
+    fields = ["name", "description", "order"]
+
+
+class PillarInline(PlanPartInline):
+    model = Pillar
+    fields = ["name", "description", "weight", "order"]
+
+
+class DriverInline(PlanPartInline):
+    model = BusinessDriver
+    fields = ["name", "description", "pillar", "weight", "order"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        plan = getattr(self, "parent_object", None)
+        if db_field.name == "pillar":
+            kwargs["queryset"] = plan.pillars.all() if plan is not None else Pillar.objects.none()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class ThemeInline(PlanPartInline):
+    model = Theme
+
+
+class GoalInline(PlanboardInline, admin.TabularInline):
+    model = Goal
+    fields = ["number", "title", "weight", "progress_display", "health_display"]
+    readonly_fields = ["progress_display", "health_display"]
+    progress_display = ProgressColumns.progress_display
+    health_display = ProgressColumns.health_display
+
+
+@admin.register(Plan)
+class PlanAdmin(ProgressColumns, PlanboardAdmin):
+    plan_path = "pk"
+    list_display = [
+        "title", "scope", "department", "years", "status", "is_published", "progress_display", "health_display",
+        "needs_recalculation",
+    ]
+    list_filter = ["scope", "status", "is_published", ("department", ONLY_RELATED), "health"]
+    search_fields = ["title", "slug", "department__name"]
+    list_select_related = ["department"]
+    autocomplete_fields = ["department", "parent"]
+    prepopulated_fields = {"slug": ["title"]}
+    readonly_fields = [*ProgressColumns.progress_fields, "needs_recalculation"]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "scope", "department", "parent", "status", "is_published", "is_sample"]}),
+        ("Vision and mission", {"fields": ["vision", "mission"]}),
+        ("Years and rules", {"fields": [
+            "start_fiscal_year", "end_fiscal_year", "fiscal_year_start_month", "metric_share", "update_cadence_days",
+        ]}),
+        ("Progress (computed by Planboard)", {"fields": readonly_fields}),
+    ]
+    inlines = [PillarInline, DriverInline, ThemeInline, GoalInline]
+    history_list_display = ["title", "status", "is_published"]
+
+    def visible(self, user):
+        return permissions.visible_plans(user)
+
+    def may_add(self, user) -> bool:
+        who = permissions.actor(user)
+        return who.is_admin or bool(who.liaison_department_ids)
+
+    def may_delete(self, user, obj) -> bool:
+        return permissions.actor(user).is_admin
+
+    def refuse_save(self, request, obj, form):
+        if obj.pk is None:
+            allowed = permissions.can_create_plan(request.user, scope=obj.scope, department=obj.department)
+        else:
+            allowed = permissions.can_edit_plan(request.user, obj)
+        if allowed:
+            return None
+        if obj.scope == Plan.Scope.ENTERPRISE:
+            return "scope", "Only the CIO sets up enterprise plans; plan editors change their structure."
+        return "department", f"You may not keep a plan for {obj.department}; choose your own department."
+
+    @admin.display(description="Fiscal years", ordering="start_fiscal_year")
+    def years(self, obj) -> str:
+        return f"FY{obj.start_fiscal_year}–FY{obj.end_fiscal_year}"
+
+
+class PlanPartAdmin(PlanboardAdmin):
+    """Pillars, business drivers and themes: each belongs to one plan."""
+
+    plan_path = "plan"
+    parent_field = "plan"
+    list_display = ["name", "plan", "order"]
+    list_filter = [("plan", ONLY_RELATED)]
+    search_fields = ["name", "description"]
+    list_select_related = ["plan"]
+    autocomplete_fields = ["plan"]
+    history_list_display = ["name", "order"]
+
+    def visible(self, user):
+        return self.model.objects.filter(plan__in=permissions.visible_plans(user))
+
+
+@admin.register(Pillar)
+class PillarAdmin(PlanPartAdmin):
+    list_display = ["name", "plan", "weight", "order"]
+    fields = ["plan", "name", "description", "weight", "order"]
+    history_list_display = ["name", "weight"]
+
+
+@admin.register(BusinessDriver)
+class BusinessDriverAdmin(PlanPartAdmin):
+    list_display = ["name", "plan", "pillar", "weight", "order"]
+    list_select_related = ["plan", "pillar"]
+    autocomplete_fields = ["plan", "pillar"]
+    fields = ["plan", "name", "description", "pillar", "weight", "order"]
+    history_list_display = ["name", "weight"]
+
+
+@admin.register(Theme)
+class ThemeAdmin(PlanPartAdmin):
+    fields = ["plan", "name", "description", "order"]
+
+
+# --- Goals → objectives → metrics → readings -----------------------------------------------------
+
+
+class ObjectiveInline(PlanboardInline, admin.TabularInline):
+    model = Objective
+    fields = ["code", "title", "term", "weight", "progress_display", "health_display"]
+    readonly_fields = ["progress_display", "health_display"]
+    progress_display = ProgressColumns.progress_display
+    health_display = ProgressColumns.health_display
+
+
+@admin.register(Goal)
+class GoalAdmin(ProgressColumns, PlanboardAdmin):
+    plan_path = "plan"
+    parent_field = "plan"
+    list_display = ["__str__", "plan", "weight", "progress_display", "pace_display", "health_display"]
+    list_filter = [("plan", ONLY_RELATED), "health"]
+    search_fields = ["title", "description", "plan__title"]
+    list_select_related = ["plan"]
+    autocomplete_fields = ["plan"]
+    fields = ["plan", "number", "title", "description", "weight", *ProgressColumns.progress_fields]
+    readonly_fields = ProgressColumns.progress_fields
+    inlines = [ObjectiveInline]
+    history_list_display = ["number", "title", "weight"]
+
+    def visible(self, user):
+        return permissions.visible_goals(user)
+
+
+class MetricInline(PlanboardInline, admin.TabularInline):
+    model = Metric
+    fields = ["name", "unit", "direction", "baseline", "baseline_date", "target", "target_date", "frequency"]
+
+
+@admin.register(Objective)
+class ObjectiveAdmin(ProgressColumns, PlanboardAdmin):
+    plan_path = "goal__plan"
+    parent_field = "goal"
+    list_display = ["code", "title", "goal", "plan", "term", "weight", "progress_display", "health_display"]
+    list_filter = [("goal__plan", ONLY_RELATED), "term", "health"]
+    search_fields = ["code", "title", "description"]
+    list_select_related = ["goal__plan"]
+    autocomplete_fields = ["goal", "aligned_to"]
+    fields = [
+        "goal", "code", "title", "description", "term", "weight", "aligned_to", "supported_by",
+        *ProgressColumns.progress_fields,
+    ]
+    readonly_fields = ["supported_by", *ProgressColumns.progress_fields]
+    inlines = [MetricInline]
+    history_list_display = ["code", "title", "term", "weight"]
+
+    def visible(self, user):
+        return permissions.visible_objectives(user)
+
+    @admin.display(description="Plan", ordering="goal__plan__title")
+    def plan(self, obj) -> str:
+        return str(obj.goal.plan)
+
+    @admin.display(description="Supported by initiatives")
+    def supported_by(self, obj) -> str:
+        initiatives = obj.initiatives.order_by("code") if obj.pk else []
+        links = format_html_join(
+            ", ", '<a href="{}">{}</a>',
+            ((reverse("admin:initiatives_initiative_change", args=[i.pk]), str(i)) for i in initiatives),
+        )
+        return links or "No initiative supports this objective yet."
+
+
+class ReadingInline(PlanboardInline, admin.TabularInline):
+    model = MetricReading
+    fields = ["period_end", "value", "note", "entered_by"]
+    readonly_fields = ["entered_by"]
+    ordering = ["-period_end"]
+    show_change_link = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("entered_by")
+
+
+@admin.register(Metric)
+class MetricAdmin(ProgressColumns, PlanboardAdmin):
+    plan_path = "objective__goal__plan"
+    parent_field = "objective"
+    list_display = [
+        "name", "objective", "unit", "baseline", "target", "target_date", "frequency", "owner",
+        "progress_display", "health_display",
+    ]
+    list_filter = [("objective__goal__plan", ONLY_RELATED), "frequency", "direction", "health"]
+    search_fields = ["name", "description", "objective__code", "objective__title"]
+    list_select_related = ["objective__goal__plan", "owner"]
+    autocomplete_fields = ["objective"]
+    fieldsets = [
+        (None, {"fields": ["objective", "name", "description", "unit", "direction", "frequency", "owner"]}),
+        ("Baseline and target", {"fields": ["baseline", "baseline_date", "target", "target_date"]}),
+        ("Progress (computed by Planboard)", {"fields": ProgressColumns.progress_fields}),
+    ]
+    readonly_fields = ProgressColumns.progress_fields
+    inlines = [ReadingInline]
+    history_list_display = ["name", "baseline", "target", "target_date"]
+
+    def visible(self, user):
+        return permissions.visible_metrics(user)
+
+    def save_formset(self, request, form, formset, change):
+        for reading_form in formset.forms:
+            if reading_form.has_changed():
+                reading_form.instance.entered_by = request.user
+        super().save_formset(request, form, formset, change)
+
+
+@admin.register(MetricReading)
+class MetricReadingAdmin(PlanboardAdmin):
+    """Readings: a metric's owner records them as well as whoever may edit its plan.
+
+    The same rules as metric_record_reading apply: one reading per period (the model's unique
+    constraint, reported against the period), the editor is recorded as `entered_by`, and the
+    plan is marked for recalculation. Editing an existing reading is recorded as a correction.
+    """
+
+    plan_path = "metric__objective__goal__plan"
+    parent_field = "metric"
+    list_display = ["metric", "period_end", "value", "entered_by", "updated_at"]
+    list_filter = [("metric__objective__goal__plan", ONLY_RELATED), "period_end"]
+    search_fields = ["metric__name", "note"]
+    list_select_related = ["metric", "entered_by"]
+    autocomplete_fields = ["metric"]
+    fields = ["metric", "period_end", "value", "note", "entered_by"]
+    readonly_fields = ["entered_by"]
+    history_list_display = ["period_end", "value"]
+
+    def visible(self, user):
+        return permissions.visible_readings(user)
+
+    def may_add(self, user) -> bool:
+        return may_record_some_reading(user)
+
+    def may_change(self, user, obj) -> bool:
+        return permissions.can_edit_metric(user, obj.metric)
+
+    def refuse_save(self, request, obj, form):
+        if self.may_change(request.user, obj):
+            return None
+        return "metric", f"You may not record readings for “{obj.metric}”."
+
+    def change_reason(self, obj, change: bool) -> str:
+        return "Reading corrected in the admin" if change else super().change_reason(obj, change)
+
+    def save_model(self, request, obj, form, change):
+        obj.entered_by = request.user
+        super().save_model(request, obj, form, change)

@@ -1,0 +1,200 @@
+"""Every change to plan data is recorded (who, when, before, after), whichever path made it:
+the admin, a service, a management command. History pages in the admin are read-only."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from goals.models import Goal
+from initiatives.models import Initiative
+from initiatives.services import initiative_post_update
+from planboard.admin_mixins import ADMIN_REASON
+from planboard.audit import history_diff, save_audited
+from tests.factories import GoalFactory, InitiativeFactory, ObjectiveFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def admin_form_data(response, **changes) -> dict:
+    """The POST body of an admin change page exactly as it was rendered, with `changes` applied.
+
+    Covers the main form and every inline formset (management form included), so a test changes
+    one field the way a person would and leaves everything else as it was.
+    """
+    data: dict = {}
+
+    def put(form, name, field):
+        value = form[name].value()
+        if isinstance(value, (list, tuple)):
+            data[form.add_prefix(name)] = [str(getattr(v, "pk", v)) for v in value]
+        elif isinstance(value, bool):
+            if value:
+                data[form.add_prefix(name)] = "on"
+        elif value is not None:
+            data[form.add_prefix(name)] = str(getattr(value, "pk", value))
+
+    main = response.context["adminform"].form
+    for name, field in main.fields.items():
+        put(main, name, field)
+    for inline in response.context["inline_admin_formsets"]:
+        management = inline.formset.management_form
+        for name in management.fields:
+            data[management.add_prefix(name)] = management[name].value()
+        for form in inline.formset.forms:
+            for name, field in form.fields.items():
+                put(form, name, field)
+    data.update(changes)
+    return data
+
+
+@pytest.fixture
+def cio(admin_user):
+    admin_user.is_staff = True
+    admin_user.save(update_fields=["is_staff"])
+    return admin_user
+
+
+@pytest.fixture
+def cio_client(client, cio):
+    client.force_login(cio)
+    return client
+
+
+def change_url(obj) -> str:
+    return reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
+
+
+# --- From the admin ------------------------------------------------------------------------------
+
+
+def test_admin_change_to_an_initiative_is_recorded_with_the_user_and_before_and_after(cio_client, cio):
+    initiative = InitiativeFactory(title="Replace the 311 call system")
+    url = change_url(initiative)
+
+    response = cio_client.post(url, admin_form_data(cio_client.get(url), title="Replace the 311 system with a CRM"))
+
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
+    record = initiative.history.latest()
+    assert record.history_user == cio
+    assert record.history_change_reason == ADMIN_REASON
+    delta = record.diff_against(record.prev_record)
+    changes = {change.field: (change.old, change.new) for change in delta.changes}
+    assert changes["title"] == ("Replace the 311 call system", "Replace the 311 system with a CRM")
+    assert set(changes) == {"title"}  # nothing else on the page moved
+    assert record.version == 2 and record.prev_record.version == 1
+
+
+def test_inline_rows_saved_with_their_goal_are_recorded_with_the_user(cio_client, cio):
+    objective = ObjectiveFactory(title="Modernize permitting")
+    url = change_url(objective.goal)
+    response = cio_client.get(url)
+    inline_prefix = response.context["inline_admin_formsets"][0].formset.prefix
+
+    response = cio_client.post(url, admin_form_data(response, **{f"{inline_prefix}-0-title": "Modernize permits"}))
+
+    assert response.status_code == 302
+    record = objective.history.latest()
+    assert (record.title, record.history_user, record.history_change_reason) == ("Modernize permits", cio, ADMIN_REASON)
+
+
+def test_history_page_shows_who_and_what_changed_and_offers_no_revert(cio_client, cio):
+    goal = GoalFactory(title="Secure the city's data")
+    url = change_url(goal)
+    cio_client.post(url, admin_form_data(cio_client.get(url), title="Protect the city's data"))
+
+    history = cio_client.get(reverse("admin:goals_goal_history", args=[goal.pk]))
+
+    page = history.content.decode()
+    newest = history.context["page_obj"][0]
+    assert history.status_code == 200
+    assert newest.history_user == cio
+    assert [(c["field"], c["old"], c["new"]) for c in newest.history_delta_changes] == [
+        ("Title", "Secure the city&#x27;s data", "Protect the city&#x27;s data")  # escaped for the page
+    ]
+    assert "Secure the city&#x27;s data" in page and "Protect the city&#x27;s data" in page
+    assert "Revert" not in page and "revert to a previous version" not in page
+
+
+def test_a_past_version_opens_read_only_and_cannot_be_saved_back(cio_client):
+    goal = GoalFactory(title="Secure the city's data")
+    url = change_url(goal)
+    cio_client.post(url, admin_form_data(cio_client.get(url), title="Protect the city's data"))
+    first = goal.history.earliest()
+    past_url = reverse("admin:goals_goal_simple_history", args=[goal.pk, first.history_id])
+
+    page = cio_client.get(past_url)
+    revert = cio_client.post(past_url, {"plan": goal.plan_id, "number": 1, "title": "Secure the city's data"})
+
+    assert page.status_code == 200
+    assert "Revert" not in page.content.decode()
+    assert page.context["adminform"].form.fields.keys() <= {"seen_version"}  # every field read-only
+    assert revert.status_code == 403
+    assert Goal.objects.get().title == "Protect the city's data"
+
+
+# --- From a service and from a management command -----------------------------------------------
+
+
+def test_service_update_is_recorded_with_its_author_and_reason():
+    owner = UserFactory(username="owner")
+    initiative = InitiativeFactory(owner=owner)
+
+    initiative_post_update(
+        initiative=initiative, author=owner, status="at_risk", percent_complete=40,
+        as_of=datetime.date(2024, 3, 1), version=initiative.version,
+    )
+
+    latest = history_diff(initiative)[0]
+    assert latest["who"] == owner
+    assert latest["reason"] == "Status update as of 2024-03-01"
+    changes = {c["field"]: (c["before"], c["after"]) for c in latest["changes"]}
+    assert changes["status"] == ("not_started", "at_risk")
+    assert changes["percent_complete"] == (0, 40)
+
+
+def test_command_save_without_a_user_records_the_command_as_the_reason():
+    goal = GoalFactory(weight=Decimal("1"))
+    goal.weight = Decimal("2")
+
+    # What a management command does: no signed-in user, so it names itself in the reason.
+    save_audited(goal, actor=None, reason="manage.py import_plan phoenix.yaml")
+
+    record = goal.history.latest()
+    assert record.history_user is None
+    assert record.history_change_reason == "manage.py import_plan phoenix.yaml"
+    assert Goal.objects.get().weight == Decimal("2")
+
+
+def test_history_diff_lists_each_change_newest_first_with_before_and_after():
+    strategist, cio = UserFactory(username="strategist"), UserFactory(username="cio-user")
+    goal = GoalFactory(title="Goal A", weight=Decimal("1"))
+    goal.weight = Decimal("3")
+    save_audited(goal, actor=strategist, reason="Council priorities")
+    goal.title = "Goal B"
+    save_audited(goal, actor=cio)
+
+    entries = history_diff(goal)
+
+    # Created, then two changes: three entries, the newest first.
+    assert [e["kind"] for e in entries] == ["Changed", "Changed", "Created"]
+    assert [e["who"] for e in entries] == [cio, strategist, None]
+    newest = {c["field"]: (c["before"], c["after"]) for c in entries[0]["changes"]}
+    middle = {c["field"]: (c["before"], c["after"]) for c in entries[1]["changes"]}
+    assert newest["title"] == ("Goal A", "Goal B") and "weight" not in newest
+    assert middle["weight"] == (Decimal("1.00"), Decimal("3.00")) and entries[1]["reason"] == "Council priorities"
+    assert entries[2]["changes"] == []
+
+
+def test_bad_value_through_save_audited_names_the_field_and_records_nothing():
+    initiative = InitiativeFactory()
+    initiative.percent_complete = 140
+
+    with pytest.raises(ValidationError) as error:
+        save_audited(initiative, actor=None, reason="manage.py import")
+
+    assert "percent_complete" in error.value.message_dict
+    assert initiative.history.count() == 1  # only the creation
+    assert Initiative.objects.get().percent_complete == 0
