@@ -141,8 +141,23 @@ class Initiative(TrackedModel, ProgressCache):
         return self.status not in (InitiativeStatus.CANCELLED, InitiativeStatus.ON_HOLD)
 
 
+class StatusUpdateQuerySet(models.QuerySet):
+    """Refuses bulk changes too, so no path (admin action, shell, import) rewrites the record.
+
+    Deleting an initiative still removes its updates: Django's cascade does not go through here.
+    """
+
+    def update(self, **kwargs):
+        raise ValidationError("Status updates are a permanent record and cannot be changed; post a new one.")
+
+    def delete(self):
+        raise ValidationError("Status updates are a permanent record and cannot be deleted.")
+
+
 class StatusUpdate(models.Model):
     """An owner's report on an initiative at a date. Append-only: never edited, never deleted."""
+
+    objects = StatusUpdateQuerySet.as_manager()
 
     initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="updates")
     as_of = models.DateField()

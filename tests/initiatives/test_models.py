@@ -220,17 +220,19 @@ def test_a_status_update_cannot_be_deleted():
     assert StatusUpdate.objects.filter(pk=update.pk).exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="StatusUpdate guards only Model.delete(); QuerySet.delete() (the admin's 'delete selected' action, "
-    "a shell) removes updates, though the model says they are never deleted. Needs a QuerySet whose delete() "
-    "refuses, e.g. a manager from a StatusUpdateQuerySet.",
-)
-def test_a_bulk_delete_cannot_remove_status_updates():
-    update = StatusUpdateFactory()
+def test_a_bulk_delete_or_update_cannot_touch_status_updates():
+    update = StatusUpdateFactory(percent_complete=25)
     with pytest.raises(ValidationError):
         StatusUpdate.objects.filter(pk=update.pk).delete()
-    assert StatusUpdate.objects.filter(pk=update.pk).exists()
+    with pytest.raises(ValidationError):
+        StatusUpdate.objects.filter(pk=update.pk).update(percent_complete=90)
+    assert StatusUpdate.objects.get(pk=update.pk).percent_complete == 25
+
+
+def test_deleting_an_initiative_still_removes_its_updates():
+    update = StatusUpdateFactory()
+    update.initiative.delete()
+    assert not StatusUpdate.objects.exists()
 
 
 def test_a_milestone_and_an_initiative_bump_their_version_on_every_save():
