@@ -1,0 +1,7 @@
+"""Demo data for Planboard, loaded by `python manage.py load_demo`.
+
+The data modules are plain Python structures (`departments`, `users`, `phoenix`,
+`phoenix_initiatives`, `aurora`, `department_plans`); `history` turns them into a made-up past
+of readings and status updates; `people`, `alignment` and `loader` write them to the database.
+See `loader` for how loading stays idempotent.
+"""
