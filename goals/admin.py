@@ -51,7 +51,7 @@ class DepartmentAdmin(AdministratorsOnly, PlanboardAdmin):
     list_display = ["name", "slug", "is_active", "member_count"]
     list_filter = ["is_active"]
     search_fields = ["name", "slug"]
-    prepopulated_fields = {"slug": ["name"]}
+    slug_from = "name"
     fields = ["name", "slug", "is_active"]
     inlines = [MembershipInline]
     history_list_display = ["name", "is_active"]
@@ -124,7 +124,7 @@ class PlanAdmin(ProgressColumns, PlanboardAdmin):
     search_fields = ["title", "slug", "department__name"]
     list_select_related = ["department"]
     autocomplete_fields = ["department", "parent"]
-    prepopulated_fields = {"slug": ["title"]}
+    slug_from = "title"
     readonly_fields = [*ProgressColumns.progress_fields, "needs_recalculation"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "scope", "department", "parent", "status", "is_published", "is_sample"]}),

@@ -50,6 +50,8 @@ class StatusUpdateForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if "as_of" not in self.fields:
+            return  # an existing update, shown read-only
         self.fields["as_of"].initial = timezone.localdate
         opened_from = self.initial.get("initiative")
         if opened_from and not self.is_bound:
@@ -303,6 +305,7 @@ class ITRequestAdmin(PlanboardAdmin):
         (None, {"fields": ["department", "plan", "title", "justification", "amount", "fiscal_year", "objectives"]}),
         ("Decision", {"fields": ["state", "exception_reason", *DECISION_FIELDS]}),
     ]
+    readonly_fields = DECISION_FIELDS
     history_list_display = ["state", "amount", "exception_reason"]
 
     def visible(self, user):
@@ -326,9 +329,10 @@ class ITRequestAdmin(PlanboardAdmin):
         return "department", f"You may not file IT requests for {obj.department}."
 
     def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
         if permissions.can_decide_it_request(request.user):
-            return DECISION_FIELDS
-        return [*DECISION_FIELDS, "exception_reason"]
+            return readonly
+        return [*readonly, "exception_reason"]
 
     def formfield_for_choice_field(self, db_field, request, **kwargs):
         if db_field.name == "state" and not permissions.can_decide_it_request(request.user):

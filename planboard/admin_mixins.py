@@ -181,8 +181,13 @@ class PermissionsMixin:
 
     def get_queryset(self, request):
         queryset = self.visible(request.user)
-        if self.plan_path not in (None, "pk"):
-            queryset = queryset.select_related(self.plan_path)
+        # The plan is needed for every permission check; the change list skips list_select_related
+        # once anything is selected, so both are joined here.
+        related = [self.plan_path] if self.plan_path not in (None, "pk") else []
+        if isinstance(self.list_select_related, (list, tuple)):
+            related += self.list_select_related
+        if related:
+            queryset = queryset.select_related(*related)
         ordering = self.get_ordering(request)
         return queryset.order_by(*ordering) if ordering else queryset
 
@@ -282,6 +287,8 @@ class PlanboardAdmin(PermissionsMixin, SimpleHistoryAdmin):
     """A model admin with permissions from planboard.permissions and read-only audit history."""
 
     form = PlanboardForm
+    # The field a new row's slug is filled in from, as the user types.
+    slug_from: str | None = None
 
     def revert_disabled(self, request, obj=None) -> bool:
         return True
@@ -309,6 +316,13 @@ class PlanboardAdmin(PermissionsMixin, SimpleHistoryAdmin):
         if getattr(request, "_planboard_history_view", False):
             return self.history_fields()
         return super().get_readonly_fields(request, obj)
+
+    def get_prepopulated_fields(self, request, obj=None):
+        # Not the `prepopulated_fields` attribute: simple-history hands that to its read-only
+        # past-version form, where the slug is not an input and would crash the page.
+        if getattr(request, "_planboard_history_view", False) or self.slug_from is None:
+            return {}
+        return {"slug": [self.slug_from]}
 
 
 class PlanboardReadAdmin(PermissionsMixin, admin.ModelAdmin):
