@@ -57,3 +57,12 @@ test: $(DEV_STAMP) system-deps | var
 clean:
 	rm -rf $(VENV) var .pytest_cache planboard.egg-info build dist
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
+
+# The recalculation benchmark (bench/recalculation.py, not a test): generates the "big city" at
+# BENCH_SCALES (default 0.1,1; add 10 with BENCH_SCALES=0.1,1,10) into DATABASE_URL, by default
+# the local PostgreSQL database planboard_bench (created when missing), and prints PASS/FAIL.
+.PHONY: bench
+bench: $(RUN_STAMP)
+	@url="$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/planboard_bench}"; \
+	echo "make bench: DATABASE_URL=$$(echo "$$url" | sed -E 's#(://[^:/@]+):[^@]*@#\1:***@#')"; \
+	DATABASE_URL="$$url" $(BIN)/python bench/recalculation.py

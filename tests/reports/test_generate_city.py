@@ -1,0 +1,164 @@
+"""manage.py generate_city: the synthetic "big city", at a tiny scale so the tests stay quick.
+
+At scale 0.01 the scale-1 counts (40 departments, 12 goals, 80 objectives, 3,000 initiatives,
+2,500 metrics, 300,000 readings, 720,000 updates) become 1 (0.4 → at least one), 1 (0.12 → at
+least one), 1 (0.8 → 1), 30, 25, 3,000 and 7,200.
+"""
+
+import datetime
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db.models import Count, Max
+from django.utils import timezone
+
+from goals.models import Department, Goal, Metric, MetricReading, Objective, Plan
+from initiatives.models import Initiative, StatusUpdate
+from reports.models import ProgressSnapshot
+from tests.factories import PlanFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def generate(*args: str) -> str:
+    out = StringIO()
+    call_command("generate_city", *args, stdout=out)
+    return out.getvalue()
+
+
+def plan_counts(slug: str) -> dict[str, int]:
+    plan = Plan.objects.get(slug=slug)
+    return {
+        "departments": Department.objects.filter(slug__startswith=f"{slug}-dept-").count(),
+        "goals": Goal.objects.filter(plan=plan).count(),
+        "objectives": Objective.objects.filter(goal__plan=plan).count(),
+        "initiatives": Initiative.objects.filter(plan=plan).count(),
+        "metrics": Metric.objects.filter(objective__goal__plan=plan).count(),
+        "readings": MetricReading.objects.filter(metric__objective__goal__plan=plan).count(),
+        "updates": StatusUpdate.objects.filter(initiative__plan=plan).count(),
+    }
+
+
+def plan_content(slug: str) -> dict[str, list]:
+    """Everything the random generator drew, without database ids."""
+    plan = Plan.objects.get(slug=slug)
+    return {
+        "initiatives": list(Initiative.objects.filter(plan=plan).order_by("code").values_list(
+            "code", "title", "status", "percent_complete", "start_date", "target_date", "last_update_on",
+            "supports__code")),
+        "metrics": list(Metric.objects.filter(objective__goal__plan=plan).order_by("pk").values_list(
+            "name", "direction", "baseline", "target", "baseline_date", "target_date", "objective__code")),
+        "readings": list(MetricReading.objects.filter(metric__objective__goal__plan=plan)
+                         .order_by("metric_id", "period_end").values_list("period_end", "value")),
+        "updates": list(StatusUpdate.objects.filter(initiative__plan=plan).order_by("pk").values_list(
+            "initiative__code", "as_of", "status", "percent_complete")),
+    }
+
+
+def test_counts_are_the_scale_one_counts_times_the_scale():
+    generate("--scale", "0.01", "--plan-slug", "tiny")
+    generate("--scale", "0.02", "--plan-slug", "twice-tiny")
+    assert plan_counts("tiny") == {
+        "departments": 1, "goals": 1, "objectives": 1, "initiatives": 30, "metrics": 25,
+        "readings": 3_000, "updates": 7_200,
+    }
+    # 0.02: 40 × 0.02 = 0.8 → 1; 12 × 0.02 = 0.24 → 1; 80 × 0.02 = 1.6 → 2; the rest exactly twice the above
+    assert plan_counts("twice-tiny") == {
+        "departments": 1, "goals": 1, "objectives": 2, "initiatives": 60, "metrics": 50,
+        "readings": 6_000, "updates": 14_400,
+    }
+
+
+def test_the_same_seed_gives_the_same_city_and_another_seed_a_different_one():
+    generate("--scale", "0.01", "--seed", "7", "--plan-slug", "first")
+    generate("--scale", "0.01", "--seed", "7", "--plan-slug", "second")
+    generate("--scale", "0.01", "--seed", "8", "--plan-slug", "third")
+    first = plan_content("first")
+    assert plan_content("second") == first
+    third = plan_content("third")
+    assert third["initiatives"] != first["initiatives"] and third["readings"] != first["readings"]
+
+
+def test_a_rerun_replaces_the_generated_plan_instead_of_adding_a_second():
+    generate("--scale", "0.01", "--plan-slug", "again")
+    first_id = Plan.objects.get(slug="again").pk
+    generate("--scale", "0.01", "--plan-slug", "again")
+    assert not Plan.objects.filter(pk=first_id).exists()
+    assert Plan.objects.filter(slug="again").count() == 1
+    assert plan_counts("again")["initiatives"] == 30 and plan_counts("again")["updates"] == 7_200
+    # nothing of the first run is left behind, anywhere
+    assert Initiative.objects.count() == 30 and MetricReading.objects.count() == 3_000
+    assert StatusUpdate.objects.count() == 7_200 and Department.objects.count() == 1
+
+
+def test_readings_are_one_per_month_and_never_in_the_future():
+    generate("--scale", "0.01", "--plan-slug", "readings")
+    today = timezone.localdate()
+    readings = MetricReading.objects.all()
+    assert readings.aggregate(latest=Max("period_end"))["latest"] <= today
+    assert readings.values("metric_id", "period_end").distinct().count() == readings.count()
+    # every period ends on the last day of a month: the next day is the 1st
+    assert all((day + datetime.timedelta(days=1)).day == 1 for day in readings.values_list("period_end", flat=True))
+    assert not StatusUpdate.objects.filter(as_of__gt=today).exists()
+
+
+def test_each_initiative_shows_its_latest_status_update():
+    generate("--scale", "0.01", "--plan-slug", "latest")
+    updated = 0
+    for initiative in Initiative.objects.annotate(update_count=Count("updates")):
+        if not initiative.update_count:
+            assert (initiative.status, initiative.percent_complete, initiative.last_update_on) == ("not_started", 0, None)
+            continue
+        latest = initiative.updates.latest()
+        assert (initiative.status, initiative.percent_complete, initiative.last_update_on) == (
+            latest.status, latest.percent_complete, latest.as_of)
+        updated += 1
+    assert updated > 20  # most of the 30 have started by now; the plan began on 2022-07-01
+
+
+def test_generated_rows_pass_the_models_own_validation_and_vary():
+    generate("--scale", "0.02", "--plan-slug", "valid")
+    for row in [*Initiative.objects.all(), *Metric.objects.all(), *list(StatusUpdate.objects.order_by("pk"))[::50]]:
+        row.full_clean()
+    assert {"up", "down"} <= set(Metric.objects.values_list("direction", flat=True))
+    assert len(set(Initiative.objects.values_list("status", flat=True))) >= 4
+    plan = Plan.objects.get(slug="valid")
+    assert all(plan.starts_on <= i.start_date < i.target_date <= plan.ends_on for i in Initiative.objects.all())
+
+
+def test_the_recalculation_ran_with_a_snapshot():
+    generate("--scale", "0.01", "--plan-slug", "figures")
+    plan = Plan.objects.get(slug="figures")
+    assert plan.computed_at is not None and plan.progress is not None
+    assert not Initiative.objects.filter(computed_at__isnull=True).exists()
+    assert not Metric.objects.filter(computed_at__isnull=True).exists()
+    # plan 1 + goal 1 + objective 1 + metrics 25 + initiatives 30 = 58 nodes, one snapshot each today
+    assert ProgressSnapshot.objects.filter(plan=plan, taken_on=timezone.localdate()).count() == 58
+
+
+@pytest.mark.parametrize("scale", ["0", "-1", "50.5", "nan"])
+def test_a_scale_out_of_range_is_refused_naming_the_option(scale):
+    with pytest.raises(CommandError, match="--scale must be more than 0 and at most 50"):
+        generate("--scale", scale)
+    assert not Plan.objects.exists()
+
+
+def test_a_scale_that_is_not_a_number_is_refused_naming_the_option():
+    with pytest.raises(CommandError, match="--scale"):
+        generate("--scale", "big")
+
+
+@pytest.mark.parametrize("slug, problem", [("Big City!", "only letters"), ("x" * 41, "at most 40 characters")])
+def test_a_bad_plan_slug_is_refused_naming_the_option(slug, problem):
+    with pytest.raises(CommandError, match=f"--plan-slug must .*{problem}"):
+        generate("--scale", "0.01", "--plan-slug", slug)
+    assert not Plan.objects.exists()
+
+
+def test_a_plan_it_did_not_generate_is_never_replaced():
+    adopted = PlanFactory(slug="phoenix-2022")
+    with pytest.raises(CommandError, match="--plan-slug: Plan 'phoenix-2022' was not made by generate_city"):
+        generate("--scale", "0.01", "--plan-slug", "phoenix-2022")
+    assert Plan.objects.get(slug="phoenix-2022").pk == adopted.pk
+    assert not Initiative.objects.exists()
