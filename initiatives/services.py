@@ -4,10 +4,15 @@ import datetime
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 
-from goals.services import plan_mark_changed
-from initiatives.models import Initiative, InitiativeStatus, StatusUpdate
+from goals.models import Objective
+from goals.services import (
+    ALIGNED_WHERE, ItemRules, Link, objectives_alignable_from, plan_item_create, plan_item_delete, plan_item_update,
+    plan_mark_changed,
+)
+from initiatives.models import Initiative, InitiativeStatus, ITRequest, Milestone, StatusUpdate
 from planboard import permissions
 from planboard.audit import save_audited
 from planboard.exceptions import ConflictError
@@ -53,3 +58,65 @@ def initiative_post_update(
         plan_mark_changed(plan_id=current.plan_id)
     initiative.refresh_from_db()
     return update
+
+
+# --- Initiatives, milestones and IT requests: versioned create, update and delete -------------
+# The same path as the plan structure (goals.services.plan_item_*), with these items' own rules.
+
+
+def _may_create_initiative(user, initiative: Initiative) -> bool:
+    return permissions.can_edit_plan(user, initiative.plan)
+
+
+def _may_change_milestone(user, milestone: Milestone) -> bool:
+    return permissions.can_edit_initiative(user, milestone.initiative)
+
+
+def _may_file_request(user, request: ITRequest) -> bool:
+    return permissions.can_file_it_request(user, request.department)
+
+
+INITIATIVE_ITEM_RULES: dict[type[Model], ItemRules] = {
+    Initiative: ItemRules(
+        _may_create_initiative, permissions.can_edit_initiative, plan_id=lambda i: i.plan_id,
+        links={
+            "supports": Link(lambda i: Objective.objects.filter(goal__plan_id=i.plan_id), "its own plan"),
+            "aligned_to": Link(lambda i: objectives_alignable_from(i.plan), ALIGNED_WHERE),
+        },
+        fixed=("plan",),
+        # Deleting an initiative changes the plan's structure: an owner may not delete their own.
+        may_delete=_may_create_initiative,
+    ),
+    Milestone: ItemRules(
+        _may_change_milestone, _may_change_milestone, plan_id=lambda m: m.initiative.plan_id, fixed=("initiative",)
+    ),
+    # IT requests feed no progress figure, so they leave the plan's figures alone.
+    ITRequest: ItemRules(
+        _may_file_request, permissions.can_edit_it_request, plan_id=lambda _r: None,
+        links={"objectives": Link(lambda r: Objective.objects.filter(goal__plan_id=r.plan_id), "the request's plan")},
+    ),
+}
+
+
+def initiative_item_create(*, model: type[Model], actor, data: dict) -> Model:
+    """Create an initiative, milestone or IT request (see goals.services.plan_item_create).
+
+    An initiative is created by whoever may edit its plan; a milestone by whoever may edit its
+    initiative; an IT request by the requesting department's liaison (or an administrator).
+    """
+    return plan_item_create(model=model, actor=actor, data=data, rules=INITIATIVE_ITEM_RULES[model])
+
+
+def initiative_item_update(*, instance: Model, actor, data: dict, version: int) -> Model:
+    """Change an initiative, milestone or IT request seen at `version` (see goals.services.plan_item_update)."""
+    return plan_item_update(
+        instance=instance, actor=actor, data=data, version=version, rules=INITIATIVE_ITEM_RULES[type(instance)]
+    )
+
+
+def initiative_item_delete(*, instance: Model, actor, version: int) -> None:
+    """Delete an initiative, milestone or IT request seen at `version` (see goals.services.plan_item_delete).
+
+    Deleting an initiative takes whoever may edit its plan; its owner alone may not.
+    """
+    plan_item_delete(instance=instance, actor=actor, version=version, rules=INITIATIVE_ITEM_RULES[type(instance)])

@@ -173,17 +173,47 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# The REST API (planboard/api.py, planboard/api_support.py). Token first, so a request without
+# credentials that needs them gets 401 with a WWW-Authenticate header rather than a bare 403.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PERMISSION_CLASSES": ["planboard.api_support.PlanboardPermission"],
+    "DEFAULT_PAGINATION_CLASS": "planboard.api_support.Pagination",
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.SearchFilter",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_RENDERER_CLASSES": ["planboard.api_support.EscapingJSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "EXCEPTION_HANDLER": "planboard.api_support.exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": ["planboard.api_support.AnonThrottle", "planboard.api_support.UserThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": f"{env_int('API_ANON_REQUESTS_PER_MINUTE', 60, minimum=1)}/minute",
+        "user": f"{env_int('API_USER_REQUESTS_PER_MINUTE', 1200, minimum=1)}/minute",
+    },
+    "DEFAULT_SCHEMA_CLASS": "planboard.api_schema.PlanboardAutoSchema",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Planboard API",
+    "DESCRIPTION": (
+        "The city's strategic technology plan: departments, plans, pillars, drivers, themes, goals, objectives, "
+        "metrics and readings, initiatives and their status updates, milestones and IT requests. "
+        "Authenticate with a session or `Authorization: Token <key>` (`manage.py api_token USERNAME`). "
+        "Writes to an object carry its `version`; a stale one gets 409 and changes nothing."
+    ),
     "VERSION": "1",
     "COMPONENT_SPLIT_REQUEST": True,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "InitiativeStatusEnum": "initiatives.models.InitiativeStatus",
+        "HealthEnum": "goals.models.Health",
+        "TermEnum": "goals.models.Term",
+    },
 }
 
 # How often an initiative owner is expected to post an update, unless the plan says otherwise.

@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 from django.views.generic import RedirectView
 
 admin.site.site_header = "Planboard administration"
@@ -8,6 +8,7 @@ admin.site.index_title = "Strategic technology plan"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/v1/", include("planboard.api")),
     # Until the dashboards exist, the front door is the administration site.
     path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
 ]

@@ -1,0 +1,139 @@
+"""API representations of the plan: departments, plans, pillars, drivers, themes, goals, objectives,
+metrics and readings.
+
+Field rules (lengths, ranges, choices, patterns) come from the models; cross-field rules and
+duplicates are checked by the model's `clean()` inside the service, so every interface reports
+them the same way, against the field. Cached figures, ids, times and `version` are read-only:
+sending them changes nothing.
+"""
+
+from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
+from rest_framework import serializers
+
+from goals.models import BusinessDriver, Department, Goal, Metric, MetricReading, Objective, Pillar, Plan, Theme
+from planboard import permissions
+from planboard.api_support import PROGRESS_FIELDS, ProgressSerializer, VersionedSerializer, VisibleKey
+
+TRACKING_FIELDS = ["id", "version", "created_at", "updated_at"]
+
+
+def active_people(_user) -> QuerySet:
+    """People who may own a metric or an initiative: any active account."""
+    return get_user_model().objects.filter(is_active=True)
+
+
+def visible_pillars(user) -> QuerySet[Pillar]:
+    return Pillar.objects.filter(plan__in=permissions.visible_plans(user))
+
+
+def visible_drivers(user) -> QuerySet[BusinessDriver]:
+    return BusinessDriver.objects.filter(plan__in=permissions.visible_plans(user))
+
+
+def visible_themes(user) -> QuerySet[Theme]:
+    return Theme.objects.filter(plan__in=permissions.visible_plans(user))
+
+
+class PlanSerializer(ProgressSerializer):
+    department = VisibleKey(
+        Department, permissions.visible_departments, allow_null=True, required=False,
+        help_text="The department that owns a department IT plan; null for an enterprise plan.",
+    )
+    parent = VisibleKey(
+        Plan, permissions.visible_plans, allow_null=True, required=False,
+        help_text="The enterprise plan a department plan aligns to.",
+    )
+
+    class Meta:
+        model = Plan
+        fields = [
+            *TRACKING_FIELDS, "title", "slug", "scope", "department", "parent", "vision", "mission",
+            "start_fiscal_year", "end_fiscal_year", "fiscal_year_start_month", "status", "is_published", "is_sample",
+            "metric_share", "update_cadence_days", "needs_recalculation", *PROGRESS_FIELDS,
+        ]
+
+
+class DepartmentSerializer(VersionedSerializer):
+    class Meta:
+        model = Department
+        fields = [*TRACKING_FIELDS, "name", "slug", "is_active"]
+
+
+PLAN_PART_FIELDS = [*TRACKING_FIELDS, "plan", "name", "description", "order"]
+
+
+class PillarSerializer(VersionedSerializer):
+    plan = VisibleKey(Plan, permissions.visible_plans)
+
+    class Meta:
+        model = Pillar
+        fields = [*PLAN_PART_FIELDS, "weight"]
+
+
+class DriverSerializer(VersionedSerializer):
+    plan = VisibleKey(Plan, permissions.visible_plans)
+    pillar = VisibleKey(Pillar, visible_pillars, allow_null=True, required=False)
+
+    class Meta:
+        model = BusinessDriver
+        fields = [*PLAN_PART_FIELDS, "pillar", "weight"]
+
+
+class ThemeSerializer(VersionedSerializer):
+    plan = VisibleKey(Plan, permissions.visible_plans)
+
+    class Meta:
+        model = Theme
+        fields = PLAN_PART_FIELDS
+
+
+class GoalSerializer(ProgressSerializer):
+    plan = VisibleKey(Plan, permissions.visible_plans)
+
+    class Meta:
+        model = Goal
+        fields = [*TRACKING_FIELDS, "plan", "number", "title", "description", "weight", *PROGRESS_FIELDS]
+
+
+class ObjectiveSerializer(ProgressSerializer):
+    goal = VisibleKey(Goal, permissions.visible_goals)
+    plan = serializers.IntegerField(source="goal.plan_id", read_only=True)
+    aligned_to = VisibleKey(
+        Objective, permissions.visible_objectives, many=True, required=False,
+        help_text="Objectives of the enterprise plan (or of its own plan) this objective serves.",
+    )
+
+    class Meta:
+        model = Objective
+        fields = [
+            *TRACKING_FIELDS, "goal", "plan", "code", "title", "description", "term", "weight", "aligned_to",
+            *PROGRESS_FIELDS,
+        ]
+
+
+class MetricSerializer(ProgressSerializer):
+    objective = VisibleKey(Objective, permissions.visible_objectives)
+    owner = VisibleKey(get_user_model(), active_people, allow_null=True, required=False)
+
+    class Meta:
+        model = Metric
+        fields = [
+            *TRACKING_FIELDS, "objective", "name", "description", "unit", "direction", "baseline", "baseline_date",
+            "target", "target_date", "frequency", "owner", *PROGRESS_FIELDS,
+        ]
+
+
+class ReadingSerializer(serializers.ModelSerializer):
+    """A metric's value for a period. Posting a second reading for a period is refused unless `correct` is true."""
+
+    correct = serializers.BooleanField(
+        write_only=True, required=False, default=False,
+        help_text="Replace the reading already recorded for this period (the correction is audited).",
+    )
+
+    class Meta:
+        model = MetricReading
+        fields = ["id", "metric", "period_end", "value", "note", "entered_by", "version", "created_at", "correct"]
+        read_only_fields = ["metric", "entered_by", "version"]
+        validators = []  # one reading per period: the service reports it against period_end

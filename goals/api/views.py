@@ -1,0 +1,155 @@
+"""API views for the plan: departments, plans, pillars, drivers, themes, goals, objectives, metrics
+and a metric's readings.
+
+Reads: each list is the caller's `visible_*` queryset from planboard.permissions, with the related
+rows the serializer needs fetched alongside (a fixed number of queries whatever the page size).
+Writes: goals.services.plan_item_* (versioned, audited, recalculation queued) and, for readings,
+goals.services.metric_record_reading.
+"""
+
+from django.db.models import Prefetch, QuerySet
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, viewsets
+from rest_framework.generics import get_object_or_404
+
+from goals import services
+from goals.api import filters
+from goals.api.serializers import (
+    DepartmentSerializer, DriverSerializer, GoalSerializer, MetricSerializer, ObjectiveSerializer, PillarSerializer,
+    PlanSerializer, ReadingSerializer, ThemeSerializer, visible_drivers, visible_pillars, visible_themes,
+)
+from goals.models import Metric, Objective
+from planboard import permissions
+from planboard.api_support import VersionedWriteMixin
+
+PROGRESS_ORDERING = ["progress", "pace", "health"]
+
+
+class PlanDataViewSet(VersionedWriteMixin, viewsets.ModelViewSet):
+    """Plan structure, written through goals.services.plan_item_* with that model's rules."""
+
+    create_service = services.plan_item_create
+    update_service = services.plan_item_update
+    delete_service = services.plan_item_delete
+
+    @property
+    def rules(self) -> services.ItemRules:
+        return services.PLAN_ITEM_RULES[self.get_serializer_class().Meta.model]
+
+
+class DepartmentViewSet(PlanDataViewSet):
+    """City departments. Everyone reads the active ones; administrators change them."""
+
+    serializer_class = DepartmentSerializer
+    visible = permissions.visible_departments
+    filterset_class = filters.DepartmentFilter
+    search_fields = ["name", "slug"]
+    ordering_fields = ["name", "slug"]
+
+
+class PlanViewSet(PlanDataViewSet):
+    """Enterprise and department IT plans, with their cached progress figures."""
+
+    serializer_class = PlanSerializer
+    visible = permissions.visible_plans
+    filterset_class = filters.PlanFilter
+    search_fields = ["title", "slug", "vision", "mission"]
+    ordering_fields = ["title", "start_fiscal_year", "end_fiscal_year", "status", *PROGRESS_ORDERING]
+
+
+class PillarViewSet(PlanDataViewSet):
+    """Pillars (guiding principles) of a plan."""
+
+    serializer_class = PillarSerializer
+    visible = visible_pillars
+    filterset_class = filters.PillarFilter
+    search_fields = ["name", "description"]
+    ordering_fields = ["name", "order", "weight"]
+
+
+class DriverViewSet(PlanDataViewSet):
+    """Business drivers of a plan."""
+
+    serializer_class = DriverSerializer
+    visible = visible_drivers
+    filterset_class = filters.DriverFilter
+    search_fields = ["name", "description"]
+    ordering_fields = ["name", "order", "weight"]
+
+
+class ThemeViewSet(PlanDataViewSet):
+    """Thematic categories of a plan's initiatives."""
+
+    serializer_class = ThemeSerializer
+    visible = visible_themes
+    filterset_class = filters.ThemeFilter
+    search_fields = ["name", "description"]
+    ordering_fields = ["name", "order"]
+
+
+class GoalViewSet(PlanDataViewSet):
+    """Goals of a plan."""
+
+    serializer_class = GoalSerializer
+    visible = permissions.visible_goals
+    filterset_class = filters.GoalFilter
+    search_fields = ["title", "description"]
+    ordering_fields = ["number", "title", "weight", *PROGRESS_ORDERING]
+
+
+class ObjectiveViewSet(PlanDataViewSet):
+    """Objectives of a goal, and the objectives they align to."""
+
+    serializer_class = ObjectiveSerializer
+    visible = permissions.visible_objectives
+    filterset_class = filters.ObjectiveFilter
+    search_fields = ["code", "title", "description"]
+    ordering_fields = ["code", "title", "term", "weight", *PROGRESS_ORDERING]
+
+    def optimize(self, queryset: QuerySet) -> QuerySet:
+        return queryset.select_related("goal").prefetch_related(
+            Prefetch("aligned_to", queryset=Objective.objects.only("id"))
+        )
+
+
+class MetricViewSet(PlanDataViewSet):
+    """Metrics of an objective: baseline, target and the cached attainment."""
+
+    serializer_class = MetricSerializer
+    visible = permissions.visible_metrics
+    filterset_class = filters.MetricFilter
+    search_fields = ["name", "description", "unit"]
+    ordering_fields = ["name", "baseline_date", "target_date", *PROGRESS_ORDERING]
+
+
+METRIC_ID = OpenApiParameter("metric_pk", OpenApiTypes.INT, OpenApiParameter.PATH, description="The metric's id.")
+
+
+@extend_schema_view(list=extend_schema(parameters=[METRIC_ID]), create=extend_schema(parameters=[METRIC_ID]))
+class ReadingViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+    """A metric's readings, oldest first. Posting records one through goals.services.metric_record_reading
+    (the metric's owner or whoever may edit its plan); a second reading for a period needs `correct`."""
+
+    serializer_class = ReadingSerializer
+    filterset_class = filters.ReadingFilter
+    search_fields = ["note"]
+    ordering_fields = ["period_end", "value"]
+
+    def metric(self) -> Metric:
+        if not hasattr(self, "_metric"):
+            metrics = permissions.visible_metrics(self.request.user).select_related("objective__goal__plan", "owner")
+            self._metric = get_object_or_404(metrics, pk=self.kwargs["metric_pk"])
+        return self._metric
+
+    def get_queryset(self) -> QuerySet:
+        if getattr(self, "swagger_fake_view", False):
+            return permissions.visible_readings(self.request.user).none()
+        return permissions.visible_readings(self.request.user).filter(metric=self.metric())
+
+    def perform_create(self, serializer) -> None:
+        data = serializer.validated_data
+        serializer.instance = services.metric_record_reading(
+            metric=self.metric(), entered_by=self.request.user, period_end=data["period_end"], value=data["value"],
+            note=data.get("note", ""), correct=data.get("correct", False),
+        )

@@ -1,0 +1,94 @@
+"""API representations of initiatives, their status updates and milestones, and IT requests.
+
+An initiative's reported status and percent complete are read-only here: they move only when a
+status update is posted (`POST /initiatives/{id}/updates/`), so the timeline explains every change.
+"""
+
+from django.utils import timezone
+from rest_framework import serializers
+
+from goals.api.serializers import TRACKING_FIELDS, active_people, visible_themes
+from goals.models import Department, Objective, Plan, Theme
+from initiatives.models import Initiative, InitiativeStatus, ITRequest, Milestone, StatusUpdate
+from planboard import permissions
+from planboard.api_support import PROGRESS_FIELDS, ProgressSerializer, VersionedSerializer, VisibleKey
+from reports.progress import is_stale
+
+
+class InitiativeSerializer(ProgressSerializer):
+    plan = VisibleKey(Plan, permissions.visible_plans)
+    theme = VisibleKey(Theme, visible_themes, allow_null=True, required=False)
+    department = VisibleKey(Department, permissions.visible_departments, allow_null=True, required=False)
+    owner = VisibleKey(Initiative._meta.get_field("owner").related_model, active_people, allow_null=True, required=False)
+    supports = VisibleKey(
+        Objective, permissions.visible_objectives, many=True, required=False,
+        help_text="Objectives of the initiative's own plan that it supports.",
+    )
+    aligned_to = VisibleKey(
+        Objective, permissions.visible_objectives, many=True, required=False,
+        help_text="For a department plan's initiative: objectives of the enterprise plan (or its own plan) it serves.",
+    )
+    stale = serializers.SerializerMethodField(
+        help_text="No status update within the update cadence (the rule of reports.progress.is_stale)."
+    )
+
+    class Meta:
+        model = Initiative
+        fields = [
+            *TRACKING_FIELDS, "plan", "code", "title", "description", "theme", "term", "department", "owner",
+            "status", "percent_complete", "start_date", "target_date", "completed_date", "budget_estimate",
+            "budget_actual", "update_cadence_days", "last_update_on", "stale", "supports", "aligned_to",
+            "priority_score", "priority_rank", *PROGRESS_FIELDS,
+        ]
+        read_only_fields = ["status", "percent_complete", "completed_date"]
+
+    def get_stale(self, initiative: Initiative) -> bool:
+        return is_stale(
+            status=initiative.status, last_update_on=initiative.last_update_on, start_date=initiative.start_date,
+            cadence_days=initiative.cadence_days, today=timezone.localdate(),
+        )
+
+
+class StatusUpdateSerializer(serializers.ModelSerializer):
+    """An owner's report at a date. Posting one moves the initiative's status when it is the newest."""
+
+    version = serializers.IntegerField(
+        write_only=True, min_value=1, max_value=2**31 - 1,
+        help_text="The initiative's version you read; a stale one gets 409 and nothing is stored.",
+    )
+    as_of = serializers.DateField(required=False, help_text="The date the report is as of; today when left out.")
+    status = serializers.ChoiceField(choices=InitiativeStatus.choices)
+
+    class Meta:
+        model = StatusUpdate
+        fields = ["id", "initiative", "as_of", "status", "percent_complete", "narrative", "author", "created_at", "version"]
+        read_only_fields = ["initiative", "author"]
+
+
+class MilestoneSerializer(VersionedSerializer):
+    initiative = VisibleKey(Initiative, permissions.visible_initiatives)
+
+    class Meta:
+        model = Milestone
+        fields = [*TRACKING_FIELDS, "initiative", "title", "due", "done_on"]
+
+
+class ITRequestSerializer(VersionedSerializer):
+    department = VisibleKey(Department, permissions.visible_departments)
+    plan = VisibleKey(Plan, permissions.visible_plans, help_text="The enterprise plan the request is weighed against.")
+    objectives = VisibleKey(
+        Objective, permissions.visible_objectives, many=True, required=False,
+        help_text="Objectives of that plan the spending serves.",
+    )
+
+    class Meta:
+        model = ITRequest
+        fields = [
+            *TRACKING_FIELDS, "department", "plan", "title", "justification", "amount", "fiscal_year", "objectives",
+            "state", "requested_by", "submitted_at", "decided_by", "decided_at", "exception_reason", "exception_by",
+            "exception_at",
+        ]
+        read_only_fields = [
+            "state", "requested_by", "submitted_at", "decided_by", "decided_at", "exception_reason", "exception_by",
+            "exception_at",
+        ]
