@@ -12,7 +12,7 @@ from goals.demo import departments as department_data
 from goals.demo import users as user_data
 from goals.models import Department, DepartmentMembership
 
-CHANGED_PASSWORD = "(changed since first load; not reset)"
+CHANGED_PASSWORD = "(existing password kept; not the demo password)"
 
 
 def ensure_departments(save) -> dict[str, Department]:
