@@ -235,3 +235,18 @@ def test_amount_below_zero_is_a_form_error(client, cio):
 
     assert response.context["adminform"].form.errors["amount"] == ["Must be zero or more."]
     assert ITRequest.objects.get().amount == Decimal("1000")
+
+
+def test_initiative_with_status_updates_cannot_be_deleted_but_one_without_can(client, cio):
+    reported, fresh = InitiativeFactory(title="Reported on"), InitiativeFactory(title="Entered by mistake")
+    StatusUpdateFactory(initiative=reported)
+    client.force_login(cio)
+
+    refused = client.post(reverse("admin:initiatives_initiative_delete", args=[reported.pk]), {"post": "yes"})
+    allowed = client.post(reverse("admin:initiatives_initiative_delete", args=[fresh.pk]), {"post": "yes"})
+
+    # Status updates are a permanent record, so deleting would need a permission nobody has.
+    assert refused.status_code == 403
+    assert allowed.status_code == 302
+    assert list(Initiative.objects.values_list("title", flat=True)) == ["Reported on"]
+    assert StatusUpdate.objects.count() == 1

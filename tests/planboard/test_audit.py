@@ -198,3 +198,34 @@ def test_bad_value_through_save_audited_names_the_field_and_records_nothing():
     assert "percent_complete" in error.value.message_dict
     assert initiative.history.count() == 1  # only the creation
     assert Initiative.objects.get().percent_complete == 0
+
+
+def test_deleting_in_the_admin_is_recorded_and_the_history_still_opens_for_the_cio(cio_client, cio, client, viewer):
+    goal = GoalFactory(title="Retired goal")
+
+    deleted = cio_client.post(reverse("admin:goals_goal_delete", args=[goal.pk]), {"post": "yes"})
+    history = cio_client.get(reverse("admin:goals_goal_history", args=[goal.pk]))
+    viewer.is_staff = True
+    viewer.save(update_fields=["is_staff"])
+    client.force_login(viewer)
+
+    assert deleted.status_code == 302 and not Goal.objects.exists()
+    record = Goal.history.filter(id=goal.pk).latest()
+    assert (record.history_type, record.history_user) == ("-", cio)
+    assert history.status_code == 200 and "Retired goal" in history.content.decode()
+    # Only administrators read the history of what is gone; others read what they can still see.
+    assert client.get(reverse("admin:goals_goal_history", args=[goal.pk])).status_code == 403
+
+
+def test_admin_index_lists_the_plan_for_every_role(client, cio, viewer, editor):
+    pages = {}
+    for user in (cio, viewer, editor):
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
+        client.force_login(user)
+        pages[user.username] = client.get(reverse("admin:index"))
+
+    assert {name: page.status_code for name, page in pages.items()} == {"cio": 200, "viewer": 200, "editor": 200}
+    for page in pages.values():
+        apps = {app["app_label"] for app in page.context["app_list"]}
+        assert {"goals", "initiatives", "reports"} <= apps
