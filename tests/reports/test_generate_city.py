@@ -14,9 +14,11 @@ from django.db.models import Count, Max
 from django.utils import timezone
 
 from goals.models import Department, Goal, Metric, MetricReading, Objective, Plan
-from initiatives.models import Initiative, StatusUpdate
+from initiatives.models import AlignmentScore, Initiative, Milestone, StatusUpdate
 from reports.models import ProgressSnapshot
-from tests.factories import PlanFactory
+from tests.factories import (
+    AlignmentScoreFactory, DepartmentPlanFactory, InitiativeFactory, ITRequestFactory, MilestoneFactory, PlanFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -90,6 +92,30 @@ def test_a_rerun_replaces_the_generated_plan_instead_of_adding_a_second():
     # nothing of the first run is left behind, anywhere
     assert Initiative.objects.count() == 30 and MetricReading.objects.count() == 3_000
     assert StatusUpdate.objects.count() == 7_200 and Department.objects.count() == 1
+
+
+def test_a_rerun_also_removes_what_people_attached_by_hand_and_spares_other_plans():
+    generate("--scale", "0.01", "--plan-slug", "handled")
+    plan = Plan.objects.get(slug="handled")
+    initiative = Initiative.objects.filter(plan=plan).first()
+    MilestoneFactory(initiative=initiative)
+    AlignmentScoreFactory(initiative=initiative)
+    department_initiative = InitiativeFactory(plan=DepartmentPlanFactory(parent=None))
+    department_initiative.aligned_to.add(Objective.objects.get(goal__plan=plan))
+    generate("--scale", "0.01", "--plan-slug", "handled")
+    assert not Milestone.objects.exists() and not AlignmentScore.objects.exists()
+    department_initiative.refresh_from_db()
+    assert department_initiative.aligned_to.count() == 0  # the link went with the old objective, the initiative stayed
+
+
+def test_a_generated_plan_with_an_it_request_against_it_is_not_replaced():
+    generate("--scale", "0.01", "--plan-slug", "requested")
+    plan = Plan.objects.get(slug="requested")
+    ITRequestFactory(plan=plan)
+    with pytest.raises(CommandError, match="--plan-slug: Plan 'requested' has IT requests that point to it"):
+        generate("--scale", "0.01", "--plan-slug", "requested")
+    assert Plan.objects.get(slug="requested").pk == plan.pk
+    assert plan_counts("requested")["updates"] == 7_200  # the old city is intact
 
 
 def test_readings_are_one_per_month_and_never_in_the_future():
