@@ -191,6 +191,8 @@ def _save_item(instance: Model, *, actor, links: dict[str, list], rules: ItemRul
     plan_id = rules.plan_id(instance)
     if plan_id is not None:
         plan_mark_changed(plan_id=plan_id)
+        if isinstance(instance, Plan):
+            instance.needs_recalculation = True  # as just stored by plan_mark_changed
 
 
 def _split_links(data: dict, rules: ItemRules) -> tuple[dict, dict[str, list]]:
@@ -268,7 +270,7 @@ def plan_item_delete(*, instance: Model, actor, version: int, rules: ItemRules |
             with transaction.atomic():
                 current.delete()
         except ProtectedError as error:
-            blockers = sorted({row._meta.verbose_name_plural for row in error.protected_objects})
+            blockers = sorted({str(row._meta.verbose_name_plural) for row in error.protected_objects})
             raise ValidationError(
                 f"This {model._meta.verbose_name} cannot be deleted while {' and '.join(blockers)} refer to it."
             ) from None
