@@ -109,7 +109,7 @@ class Department(TrackedModel):
         settings.AUTH_USER_MODEL, through="DepartmentMembership", related_name="departments", blank=True
     )
 
-    history = HistoricalRecords(excluded_fields=NOT_AUDITED)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["name"]
@@ -288,7 +288,7 @@ class Pillar(PlanPart):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="pillars")
     weight = models.DecimalField(max_digits=6, decimal_places=2, default=Decimal("1"), validators=[non_negative])
 
-    history = HistoricalRecords(excluded_fields=NOT_AUDITED)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta(PlanPart.Meta):
         constraints = [
@@ -304,7 +304,7 @@ class BusinessDriver(PlanPart):
     pillar = models.ForeignKey(Pillar, on_delete=models.SET_NULL, null=True, blank=True, related_name="drivers")
     weight = models.DecimalField(max_digits=6, decimal_places=2, default=Decimal("1"), validators=[non_negative])
 
-    history = HistoricalRecords(excluded_fields=NOT_AUDITED)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta(PlanPart.Meta):
         constraints = [
@@ -325,7 +325,7 @@ class Theme(PlanPart):
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="themes")
 
-    history = HistoricalRecords(excluded_fields=NOT_AUDITED)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta(PlanPart.Meta):
         constraints = [models.UniqueConstraint(fields=["plan", "name"], name="theme_unique_name")]

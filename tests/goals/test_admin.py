@@ -293,18 +293,9 @@ def test_changelist_renders_and_its_query_count_does_not_grow_with_rows(client, 
 
 
 NO_ADD_PAGE = {"reports.reportcard", "reports.progresssnapshot"}  # made by the report service and the nightly run
-# goals/models.py excludes the progress fields from these models' history, but they have none, so
-# simple-history cannot rebuild a past version (`.instance`). The fix (excluded_fields=["updated_at"]
-# for Department, Pillar, BusinessDriver and Theme; no migration) is requested; strict, so this
-# list must be emptied once it lands.
-PAST_VERSION_BROKEN = {"goals.department", "goals.pillar", "goals.businessdriver", "goals.theme"}
 
 
-@pytest.mark.parametrize("label", [
-    pytest.param(label, marks=pytest.mark.xfail(strict=True, reason="NOT_AUDITED names fields the model lacks"))
-    if label in PAST_VERSION_BROKEN else label
-    for label in sorted(ROW_MAKERS)
-])
+@pytest.mark.parametrize("label", sorted(ROW_MAKERS))
 def test_add_change_and_history_pages_render_for_the_cio(client, cio, label):
     obj = ROW_MAKERS[label](0)
     prefix = f"admin:{label.replace('.', '_')}"
