@@ -356,7 +356,7 @@ class CityGenerator:
             story["percent"] = round(story["percent"] * rng.uniform(0.2, 0.9))
             story["final"] = start + datetime.timedelta(days=int((today - start).days * rng.uniform(0.3, 1.0)))
             return story
-        if target <= today and draw < 0.85:
+        if target <= today and draw < 0.75:
             story["status"], story["percent"] = Status.COMPLETED, 100
             late = rng.randint(-60, 120)
             story["final"] = max(start, min(today, target + datetime.timedelta(days=late)))
@@ -474,7 +474,7 @@ class CityGenerator:
             ))
             lag = 0 if rng.random() < 0.8 else rng.randint(1, 4)
             shapes.append({"baseline": baseline, "target": target, "from": baseline_date.toordinal(),
-                           "to": target_date.toordinal(), "attainment": rng.uniform(-0.3, 1.3),
+                           "to": target_date.toordinal(), "attainment": rng.triangular(-0.3, 1.3, 0.9),
                            "last": latest - lag, "length": lengths[n], "percent": unit == "%",
                            "digits": 2 if unit in ("%", "$") else 0})
         metrics = Metric.objects.bulk_create(rows, batch_size=BULK_BATCH)
