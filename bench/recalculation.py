@@ -10,11 +10,14 @@ DATABASE_URL (PostgreSQL is the target; the database is created when missing), t
 - queries: how many statements one recalculation issues (it must not grow with the plan);
 - SQL yardstick s: one hand-written statement doing the heart of the same work — per objective,
   the mean progress of the counted initiatives that support it and the mean attainment of its
-  metrics from each metric's latest reading — best of three. The benchmark checks that it
-  agrees with the figures the recalculation stored.
+  metrics from each metric's latest reading — best of three; ratio = recalc best / yardstick
+  best (best-of-n is the figure least moved by other work on the machine; the ratio of medians is
+  printed beside it). The benchmark checks that the yardstick agrees with the figures the
+  recalculation stored.
 
 Targets (PASS/FAIL, exit status 1 on a FAIL): at scale 1 on PostgreSQL the median recalculation
-takes at most 2 s and at most 5x the yardstick's median; the query count is the same at every scale.
+takes at most 2 s, and its best time is at most 5x the yardstick's best; the query count is the same at
+every scale. The machine's load average is printed too: on shared cores every figure moves with it.
 """
 
 import os
@@ -107,6 +110,11 @@ def machine() -> str:
     return f"nproc {len(os.sched_getaffinity(0))} ({cpu}){memory}, {platform.system()} {platform.release()}"
 
 
+def load_average() -> str:
+    """Other work on the same cores skews every figure: print it beside them."""
+    return ", ".join(f"{value:.2f}" for value in os.getloadavg())
+
+
 def timed(function, repeats: int = REPEATS) -> tuple[list[float], object]:
     seconds, result = [], None
     for _ in range(repeats):
@@ -172,7 +180,8 @@ def bench_scale(scale: float, on_postgres: bool) -> dict:
     if on_postgres:
         seconds, rows = timed(lambda: yardstick(city.plan_id))
         row["yardstick"], row["yardstick_median"] = min(seconds), statistics.median(seconds)
-        row["ratio"] = row["recalc_median"] / row["yardstick_median"]
+        row["ratio_median"] = row["recalc_median"] / row["yardstick_median"]
+        row["ratio"] = row["recalc_best"] / row["yardstick"]
         wrong = yardstick_disagreements(city.plan_id, rows)
         print(f"  yardstick agrees with the stored figures on {len(rows) - wrong} of {len(rows)} objectives",
               flush=True)
@@ -181,12 +190,13 @@ def bench_scale(scale: float, on_postgres: bool) -> dict:
 
 def print_table(rows: list[dict]) -> None:
     header = ["scale", "initiatives", "readings", "updates", "generate s", "recalc s best/median", "queries",
-              "SQL yardstick s", "ratio recalc/yardstick"]
+              "SQL yardstick s best/median",
+              "ratio recalc/yardstick best/median"]
     lines = [[
         f"{r['scale']:g}", f"{r['initiatives']:,}", f"{r['readings']:,}", f"{r['updates']:,}", f"{r['generate']:.2f}",
         f"{r['recalc_best']:.3f} / {r['recalc_median']:.3f}", str(r["queries"]),
-        "n/a" if r["yardstick"] is None else f"{r['yardstick']:.3f}",
-        "n/a" if r["ratio"] is None else f"{r['ratio']:.1f}x",
+        "n/a" if r["yardstick"] is None else f"{r['yardstick']:.3f} / {r['yardstick_median']:.3f}",
+        "n/a" if r["ratio"] is None else f"{r['ratio']:.1f}x / {r['ratio_median']:.1f}x",
     ] for r in rows]
     widths = [max(len(h), *(len(line[i]) for line in lines)) for i, h in enumerate(header)]
     print(" | ".join(h.rjust(w) for h, w in zip(header, widths)))
@@ -209,7 +219,7 @@ def check_targets(rows: list[dict], on_postgres: bool) -> bool:
                         f"(median {at_one['recalc_median']:.3f} s)"))
         results.append(("PASS" if at_one["ratio"] <= MAX_RATIO_TO_YARDSTICK else "FAIL",
                         f"recalculation within {MAX_RATIO_TO_YARDSTICK:g}x of the SQL yardstick at scale 1 "
-                        f"({at_one['ratio']:.1f}x, medians)"))
+                        f"({at_one['ratio']:.1f}x, best of {REPEATS} each)"))
     counts = sorted({r["queries"] for r in rows})
     results.append(("PASS" if len(counts) == 1 else "FAIL",
                     f"query count identical at every scale ({', '.join(map(str, counts))})"))
@@ -244,11 +254,13 @@ def main() -> int:
     print(f"  versions    Python {platform.python_version()}, Django {django.get_version()}, PostgreSQL {server}, "
           f"planboard {git_commit()}")
     print(f"  machine     {machine()}")
+    print(f"  load        {load_average()} (1, 5, 15 min) at start")
     print(f"  scales      {', '.join(f'{s:g}' for s in scales)} (seed {SEED}; recalc and yardstick: {REPEATS} runs)")
     print(flush=True)
 
     rows = [bench_scale(scale, on_postgres) for scale in scales]
     print()
+    print(f"load average {load_average()} at the end")
     print_table(rows)
     print()
     return 0 if check_targets(rows, on_postgres) else 1
