@@ -47,14 +47,17 @@ class InitiativeFilter(filters.FilterSet):
     status = filters.ChoiceFilter(choices=InitiativeStatus.choices, help_text="The status the owner reported.")
     health = filters.ChoiceFilter(choices=Health.choices, help_text="Computed health of the cached figure.")
     term = filters.ChoiceFilter(choices=Term.choices)
-    stale = filters.BooleanFilter(method="filter_stale", help_text="No status update within the update cadence.")
+    stale = filters.ChoiceFilter(
+        choices=[("true", "Stale"), ("false", "Not stale")], method="filter_stale",
+        help_text="true: no status update within the update cadence; false: the others.",
+    )
 
     class Meta:
         model = Initiative
         fields = ["plan", "objective", "goal", "department", "theme", "owner", "status", "health", "term", "stale"]
 
-    def filter_stale(self, queryset: QuerySet, _name: str, value: bool) -> QuerySet:
-        return filter_stale(queryset, value)
+    def filter_stale(self, queryset: QuerySet, _name: str, value: str) -> QuerySet:
+        return filter_stale(queryset, value == "true")
 
 
 class MilestoneFilter(filters.FilterSet):
