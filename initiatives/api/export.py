@@ -5,6 +5,8 @@ their reported status, status updates and milestones, loaded in a fixed number o
 (one per kind of row) whatever the size of the plan.
 """
 
+from decimal import Decimal
+
 from django.db.models import Prefetch
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
@@ -21,6 +23,11 @@ from reports.progress import grade
 EXPORT_FORMAT = "planboard-plan-export/1"
 
 
+def _exact(value: Decimal | None) -> str | None:
+    """Decimals as strings, as everywhere in the API: a float would round money and targets."""
+    return None if value is None else str(value)
+
+
 def _figures(node) -> dict:
     return {
         "progress": node.progress, "pace": node.pace, "health": node.health,
@@ -31,11 +38,11 @@ def _figures(node) -> dict:
 def _metric(metric: Metric) -> dict:
     return {
         "id": metric.pk, "name": metric.name, "description": metric.description, "unit": metric.unit,
-        "direction": metric.direction, "baseline": metric.baseline, "baseline_date": metric.baseline_date,
-        "target": metric.target, "target_date": metric.target_date, "frequency": metric.frequency,
+        "direction": metric.direction, "baseline": _exact(metric.baseline), "baseline_date": metric.baseline_date,
+        "target": _exact(metric.target), "target_date": metric.target_date, "frequency": metric.frequency,
         **_figures(metric),
         "readings": [
-            {"period_end": r.period_end, "value": r.value, "note": r.note} for r in metric.readings.all()
+            {"period_end": r.period_end, "value": _exact(r.value), "note": r.note} for r in metric.readings.all()
         ],
     }
 
@@ -43,7 +50,7 @@ def _metric(metric: Metric) -> dict:
 def _objective(objective: Objective) -> dict:
     return {
         "id": objective.pk, "code": objective.code, "title": objective.title, "description": objective.description,
-        "term": objective.term, "weight": objective.weight, **_figures(objective),
+        "term": objective.term, "weight": _exact(objective.weight), **_figures(objective),
         "aligned_to": [o.pk for o in objective.aligned_to.all()],
         "metrics": [_metric(m) for m in objective.metrics.all()],
     }
@@ -52,7 +59,7 @@ def _objective(objective: Objective) -> dict:
 def _goal(goal: Goal) -> dict:
     return {
         "id": goal.pk, "number": goal.number, "title": goal.title, "description": goal.description,
-        "weight": goal.weight, **_figures(goal), "objectives": [_objective(o) for o in goal.objectives.all()],
+        "weight": _exact(goal.weight), **_figures(goal), "objectives": [_objective(o) for o in goal.objectives.all()],
     }
 
 
@@ -63,7 +70,7 @@ def _initiative(initiative: Initiative) -> dict:
         "department": initiative.department_id, "status": initiative.status,
         "percent_complete": initiative.percent_complete, "start_date": initiative.start_date,
         "target_date": initiative.target_date, "completed_date": initiative.completed_date,
-        "budget_estimate": initiative.budget_estimate, "budget_actual": initiative.budget_actual,
+        "budget_estimate": _exact(initiative.budget_estimate), "budget_actual": _exact(initiative.budget_actual),
         "last_update_on": initiative.last_update_on, **_figures(initiative),
         "supports": [o.pk for o in initiative.supports.all()],
         "aligned_to": [o.pk for o in initiative.aligned_to.all()],
@@ -102,7 +109,7 @@ def plan_export(plan_id: int, user) -> dict:
             "parent": plan.parent_id, "vision": plan.vision, "mission": plan.mission,
             "start_fiscal_year": plan.start_fiscal_year, "end_fiscal_year": plan.end_fiscal_year,
             "fiscal_year_start_month": plan.fiscal_year_start_month, "status": plan.status,
-            "is_published": plan.is_published, "is_sample": plan.is_sample, "metric_share": plan.metric_share,
+            "is_published": plan.is_published, "is_sample": plan.is_sample, "metric_share": _exact(plan.metric_share),
             **_figures(plan),
         },
         "pillars": _parts(plan.pillars.all()),
