@@ -2,7 +2,8 @@
 
 Run it with `make bench` (a benchmark, not a test). For each scale in BENCH_SCALES (default
 "0.1,1"; add 10 with BENCH_SCALES=0.1,1,10) it generates the city into the database in
-DATABASE_URL (PostgreSQL is the target; the database is created when missing), then measures:
+DATABASE_URL (PostgreSQL is the target; the database is created when missing), then measures
+(BENCH_REPEATS runs per timing, default 3):
 
 - generate s: `reports.citygen.city_generate`, without deleting the previous run's plan;
 - recalc s: a full `plan_recalculate(plan_id=...)` (no snapshot: the run after every change),
@@ -30,7 +31,6 @@ from pathlib import Path
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/planboard_bench"
 ROOT = Path(__file__).resolve().parent.parent
-REPEATS = 3
 SEED = 2026
 MAX_SECONDS_AT_SCALE_1 = 2.0
 MAX_RATIO_TO_YARDSTICK = 5.0
@@ -60,6 +60,16 @@ def masked(url: str) -> str:
     if at and ":" in credentials:
         credentials = credentials.split(":", 1)[0] + ":***"
     return f"{scheme}{sep}{credentials}{at}{host}"
+
+
+def parse_repeats(raw: str) -> int:
+    if not raw.strip().isdigit() or int(raw) < 1:
+        sys.exit(f"BENCH_REPEATS must be a whole number of runs, 1 or more, not {raw!r}.")
+    return int(raw)
+
+
+# Runs per timing; BENCH_REPEATS=7 steadies the figures on a busy machine.
+REPEATS = parse_repeats(os.environ.get("BENCH_REPEATS", "3"))
 
 
 def parse_scales(raw: str) -> list[float]:
