@@ -1,0 +1,282 @@
+"""What goes in a report card: one plan's figures for one fiscal year, as plain JSON.
+
+The report reads figures, it never computes them (DESIGN.md: progress is written only by the
+progress engine). For a fiscal year that has ended it reads the ProgressSnapshot rows taken on
+the year's last day when there are any; otherwise, and for the year in progress, the figures
+cached on each row. `figures.source` says which, and `figures.as_of` the date they describe.
+
+The result holds only JSON types (dates as ISO strings), so the dict returned for a live plan
+is exactly what is frozen into the ReportCard row and read back years later.
+
+A fixed number of queries, whatever the size of the plan.
+"""
+
+import datetime
+import json
+from collections import defaultdict
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils import timezone
+
+from goals.fiscal import fiscal_year_end, fiscal_year_of, fiscal_year_start
+from goals.models import Goal, Health, Metric, MetricReading, Objective, Plan
+from initiatives.models import Initiative, InitiativeStatus, ITRequest
+from reports import progress
+from reports.models import ProgressSnapshot
+from reports.progress import PlanWindow
+
+# Bump when the shape of the dict changes; html.py can then still draw cards frozen earlier.
+SCHEMA_VERSION = 1
+NEEDS_ATTENTION = frozenset({Health.AT_RISK, Health.OFF_TRACK})
+
+
+def fiscal_year_errors(plan: Plan, fiscal_year, today: datetime.date) -> dict[str, str]:
+    """What is wrong with reporting on `fiscal_year` of `plan`, by field; empty when it is fine."""
+    if not isinstance(fiscal_year, int) or isinstance(fiscal_year, bool):
+        return {"fiscal_year": "Enter the fiscal year as a four-digit number, for example 2025."}
+    if not plan.start_fiscal_year <= fiscal_year <= plan.end_fiscal_year:
+        return {"fiscal_year": f"“{plan}” covers FY{plan.start_fiscal_year} to FY{plan.end_fiscal_year}; "
+                               f"FY{fiscal_year} is outside it."}
+    if fiscal_year_start(fiscal_year, plan.fiscal_year_start_month) > today:
+        return {"fiscal_year": f"FY{fiscal_year} has not begun yet (the current fiscal year is "
+                               f"FY{fiscal_year_of(today, plan.fiscal_year_start_month)})."}
+    return {}
+
+
+def _figure(progress_value: float | None, pace_value: float | None, health: str) -> dict:
+    return {
+        "progress": progress_value, "pace": pace_value, "health": health or "",
+        "grade": progress.grade(progress_value, pace_value), "ratio": progress.grade_ratio(progress_value, pace_value),
+    }
+
+
+class Figures:
+    """The figures of every node of a plan at one date, from snapshots or from the cached fields."""
+
+    def __init__(self, plan: Plan, rows: dict[str, list], fy_end: datetime.date, today: datetime.date):
+        self.by_node: dict[tuple[str, int], dict] = {}
+        self.stale: set[int] = set()
+        snapshots = []
+        if fy_end < today:
+            snapshots = list(
+                ProgressSnapshot.objects.filter(plan=plan, taken_on=fy_end)
+                .values_list("node_type", "node_id", "progress", "pace", "health", "stale_count")
+            )
+        if snapshots:
+            self.source, self.as_of, self.computed_at = "snapshot", fy_end, None
+            for node_type, node_id, value, expected, health, stale_count in snapshots:
+                self.by_node[(node_type, node_id)] = _figure(value, expected, health)
+                if node_type == ProgressSnapshot.Node.INITIATIVE and stale_count:
+                    self.stale.add(node_id)
+            return
+        self.source = "cached"
+        self.computed_at = plan.computed_at
+        self.as_of = timezone.localdate(plan.computed_at) if plan.computed_at else today
+        for node_type, items in rows.items():
+            for item in items:
+                self.by_node[(node_type, item.pk)] = _figure(item.progress, item.pace, item.health)
+        for item in rows["initiative"]:
+            if progress.is_stale(
+                status=item.status, last_update_on=item.last_update_on, start_date=item.start_date,
+                cadence_days=item.update_cadence_days or plan.update_cadence_days, today=self.as_of,
+            ):
+                self.stale.add(item.pk)
+
+    def of(self, node_type: str, node_id: int) -> dict:
+        """The node's figures; a node that did not exist when the snapshot was taken has none."""
+        return self.by_node.get((node_type, node_id)) or _figure(None, None, "")
+
+
+def _initiative(item: Initiative, figures: Figures) -> dict:
+    return {
+        "id": item.pk, "code": item.code, "title": item.title, "status": item.status,
+        "status_label": item.get_status_display(), "percent_complete": item.percent_complete,
+        "counted": progress.is_counted(item.status), **figures.of("initiative", item.pk),
+        "stale": item.pk in figures.stale, "last_update_on": item.last_update_on,
+        "start_date": item.start_date, "target_date": item.target_date, "completed_date": item.completed_date,
+        "owner": (item.owner.get_full_name() or item.owner.username) if item.owner else "",
+        "department": item.department.name if item.department else "",
+    }
+
+
+def _metric(item: Metric, readings: list[dict], figures: Figures) -> dict:
+    return {
+        "id": item.pk, "name": item.name, "unit": item.unit, "direction": item.direction,
+        "baseline": float(item.baseline), "baseline_date": item.baseline_date,
+        "target": float(item.target), "target_date": item.target_date, "frequency": item.get_frequency_display(),
+        **figures.of("metric", item.pk),
+        "readings": readings, "latest": readings[-1] if readings else None,
+    }
+
+
+def _initiative_lists(members: list[dict], fy_start: datetime.date, fy_end: datetime.date) -> dict:
+    return {
+        "completed": [i for i in members if i["status"] == InitiativeStatus.COMPLETED
+                      and i["completed_date"] is not None and fy_start <= i["completed_date"] <= fy_end],
+        "needs_attention": [i for i in members if i["counted"] and i["health"] in NEEDS_ATTENTION],
+        "stale": [i for i in members if i["stale"]],
+    }
+
+
+def _alignment(plan: Plan) -> list[dict]:
+    """For each department plan aligned to `plan`: how many objectives and initiatives link to it.
+
+    An item is aligned when it links to an objective of the enterprise plan (direct) or to an
+    objective of its own plan that is itself aligned (indirect, as the model's help text says).
+    """
+    department_plans = list(Plan.objects.filter(parent=plan).select_related("department").order_by("title"))
+    objectives = dict(Objective.objects.filter(goal__plan__parent=plan).values_list("id", "goal__plan_id"))
+    links = Objective.aligned_to.through.objects.filter(from_objective__goal__plan__parent=plan).values_list(
+        "from_objective_id", "to_objective_id", "to_objective__goal__plan_id"
+    )
+    initiatives = dict(Initiative.objects.filter(plan__parent=plan).values_list("id", "plan_id"))
+    initiative_links = Initiative.aligned_to.through.objects.filter(initiative__plan__parent=plan).values_list(
+        "initiative_id", "objective_id", "objective__goal__plan_id"
+    )
+    links, initiative_links = list(links), list(initiative_links)
+    aligned = {source for source, _, target_plan in links if target_plan == plan.pk}
+    while True:  # indirect links, followed until nothing new is found (links are few)
+        more = {source for source, target, _ in links if target in aligned} - aligned
+        if not more:
+            break
+        aligned |= more
+    aligned_initiatives = {
+        source for source, target, target_plan in initiative_links if target_plan == plan.pk or target in aligned
+    }
+    counts: dict[int, dict] = defaultdict(lambda: defaultdict(int))
+    for objective_id, plan_id in objectives.items():
+        counts[plan_id]["objectives_aligned" if objective_id in aligned else "objectives_unaligned"] += 1
+    for initiative_id, plan_id in initiatives.items():
+        counts[plan_id]["initiatives_aligned" if initiative_id in aligned_initiatives else "initiatives_unaligned"] += 1
+    keys = ("objectives_aligned", "objectives_unaligned", "initiatives_aligned", "initiatives_unaligned")
+    return [
+        {"title": dp.title, "department": dp.department.name if dp.department else "",
+         **{key: counts[dp.pk][key] for key in keys}}
+        for dp in department_plans
+    ]
+
+
+def _it_requests(plan: Plan, fiscal_year: int) -> dict:
+    rows = list(ITRequest.objects.filter(plan=plan, fiscal_year=fiscal_year).select_related("department")
+                .order_by("department__name", "title"))
+    approved = [r for r in rows if r.state == ITRequest.State.APPROVED]
+    return {
+        "total": len(rows),
+        "by_state": {label: sum(r.state == value for r in rows) for value, label in ITRequest.State.choices},
+        "approved_amount": float(sum(r.amount for r in approved)),
+        "exceptions": [
+            {"title": r.title, "department": r.department.name, "amount": float(r.amount),
+             "reason": r.exception_reason, "exception_at": r.exception_at}
+            for r in approved if r.has_exception
+        ],
+    }
+
+
+def report_card_data(plan: Plan, fiscal_year: int, *, today: datetime.date | None = None) -> dict:
+    """Everything the report card shows about `plan` in `fiscal_year`, ready to freeze as JSON.
+
+    Refuses (ValidationError on `fiscal_year`) a year outside the plan or one not yet begun.
+    """
+    today = today or timezone.localdate()
+    errors = fiscal_year_errors(plan, fiscal_year, today)
+    if errors:
+        raise ValidationError(errors)
+    month = plan.fiscal_year_start_month
+    fy_start, fy_end = fiscal_year_start(fiscal_year, month), fiscal_year_end(fiscal_year, month)
+
+    goals = list(Goal.objects.filter(plan=plan).order_by("number"))
+    objectives = list(Objective.objects.filter(goal__plan=plan).order_by("goal__number", "code"))
+    metrics = list(Metric.objects.filter(objective__goal__plan=plan).order_by("objective_id", "name"))
+    initiatives = list(Initiative.objects.filter(plan=plan).select_related("owner", "department").order_by("code"))
+    readings: dict[int, list[dict]] = defaultdict(list)
+    for metric_id, period_end, value in (
+        MetricReading.objects.filter(metric__objective__goal__plan=plan, period_end__lte=fy_end)
+        .order_by("metric_id", "period_end").values_list("metric_id", "period_end", "value")
+    ):
+        readings[metric_id].append({"period_end": period_end, "value": float(value)})
+    supports = list(
+        Initiative.supports.through.objects.filter(initiative__plan=plan, objective__goal__plan=plan)
+        .values_list("initiative_id", "objective_id")
+    )
+    figures = Figures(
+        plan, {"plan": [plan], "goal": goals, "objective": objectives, "metric": metrics, "initiative": initiatives},
+        fy_end, today,
+    )
+
+    initiative_rows = {item.pk: _initiative(item, figures) for item in initiatives}
+    supporters: dict[int, list[int]] = defaultdict(list)
+    for initiative_id, objective_id in supports:
+        supporters[objective_id].append(initiative_id)
+    metrics_of: dict[int, list[dict]] = defaultdict(list)
+    for item in metrics:
+        metrics_of[item.objective_id].append(_metric(item, readings[item.pk], figures))
+
+    objectives_of: dict[int, list[dict]] = defaultdict(list)
+    goal_members: dict[int, dict[int, None]] = defaultdict(dict)  # an ordered set per goal
+    for item in objectives:
+        members = [initiative_rows[i] for i in sorted(supporters[item.pk], key=lambda i: initiative_rows[i]["code"])]
+        metric_rows = metrics_of[item.pk]
+        objectives_of[item.goal_id].append({
+            "id": item.pk, "code": item.code, "title": item.title, "term": item.term,
+            "term_label": item.get_term_display(), "weight": float(item.weight), **figures.of("objective", item.pk),
+            "metric_mean": progress.mean(m["progress"] for m in metric_rows),
+            "initiative_mean": progress.mean(i["progress"] for i in members if i["counted"]),
+            "initiatives": [{"code": i["code"], "progress": i["progress"], "counted": i["counted"]} for i in members],
+            "metrics": metric_rows,
+        })
+        goal_members[item.goal_id].update(dict.fromkeys(i["id"] for i in members))
+
+    goal_rows = []
+    for item in goals:
+        members = sorted((initiative_rows[i] for i in goal_members[item.pk]), key=lambda i: i["code"])
+        goal_rows.append({
+            "id": item.pk, "number": item.number, "title": item.title, "description": item.description,
+            "weight": float(item.weight), **figures.of("goal", item.pk),
+            "objectives": objectives_of[item.pk], "initiative_count": len(members),
+            **_initiative_lists(members, fy_start, fy_end),
+        })
+
+    everything = list(initiative_rows.values())
+    linked = {i for ids in supporters.values() for i in ids}
+    window = PlanWindow(plan.start_fiscal_year, plan.end_fiscal_year, month)
+    data = {
+        "schema": SCHEMA_VERSION,
+        "city": settings.CITY_NAME,
+        "prepared_on": today,
+        "fiscal_year": fiscal_year,
+        "fiscal_year_start": fy_start,
+        "fiscal_year_end": fy_end,
+        "year_complete": fy_end < today,
+        "plan": {
+            "id": plan.pk, "title": plan.title, "slug": plan.slug, "scope": plan.scope, "vision": plan.vision,
+            "mission": plan.mission, "start_fiscal_year": plan.start_fiscal_year,
+            "end_fiscal_year": plan.end_fiscal_year, "fiscal_year_start_month": month,
+            "starts_on": window.start, "ends_on": plan.ends_on, "is_sample": plan.is_sample,
+        },
+        "figures": {
+            "source": figures.source, "as_of": figures.as_of, "computed_at": figures.computed_at,
+            "needs_recalculation": plan.needs_recalculation,
+        },
+        "overall": {
+            **figures.of("plan", plan.pk),
+            "initiatives": len(everything),
+            "counted": sum(i["counted"] for i in everything),
+            "unlinked": sum(i["id"] not in linked for i in everything),
+            **{key: len(value) for key, value in _initiative_lists(everything, fy_start, fy_end).items()},
+        },
+        "goals": goal_rows,
+        "alignment": {"department_plans": _alignment(plan), "it_requests": _it_requests(plan, fiscal_year)},
+        "method": {
+            "metric_share": float(plan.metric_share),
+            "update_cadence_days": plan.update_cadence_days,
+            "on_track_slack": progress.ON_TRACK_SLACK,
+            "at_risk_slack": progress.AT_RISK_SLACK,
+            "grade_boundaries": [[letter, bound] for letter, bound in progress.GRADE_BOUNDARIES],
+            "short_term_ends": window.term_end("short") - datetime.timedelta(days=1),
+            "long_term_ends": plan.ends_on,
+        },
+    }
+    # Through JSON and back: the live dict and the frozen one are the same, down to the types.
+    return json.loads(json.dumps(data, cls=DjangoJSONEncoder))

@@ -1,0 +1,168 @@
+"""How a report card is drawn: its frozen data (and the CIO's narrative) as one HTML document.
+
+The same HTML is the browser preview and the PDF's source. It carries its print stylesheet
+inline and its charts as inline SVG (geometry from reports.charts, drawn by the shared
+`includes/charts/` partials), so it needs no request, no static file server and no network.
+
+Everything that is formatting (percentages, dates, arithmetic written out) happens here; the
+template only lays it out. The arithmetic is written from the frozen figures themselves, so a
+reader can redo each one with a calculator.
+"""
+
+import datetime
+
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+
+from goals.models import Health
+from reports import charts
+
+TEMPLATE = "reports/report_card/document.html"
+STYLESHEET = "reports/report_card.css"
+HEALTH_LABELS = dict(Health.choices)
+DATE_KEYS = ("_date", "_on", "_at", "_end", "_start", "_ends")
+CHART_WIDTH, CHART_HEIGHT = 480, 190
+
+
+def report_card_document(card) -> dict:
+    """A ReportCard's frozen data plus what belongs to the card itself: revision, state, narrative."""
+    return {
+        **(card.data or {}),
+        "card": {
+            "id": card.pk, "revision": card.revision, "is_final": card.is_final, "status": card.status,
+            "generated_at": card.generated_at.isoformat() if card.generated_at else None,
+        },
+        "narrative": {"summary": card.summary, "recommendations": card.recommendations},
+    }
+
+
+def pct(value: float | None) -> str:
+    """0.7521 → "75.2%"; None → "not measured" (none never counts as zero)."""
+    return "not measured" if value is None else f"{value * 100:.1f}%"
+
+
+def num(value: float | None) -> str:
+    """A fraction written to three decimals, as in the method's arithmetic."""
+    return "none" if value is None else f"{value:.3f}"
+
+
+def _readable(node):
+    """A copy of the frozen dict ready to draw: ISO dates and times read back as such, and every
+    string rid of the control characters XML forbids (one would break the SVG and the PDF)."""
+    if isinstance(node, list):
+        return [_readable(item) for item in node]
+    if isinstance(node, str):
+        return charts.clean_label(node)
+    if not isinstance(node, dict):
+        return node
+    result = {}
+    for key, value in node.items():
+        if isinstance(value, str) and value and (key == "as_of" or key.endswith(DATE_KEYS)):
+            try:
+                value = (datetime.date if len(value) == 10 else datetime.datetime).fromisoformat(value)
+            except ValueError:
+                pass
+        result[key] = _readable(value)
+    return result
+
+
+def _weighted(children: list[dict]) -> str:
+    """(p₁ × w₁ + …) / (w₁ + …) = result, over the children that have a figure."""
+    counted = [c for c in children if c["progress"] is not None and c["weight"] > 0]
+    if not counted:
+        return "No part has a figure yet, so there is none here (none never counts as zero)."
+    top = " + ".join(f"{num(c['progress'])} × {c['weight']:g}" for c in counted)
+    bottom = " + ".join(f"{c['weight']:g}" for c in counted)
+    result = sum(c["progress"] * c["weight"] for c in counted) / sum(c["weight"] for c in counted)
+    return f"({top}) / ({bottom}) = {num(result)}"
+
+
+def _objective_arithmetic(objective: dict, share: float) -> str:
+    metric_mean, initiative_mean = objective["metric_mean"], objective["initiative_mean"]
+    if metric_mean is None and initiative_mean is None:
+        return "Neither metrics nor initiatives have a figure yet, so there is none."
+    if metric_mean is None or initiative_mean is None:
+        return f"M = {num(metric_mean)}, I = {num(initiative_mean)}: only one side has a figure, so it stands alone."
+    result = share * metric_mean + (1 - share) * initiative_mean
+    return (f"{share:g} × M + {1 - share:g} × I = {share:g} × {num(metric_mean)} + {1 - share:g} × "
+            f"{num(initiative_mean)} = {num(result)}")
+
+
+def _grade_arithmetic(node: dict) -> str:
+    if node["progress"] is None:
+        return "No progress figure, so not graded."
+    if not node["pace"]:
+        return "Nothing was expected yet (pace 0), so the ratio is 1 → A."
+    return (f"ratio = min({num(node['progress'])} / {num(node['pace'])}, 1) = {num(node['ratio'])} "
+            f"→ {node['grade']}")
+
+
+def _describe(node: dict, label: str = "") -> None:
+    """Add the display strings and progress bar of one node's figures, in place."""
+    node["progress_text"] = pct(node["progress"])
+    node["pace_text"] = pct(node["pace"])
+    node["health_label"] = HEALTH_LABELS.get(node["health"], "Not rated")
+    node["grade_text"] = node["grade"] or "Not graded"
+    node["grade_arithmetic"] = _grade_arithmetic(node)
+    node["bar"] = charts.progress_bar(node["progress"], node["pace"], node["health"], label)
+
+
+def _metric_chart(metric: dict) -> charts.TrendChart:
+    return charts.trend_chart(
+        readings=[(r["period_end"], r["value"]) for r in metric["readings"]],
+        baseline=metric["baseline"], baseline_date=metric["baseline_date"],
+        target=metric["target"], target_date=metric["target_date"],
+        unit=metric["unit"], title=metric["name"], width=CHART_WIDTH, height=CHART_HEIGHT,
+    )
+
+
+def _context(document: dict) -> dict:
+    data = _readable(document)
+    share = data["method"]["metric_share"]
+    _describe(data["overall"], data["plan"]["title"])
+    for goal in data["goals"]:
+        _describe(goal, f"Goal {goal['number']}")
+        goal["weight_text"] = f"{goal['weight']:g}"
+        goal["arithmetic"] = _weighted(goal["objectives"])
+        for objective in goal["objectives"]:
+            _describe(objective, f"Objective {objective['code']}")
+            objective["weight_text"] = f"{objective['weight']:g}"
+            objective["arithmetic"] = _objective_arithmetic(objective, share)
+            for metric in objective["metrics"]:
+                metric["attainment_text"] = pct(metric["progress"])
+                if metric["latest"]:
+                    unit = f" {metric['unit']}" if metric["unit"] else ""
+                    metric["latest_text"] = f"{charts.format_number(metric['latest']['value'])}{unit}"
+                metric["chart"] = _metric_chart(metric)
+    data["overall"]["arithmetic"] = _weighted(data["goals"])
+    method = data["method"]
+    method["boundaries"] = [{"grade": letter, "ratio": f"{bound:.2f}"} for letter, bound in method["grade_boundaries"]]
+    method["share_text"], method["initiative_share"] = f"{share:g}", f"{1 - share:g}"
+    method["on_track_text"] = f"{method['on_track_slack']:.2f}"
+    method["at_risk_text"] = f"{method['at_risk_slack']:.2f}"
+    year = data["fiscal_year"]
+    title = f"{data['plan']['title']}: report card for fiscal year {year}"
+    return {
+        "d": data, "title": title, "city": data["city"], "plan": data["plan"], "year": year,
+        "card": data.get("card", {}), "narrative": data.get("narrative", {}),
+        "is_draft": not data.get("card", {}).get("is_final", False),
+        "running_title": f"{data['city']} · {data['plan']['title']} · FY{year} report card",
+        "css": _stylesheet(),
+    }
+
+
+def _stylesheet() -> str:
+    path = finders.find(STYLESHEET)
+    if path is None:
+        raise FileNotFoundError(f"The report card stylesheet static/{STYLESHEET} is missing.")
+    with open(path, encoding="utf-8") as handle:
+        return handle.read()
+
+
+def report_card_html(document: dict) -> str:
+    """The report card as one self-contained HTML document (the preview, and the PDF's source).
+
+    `document` is report_card_data's dict, optionally with the `card` and `narrative` keys that
+    report_card_document adds.
+    """
+    return render_to_string(TEMPLATE, _context(document))
