@@ -22,13 +22,14 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Model, QuerySet
-from rest_framework import exceptions, serializers, status, throttling
+from rest_framework import exceptions, filters, serializers, status, throttling
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
+from goals.models import Health
 from planboard.exceptions import ConflictError
 from reports.progress import grade
 
@@ -50,6 +51,16 @@ class EscapingJSONRenderer(JSONRenderer):
         body = super().render(data, accepted_media_type, renderer_context)
         # In JSON these characters only occur inside strings, where the escape means the same.
         return body.replace(b"<", b"\\u003c").replace(b">", b"\\u003e").replace(b"&", b"\\u0026")
+
+
+class SearchFilter(filters.SearchFilter):
+    """DRF's `?search=`, with a refused term reported against `search`."""
+
+    def get_search_terms(self, request) -> list[str]:
+        try:
+            return super().get_search_terms(request)
+        except exceptions.ValidationError as error:
+            raise exceptions.ValidationError({self.search_param: error.detail}) from None
 
 
 class AnonThrottle(throttling.AnonRateThrottle):
@@ -87,6 +98,9 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
         return Response({"detail": str(exc), "current": current}, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(_field_errors(exc))
+    if isinstance(exc, exceptions.ValidationError) and isinstance(exc.detail, list):
+        # Errors are always messages by field; a bare list is about the request as a whole.
+        exc = exceptions.ValidationError({api_settings.NON_FIELD_ERRORS_KEY: exc.detail})
     # Imported here: rest_framework.views loads this module (through the settings) as it starts.
     from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -156,6 +170,14 @@ class VersionedSerializer(serializers.ModelSerializer):
 class ProgressSerializer(VersionedSerializer):
     """Adds the cached figures (read-only, written by the progress engine) and their grade."""
 
+    # Declared rather than derived: DRF derives read-only model fields without null or blank,
+    # and "none" (null progress, blank health) is a real answer here.
+    progress = serializers.FloatField(read_only=True, allow_null=True, help_text="0..1; null: nothing to measure yet.")
+    pace = serializers.FloatField(read_only=True, allow_null=True, help_text="Expected progress by now, 0..1.")
+    health = serializers.ChoiceField(
+        choices=Health.choices, allow_blank=True, read_only=True, help_text="Blank until there is a figure."
+    )
+    computed_at = serializers.DateTimeField(read_only=True, allow_null=True)
     grade = serializers.SerializerMethodField(help_text="Report-card grade A-F from progress and pace; null: not graded.")
 
     def get_grade(self, obj) -> str | None:

@@ -88,7 +88,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "admin:login"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "home"
 
 LANGUAGE_CODE = "en-us"
 USE_I18N = True
@@ -171,6 +173,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.tasks.send_stale_reminders",
         "schedule": crontab(day_of_week=REMINDER_WEEKDAY, hour=REMINDER_HOUR, minute=0),
     },
+    # After the nightly snapshot: drafts the report card of a fiscal year that has just ended.
+    "daily-report-card-catch-up": {
+        "task": "reports.tasks.report_cards_catch_up",
+        "schedule": crontab(hour=(NIGHTLY_RECALCULATION_HOUR + 1) % 24, minute=15),
+    },
 }
 
 # The REST API (planboard/api.py, planboard/api_support.py). Token first, so a request without
@@ -184,7 +191,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "planboard.api_support.Pagination",
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.SearchFilter",
+        "planboard.api_support.SearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_RENDERER_CLASSES": ["planboard.api_support.EscapingJSONRenderer"],
@@ -218,6 +225,15 @@ SPECTACULAR_SETTINGS = {
 
 # How often an initiative owner is expected to post an update, unless the plan says otherwise.
 DEFAULT_UPDATE_CADENCE_DAYS = env_int("DEFAULT_UPDATE_CADENCE_DAYS", 30, minimum=1)
+
+# Spreadsheet import (planboard/transfer): limits that keep memory bounded and refuse zip bombs.
+TRANSFER_MAX_UPLOAD_BYTES = env_int("TRANSFER_MAX_UPLOAD_BYTES", 10 * 1024 * 1024, minimum=1024)
+TRANSFER_MAX_ROWS = env_int("TRANSFER_MAX_ROWS", 20_000, minimum=1)
+# An .xlsx is a zip: its declared uncompressed size and per-member ratio are checked before it is opened.
+TRANSFER_MAX_UNCOMPRESSED_BYTES = env_int("TRANSFER_MAX_UNCOMPRESSED_BYTES", 100 * 1024 * 1024, minimum=1024)
+TRANSFER_MAX_COMPRESSION_RATIO = env_int("TRANSFER_MAX_COMPRESSION_RATIO", 100, minimum=2)
+# Uploads larger than this run as a Celery task with a progress bar; smaller ones run in the request.
+TRANSFER_INLINE_MAX_BYTES = env_int("TRANSFER_INLINE_MAX_BYTES", 256 * 1024, minimum=0)
 
 LOGGING = {
     "version": 1,

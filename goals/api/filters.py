@@ -5,8 +5,20 @@ nothing (it is neither an error nor a hint that the object exists).
 """
 
 import django_filters as filters
+from django import forms
 
 from goals.models import BusinessDriver, Department, Goal, Health, Metric, MetricReading, Objective, Pillar, Plan, Term, Theme
+
+
+class IdFilter(filters.NumberFilter):
+    """A whole number within the database's integer range; anything else is a 400 naming the filter."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 0)
+        kwargs.setdefault("max_value", 2**63 - 1)
+        super().__init__(*args, **kwargs)
 
 
 class HealthFilterSet(filters.FilterSet):
@@ -20,8 +32,8 @@ class DepartmentFilter(filters.FilterSet):
 
 
 class PlanFilter(HealthFilterSet):
-    department = filters.NumberFilter(field_name="department_id")
-    parent = filters.NumberFilter(field_name="parent_id")
+    department = IdFilter(field_name="department_id")
+    parent = IdFilter(field_name="parent_id")
 
     class Meta:
         model = Plan
@@ -29,7 +41,7 @@ class PlanFilter(HealthFilterSet):
 
 
 class PlanPartFilter(filters.FilterSet):
-    plan = filters.NumberFilter(field_name="plan_id")
+    plan = IdFilter(field_name="plan_id")
 
 
 class PillarFilter(PlanPartFilter):
@@ -39,7 +51,7 @@ class PillarFilter(PlanPartFilter):
 
 
 class DriverFilter(PlanPartFilter):
-    pillar = filters.NumberFilter(field_name="pillar_id")
+    pillar = IdFilter(field_name="pillar_id")
 
     class Meta:
         model = BusinessDriver
@@ -59,8 +71,8 @@ class GoalFilter(HealthFilterSet, PlanPartFilter):
 
 
 class ObjectiveFilter(HealthFilterSet):
-    plan = filters.NumberFilter(field_name="goal__plan_id")
-    goal = filters.NumberFilter(field_name="goal_id")
+    plan = IdFilter(field_name="goal__plan_id")
+    goal = IdFilter(field_name="goal_id")
     term = filters.ChoiceFilter(choices=Term.choices)
 
     class Meta:
@@ -69,10 +81,10 @@ class ObjectiveFilter(HealthFilterSet):
 
 
 class MetricFilter(HealthFilterSet):
-    plan = filters.NumberFilter(field_name="objective__goal__plan_id")
-    goal = filters.NumberFilter(field_name="objective__goal_id")
-    objective = filters.NumberFilter(field_name="objective_id")
-    owner = filters.NumberFilter(field_name="owner_id")
+    plan = IdFilter(field_name="objective__goal__plan_id")
+    goal = IdFilter(field_name="objective__goal_id")
+    objective = IdFilter(field_name="objective_id")
+    owner = IdFilter(field_name="owner_id")
 
     class Meta:
         model = Metric

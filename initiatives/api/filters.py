@@ -12,6 +12,7 @@ from django.db.models import Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from goals.api.filters import IdFilter
 from goals.models import Health, Term
 from initiatives.models import Initiative, InitiativeStatus, ITRequest, Milestone, StatusUpdate
 from reports.progress import NEVER_STALE_STATUSES
@@ -38,12 +39,12 @@ def filter_stale(queryset: QuerySet[Initiative], stale: bool, today: datetime.da
 
 
 class InitiativeFilter(filters.FilterSet):
-    plan = filters.NumberFilter(field_name="plan_id")
-    objective = filters.NumberFilter(field_name="supports", help_text="Initiatives that support this objective.")
-    goal = filters.NumberFilter(field_name="supports__goal_id", distinct=True)
-    department = filters.NumberFilter(field_name="department_id")
-    theme = filters.NumberFilter(field_name="theme_id")
-    owner = filters.NumberFilter(field_name="owner_id")
+    plan = IdFilter(field_name="plan_id")
+    objective = IdFilter(field_name="supports", help_text="Initiatives that support this objective.")
+    goal = IdFilter(field_name="supports__goal_id", distinct=True)
+    department = IdFilter(field_name="department_id")
+    theme = IdFilter(field_name="theme_id")
+    owner = IdFilter(field_name="owner_id")
     status = filters.ChoiceFilter(choices=InitiativeStatus.choices, help_text="The status the owner reported.")
     health = filters.ChoiceFilter(choices=Health.choices, help_text="Computed health of the cached figure.")
     term = filters.ChoiceFilter(choices=Term.choices)
@@ -61,8 +62,8 @@ class InitiativeFilter(filters.FilterSet):
 
 
 class MilestoneFilter(filters.FilterSet):
-    initiative = filters.NumberFilter(field_name="initiative_id")
-    plan = filters.NumberFilter(field_name="initiative__plan_id")
+    initiative = IdFilter(field_name="initiative_id")
+    plan = IdFilter(field_name="initiative__plan_id")
     done = filters.BooleanFilter(field_name="done_on", lookup_expr="isnull", exclude=True)
 
     class Meta:
@@ -71,10 +72,11 @@ class MilestoneFilter(filters.FilterSet):
 
 
 class ITRequestFilter(filters.FilterSet):
-    department = filters.NumberFilter(field_name="department_id")
-    plan = filters.NumberFilter(field_name="plan_id")
-    objective = filters.NumberFilter(field_name="objectives")
+    department = IdFilter(field_name="department_id")
+    plan = IdFilter(field_name="plan_id")
+    objective = IdFilter(field_name="objectives")
     state = filters.ChoiceFilter(choices=ITRequest.State.choices)
+    fiscal_year = IdFilter(field_name="fiscal_year", min_value=2000, max_value=2100)
 
     class Meta:
         model = ITRequest

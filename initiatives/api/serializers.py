@@ -28,6 +28,9 @@ class InitiativeSerializer(ProgressSerializer):
         Objective, permissions.visible_objectives, many=True, required=False,
         help_text="For a department plan's initiative: objectives of the enterprise plan (or its own plan) it serves.",
     )
+    last_update_on = serializers.DateField(read_only=True, allow_null=True)
+    priority_score = serializers.FloatField(read_only=True, allow_null=True)
+    priority_rank = serializers.IntegerField(read_only=True, allow_null=True)
     stale = serializers.SerializerMethodField(
         help_text="No status update within the update cadence (the rule of reports.progress.is_stale)."
     )
