@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "goals",
     "initiatives",
     "reports",
+    "planboard",  # for its template tags (planboard/templatetags/planboard_ui.py)
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,139 @@
+"""Importing a batch of status updates: check every row, then post them through the service.
+
+Each row becomes a call to `initiatives.services.initiative_post_update`, so a status update
+from a file is validated, audited and recalculated exactly like one typed in the browser.
+
+A file carries no version: the version passed to the service is the initiative's current one,
+read inside the import's transaction (the service locks the row). That is safe because a status
+update is appended, never overwrites anything; the version still guards concurrent edits made
+while the service holds the lock.
+
+A row identical to an update already recorded (same initiative, date, status, percent and
+narrative) is skipped, so importing a file twice, or re-importing an export, posts nothing twice.
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+
+from initiatives.models import Initiative, InitiativeStatus, StatusUpdate
+from initiatives.services import initiative_post_update
+from planboard import permissions
+from planboard.exceptions import ConflictError
+from planboard.transfer.cells import RowCheck
+from planboard.transfer.problems import ImportRefused, Problem
+from planboard.transfer.read import Row
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class UpdateRow:
+    row: Row
+    plan: str
+    code: str
+    as_of: object
+    status: str | None
+    percent: int | None
+    narrative: str
+    initiative: Initiative | None = None
+
+
+def _read(rows: Iterable[Row], problems: list[Problem]) -> list[UpdateRow]:
+    parsed = []
+    for row in rows:
+        check = RowCheck(row, problems)
+        parsed.append(UpdateRow(
+            row=row,
+            plan=check.text("plan", required=True),
+            code=check.text("initiative", required=True),
+            as_of=check.date("as_of", required=True),
+            status=check.choice("status", InitiativeStatus, required=True),
+            percent=check.whole("percent_complete", required=True, low=0, high=100),
+            narrative=check.text("narrative"),
+        ))
+    return parsed
+
+
+def _initiatives(parsed: list[UpdateRow]) -> dict[tuple[str, str], Initiative]:
+    """The initiatives the file names, by (plan slug, code), in one query."""
+    keys = {(entry.plan, entry.code) for entry in parsed if entry.plan and entry.code}
+    if not keys:
+        return {}
+    condition = Q(plan__slug__in={plan for plan, _ in keys}, code__in={code for _, code in keys})
+    found = Initiative.objects.filter(condition).select_related("plan")
+    return {(item.plan.slug, item.code): item for item in found if (item.plan.slug, item.code) in keys}
+
+
+def updates_check(rows: Iterable[Row], user, problems: list[Problem]) -> tuple[list[UpdateRow], int]:
+    """Every row checked without writing; returns the rows to post and how many are already recorded."""
+    parsed = _read(rows, problems)
+    initiatives = _initiatives(parsed)
+    recorded = set(
+        StatusUpdate.objects.filter(initiative__in=[i.pk for i in initiatives.values()]).values_list(
+            "initiative_id", "as_of", "status", "percent_complete", "narrative"
+        )
+    )
+    recorded = {(i, d, s, p, (n or "").strip()) for i, d, s, p, n in recorded}
+    first_row: dict[tuple, int] = {}
+    to_post, unchanged = [], 0
+    for entry in parsed:
+        check = RowCheck(entry.row, problems)
+        initiative = initiatives.get((entry.plan, entry.code))
+        if entry.plan and entry.code and (initiative is None or not permissions.can_view_plan(user, initiative.plan)):
+            check.problem("initiative", f"Unknown initiative: plan “{entry.plan}” has no initiative coded "
+                          f"“{entry.code}” that you can see.")
+            continue
+        if initiative is None or entry.as_of is None:
+            continue
+        key = (initiative.pk, entry.as_of)
+        if key in first_row:
+            check.problem("as_of", f"Duplicate row: row {first_row[key]} already has an update for "
+                          f"{entry.code} as of {entry.as_of:%Y-%m-%d}; keep one.")
+            continue
+        first_row[key] = entry.row.number
+        if entry.status is None or entry.percent is None:
+            continue
+        if (initiative.pk, entry.as_of, entry.status, entry.percent, entry.narrative) in recorded:
+            unchanged += 1
+            continue
+        if not permissions.can_edit_initiative(user, initiative):
+            check.problem("initiative", f"You may not post updates for initiative {entry.code}: you do not own it "
+                          "and are not in its department.")
+            continue
+        update = StatusUpdate(initiative=initiative, as_of=entry.as_of, status=entry.status,
+                              percent_complete=entry.percent, narrative=entry.narrative)
+        check.model_problems(update, exclude=["initiative", "author", "created_at"])
+        if check.ok:
+            entry.initiative = initiative
+            to_post.append(entry)
+    return to_post, unchanged
+
+
+def updates_apply(to_post: list[UpdateRow], user, progress: Progress | None = None) -> int:
+    """Post every checked update in one transaction; any refusal rolls all of them back."""
+    problems: list[Problem] = []
+    with transaction.atomic():
+        # Fresh rows read inside the transaction: their version is the one the service will compare.
+        current = Initiative.objects.select_related("plan").in_bulk([e.initiative.pk for e in to_post])
+        for done, entry in enumerate(to_post, start=1):
+            initiative = current[entry.initiative.pk]
+            try:
+                initiative_post_update(
+                    initiative=initiative, author=user, status=entry.status, percent_complete=entry.percent,
+                    narrative=entry.narrative, as_of=entry.as_of, version=initiative.version,
+                )
+            except (ValidationError, PermissionDenied, ConflictError) as error:
+                problems.append(Problem(entry.row.sheet, entry.row.number, "initiative", entry.code, _message(error)))
+            if progress is not None:
+                progress(done, len(to_post))
+        if problems:
+            raise ImportRefused(problems)
+    return len(to_post)
+
+
+def _message(error: Exception) -> str:
+    return " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
