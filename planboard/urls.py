@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
+
+from planboard import views
 
 admin.site.site_header = "Planboard administration"
 admin.site.site_title = "Planboard"
@@ -9,6 +10,11 @@ admin.site.index_title = "Strategic technology plan"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("planboard.api")),
-    # Until the dashboards exist, the front door is the administration site.
-    path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("", views.home, name="home"),
+    path("my/", views.my_work, name="my-work"),
+    path("plans/<slug:slug>/", views.plan_dashboard, name="plan-dashboard"),
+    path("explain/<str:kind>/<int:pk>/", views.explain, name="explain"),
+    path("", include("goals.urls")),
+    path("", include("initiatives.urls")),
 ]

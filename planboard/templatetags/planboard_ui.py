@@ -82,3 +82,27 @@ def progress_bar(progress: float | None, pace: float | None, health: str = "", l
 def sparkline(series, label: str = "") -> dict:
     """Draw a trend sparkline from [(date, progress), ...] (see reports.charts.sparkline)."""
     return {"chart": charts.sparkline(series or [], label)}
+
+
+@register.filter
+def field_label(name: str) -> str:
+    """"percent_complete" → "Percent complete"."""
+    return str(name).replace("_", " ").capitalize()
+
+
+@register.filter
+def person(user, empty: str = "—") -> str:
+    """A user's full name, else their username; `empty` when there is nobody."""
+    if user is None:
+        return empty
+    return user.get_full_name() or user.get_username()
+
+
+@register.filter
+def audit_value(value) -> str:
+    """A value from the audit history in words: links as a count, nothing as a dash."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, list | tuple):
+        return f"{len(value)} linked item{'s' if len(value) != 1 else ''}"
+    return str(value)

@@ -1,0 +1,236 @@
+"""Reads of initiatives for pages: lists with filters, the initiative page, the dashboard's lists,
+My work and a department plan's items. Each selector runs a fixed number of queries whatever
+the number of rows, and reads the cached figures; staleness applies reports.progress.is_stale
+(the one home of the rule) to fields already loaded.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from goals.models import Department, Health, Metric, Objective, Plan, Term
+from goals.selectors import Alignment, alignment_targets, plan_objective_alignment, resolve_alignment
+from initiatives.api.filters import filter_stale
+from initiatives.models import Initiative, InitiativeStatus, Milestone, StatusUpdate
+from planboard import permissions
+from reports import progress
+
+DEADLINE_WINDOW_DAYS = 60
+RECENT_COMPLETIONS = 5
+OPEN_STATUSES = [s for s in InitiativeStatus.values if s not in (InitiativeStatus.COMPLETED, InitiativeStatus.CANCELLED)]
+
+
+def is_stale(initiative: Initiative, today: datetime.date) -> bool:
+    """The stale rule of reports.progress applied to one initiative (its plan must be loaded)."""
+    return progress.is_stale(
+        status=initiative.status, last_update_on=initiative.last_update_on, start_date=initiative.start_date,
+        cadence_days=initiative.cadence_days, today=today,
+    )
+
+
+def mark_stale(initiatives: list[Initiative], today: datetime.date) -> list[Initiative]:
+    """Set `.is_stale` on each initiative for the template; returns the same list."""
+    for initiative in initiatives:
+        initiative.is_stale = is_stale(initiative, today)
+    return initiatives
+
+
+# --- Lists with filters ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class InitiativeFilters:
+    """The filters of the initiative list, as read from the query string (blank means any)."""
+
+    q: str = ""
+    department: int | None = None
+    theme: int | None = None
+    term: str = ""
+    health: str = ""
+    owner: int | None = None
+    stale: str = ""  # "yes", "no" or blank
+    goal: int | None = None
+
+
+def initiative_list(plan: Plan, filters: InitiativeFilters, today: datetime.date) -> QuerySet[Initiative]:
+    """The plan's initiatives matching `filters`, with what a list row shows."""
+    queryset = Initiative.objects.filter(plan=plan).select_related("plan", "theme", "department", "owner")
+    if filters.q:
+        queryset = queryset.filter(
+            Q(title__icontains=filters.q) | Q(code__icontains=filters.q) | Q(description__icontains=filters.q)
+        )
+    if filters.department:
+        queryset = queryset.filter(department_id=filters.department)
+    if filters.theme:
+        queryset = queryset.filter(theme_id=filters.theme)
+    if filters.term:
+        queryset = queryset.filter(term=filters.term)
+    if filters.health == "none":
+        queryset = queryset.filter(health="")
+    elif filters.health:
+        queryset = queryset.filter(health=filters.health)
+    if filters.owner:
+        queryset = queryset.filter(owner_id=filters.owner)
+    if filters.goal:
+        queryset = queryset.filter(pk__in=Initiative.supports.through.objects.filter(
+            objective__goal_id=filters.goal).values("initiative_id"))
+    if filters.stale in ("yes", "no"):
+        queryset = filter_stale(queryset, filters.stale == "yes", today)
+    return queryset.order_by("code")
+
+
+def filter_choices(plan: Plan) -> dict:
+    """The options of the filter form: departments, themes, owners and goals used in the plan."""
+    from django.contrib.auth import get_user_model
+
+    owner_ids = Initiative.objects.filter(plan=plan, owner__isnull=False).values("owner_id")
+    return {
+        "departments": list(Department.objects.filter(initiatives__plan=plan).distinct().order_by("name")),
+        "themes": list(plan.themes.order_by("order", "name")),
+        "owners": list(get_user_model().objects.filter(pk__in=owner_ids).order_by("last_name", "first_name", "username")),
+        "goals": list(plan.goals.order_by("number")),
+        "terms": Term.choices,
+        "healths": [*Health.choices, ("none", "Not rated")],
+    }
+
+
+# --- One initiative --------------------------------------------------------------------------
+
+
+def initiative_detail(pk: int) -> Initiative | None:
+    """An initiative with its plan, theme, department, owner, updates (newest first), milestones and objectives."""
+    return (
+        Initiative.objects.select_related("plan", "theme", "department", "owner")
+        .prefetch_related(
+            Prefetch("updates", queryset=StatusUpdate.objects.select_related("author").order_by("-as_of", "-created_at")),
+            Prefetch("milestones", queryset=Milestone.objects.order_by("due", "title")),
+            Prefetch("supports", queryset=Objective.objects.select_related("goal").order_by("goal__number", "code")),
+            alignment_targets(),
+        )
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def initiative_changes_since(initiative: Initiative, version: int) -> dict:
+    """What changed on `initiative` after the version a writer saw: fields before/after, and who.
+
+    Compares the audit record of that version with the newest one, and lists the status updates
+    posted since. Used to show a writer with a stale form what someone else did first.
+    """
+    seen = initiative.history.filter(version=version).order_by("-history_id").first()
+    latest = initiative.history.select_related("history_user").order_by("-history_id").first()
+    fields = []
+    if seen is not None and latest is not None and latest.pk != seen.pk:
+        fields = [
+            {"field": Initiative._meta.get_field(change.field).verbose_name, "before": change.old, "after": change.new}
+            for change in latest.diff_against(seen).changes
+            if change.field not in ("last_update_on",)
+        ]
+    since = seen.history_date if seen is not None else None
+    updates = StatusUpdate.objects.select_related("author").filter(initiative=initiative).order_by("-created_at")
+    if since is not None:
+        updates = updates.filter(created_at__gt=since)
+    return {"fields": fields, "updates": list(updates[:5]), "by": latest.history_user if latest else None}
+
+
+# --- The dashboard ---------------------------------------------------------------------------
+
+
+def plan_health_counts(plan: Plan) -> list[dict]:
+    """How many of the plan's initiatives are in each computed health, in a fixed order."""
+    counts = dict(
+        Initiative.objects.filter(plan=plan).order_by().values_list("health").annotate(n=Count("pk"))
+    )
+    order = [Health.ON_TRACK, Health.AT_RISK, Health.OFF_TRACK, Health.COMPLETED]
+    rows = [{"health": value, "label": Health(value).label, "count": counts.get(value, 0)} for value in order]
+    rows.append({"health": "", "label": "Not rated (on hold, cancelled or no figure)", "count": counts.get("", 0)})
+    return rows
+
+
+def plan_stale_initiatives(plan: Plan, today: datetime.date, limit: int = 10) -> tuple[list[Initiative], int]:
+    """The stalest initiatives of the plan (oldest update first) and how many are stale in all."""
+    stale = filter_stale(
+        Initiative.objects.filter(plan=plan).select_related("plan", "owner"), True, today
+    ).order_by("stale_reference", "code")
+    rows = list(stale[:limit])
+    count = len(rows) if len(rows) < limit else stale.count()
+    return rows, count
+
+
+def plan_deadlines(plan: Plan, today: datetime.date) -> dict:
+    """Open initiatives whose target date and open milestones whose due date fall in the next 60 days."""
+    until = today + datetime.timedelta(days=DEADLINE_WINDOW_DAYS)
+    initiatives = list(
+        Initiative.objects.filter(plan=plan, status__in=OPEN_STATUSES, target_date__range=(today, until))
+        .select_related("owner").order_by("target_date", "code")
+    )
+    milestones = list(
+        Milestone.objects.filter(initiative__plan=plan, done_on__isnull=True, due__range=(today, until))
+        .select_related("initiative").order_by("due", "title")
+    )
+    return {"initiatives": initiatives, "milestones": milestones, "until": until}
+
+
+def plan_recently_completed(plan: Plan, limit: int = RECENT_COMPLETIONS) -> list[Initiative]:
+    return list(
+        Initiative.objects.filter(plan=plan, status=InitiativeStatus.COMPLETED)
+        .select_related("owner").order_by("-completed_date", "-last_update_on", "code")[:limit]
+    )
+
+
+# --- My work ---------------------------------------------------------------------------------
+
+
+def my_initiatives(user, today: datetime.date) -> list[Initiative]:
+    """Open initiatives `user` owns: stale first, then by target date (soonest first)."""
+    rows = mark_stale(
+        list(
+            Initiative.objects.filter(owner=user).exclude(status=InitiativeStatus.CANCELLED)
+            .select_related("plan", "theme", "department").order_by("target_date", "code")
+        ),
+        today,
+    )
+    far = datetime.date.max
+    return sorted(
+        rows,
+        key=lambda i: (i.status == InitiativeStatus.COMPLETED, not i.is_stale, i.target_date or far, i.code),
+    )
+
+
+def my_metrics(user, today: datetime.date) -> list[Metric]:
+    """Metrics `user` owns with the date their next reading is due (overdue first)."""
+    from django.db.models import Max
+
+    rows = list(
+        Metric.objects.filter(owner=user).select_related("objective__goal__plan")
+        .annotate(latest_period_end=Max("readings__period_end")).order_by("name")
+    )
+    for metric in rows:
+        metric.reading_due_on = progress.reading_due_on(
+            frequency=metric.frequency, latest_period_end=metric.latest_period_end, baseline_date=metric.baseline_date
+        )
+        metric.reading_overdue = metric.reading_due_on < today
+    return sorted(rows, key=lambda m: (m.reading_due_on, m.name))
+
+
+# --- A department's IT plan ------------------------------------------------------------------
+
+
+def department_plans(user, department: Department) -> list[Plan]:
+    return list(permissions.visible_plans(user).filter(department=department).order_by("-start_fiscal_year", "title"))
+
+
+def department_plan_alignment(plan: Plan) -> dict:
+    """A department plan's objectives and initiatives with the enterprise objectives each serves."""
+    objectives, by_id = plan_objective_alignment(plan)
+    initiatives = list(
+        Initiative.objects.filter(plan=plan).select_related("owner").prefetch_related(alignment_targets()).order_by("code")
+    )
+    initiative_alignments: list[Alignment] = [resolve_alignment(i, plan, by_id) for i in initiatives]
+    return {
+        "objectives": objectives,
+        "initiatives": initiative_alignments,
+        "unaligned_count": sum(not a.is_aligned for a in [*objectives, *initiative_alignments]),
+    }

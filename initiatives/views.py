@@ -1,0 +1,154 @@
+"""Initiative pages: the filtered list, the initiative page with "Post an update", and a
+department's IT plan with its alignment to the enterprise plan.
+
+"Post an update" works as a plain form POST (redirect on success) and, with htmx, refreshes the
+initiative's figures, form and timeline in place. A stale form (someone updated first) shows
+what changed and keeps the writer's text, with the form now carrying the newer version.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from goals import selectors as plan_selectors
+from goals.forms import attach_errors
+from initiatives import selectors
+from initiatives.forms import StatusUpdateForm
+from initiatives.models import Initiative
+from initiatives.services import initiative_post_update
+from planboard import permissions
+from planboard.audit import history_diff
+from planboard.exceptions import ConflictError
+from planboard.views import refuse
+
+PAGE_SIZE = 50
+HISTORY_SHOWN = 20
+
+
+def _int_or_none(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+def read_filters(query) -> selectors.InitiativeFilters:
+    """The list's filters from the query string; unknown values are ignored, not errors."""
+    return selectors.InitiativeFilters(
+        q=query.get("q", "").strip()[:200],
+        department=_int_or_none(query.get("department")),
+        theme=_int_or_none(query.get("theme")),
+        term=query.get("term", "") if query.get("term") in ("short", "long") else "",
+        health=query.get("health", "") if query.get("health") in ("on_track", "at_risk", "off_track", "completed", "none") else "",
+        owner=_int_or_none(query.get("owner")),
+        stale=query.get("stale", "") if query.get("stale") in ("yes", "no") else "",
+        goal=_int_or_none(query.get("goal")),
+    )
+
+
+def initiative_list(request: HttpRequest, slug: str) -> HttpResponse:
+    """A plan's initiatives, filtered by department, theme, term, health, owner, staleness, goal and text."""
+    plan = plan_selectors.plan_by_slug(slug)
+    if plan is None:
+        raise Http404("No plan by that name.")
+    if not permissions.can_view_plan(request.user, plan):
+        return refuse(request)
+    today = timezone.localdate()
+    filters = read_filters(request.GET)
+    page = Paginator(selectors.initiative_list(plan, filters, today), PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = selectors.mark_stale(list(page.object_list), today)
+    for row in rows:
+        row.can_update = permissions.can_edit_initiative(request.user, row)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "initiatives/initiative_list.html", {
+        "plan": plan, "page": page, "rows": rows, "filters": filters, "choices": selectors.filter_choices(plan),
+        "query": query.urlencode(), "filtered": any(vars(filters).values()), "nav": "initiatives",
+    })
+
+
+def _page_context(request: HttpRequest, initiative: Initiative, form: StatusUpdateForm | None = None,
+                  conflict: dict | None = None, posted: bool = False) -> dict:
+    can_update = permissions.can_edit_initiative(request.user, initiative)
+    return {
+        "initiative": initiative, "plan": initiative.plan, "can_update": can_update,
+        "form": form or (StatusUpdateForm.for_initiative(initiative) if can_update else None),
+        "conflict": conflict, "posted": posted,
+        "is_stale": selectors.is_stale(initiative, timezone.localdate()),
+        "updates": list(initiative.updates.all()),
+        "nav": "initiatives",
+    }
+
+
+def _load(request: HttpRequest, pk: int) -> Initiative:
+    initiative = selectors.initiative_detail(pk)
+    if initiative is None:
+        raise Http404("No such initiative.")
+    return initiative
+
+
+def initiative_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Details, computed health beside reported status, updates, milestones, objectives, audit history."""
+    initiative = _load(request, pk)
+    if not permissions.can_view_plan(request.user, initiative.plan):
+        return refuse(request)
+    context = _page_context(request, initiative)
+    context["history"] = history_diff(initiative)[:HISTORY_SHOWN]
+    return render(request, "initiatives/initiative_detail.html", context)
+
+
+def initiative_post(request: HttpRequest, pk: int) -> HttpResponse:
+    """POST "Post an update": 403 for who may not; with htmx, the refreshed live part of the page."""
+    if request.method != "POST":
+        return redirect("initiative-detail", pk=pk)
+    initiative = _load(request, pk)
+    if not permissions.can_edit_initiative(request.user, initiative):
+        raise PermissionDenied("You may not post updates for this initiative.")
+    form = StatusUpdateForm(request.POST)
+    conflict = None
+    status = 400
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            initiative_post_update(initiative=initiative, author=request.user, **data)
+        except ConflictError as error:
+            conflict = selectors.initiative_changes_since(error.current, data["version"])
+            # Keep everything the writer typed; only the version moves on, so posting again applies it.
+            fresh = request.POST.copy()
+            fresh["version"] = str(error.current.version)
+            form = StatusUpdateForm(fresh)
+            form.is_valid()
+            status = 409
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            message = f"Update as of {data['as_of']:%Y-%m-%d} posted; the plan's figures have been recalculated."
+            if not request.htmx:
+                messages.success(request, message)
+                return redirect("initiative-detail", pk=pk)
+            initiative = _load(request, pk)
+            return render(request, "initiatives/_live.html", _page_context(request, initiative, posted=True))
+    initiative = _load(request, pk)
+    context = _page_context(request, initiative, form=form, conflict=conflict)
+    if request.htmx:
+        # htmx swaps only 2xx answers; the form with its errors is the answer here.
+        return render(request, "initiatives/_live.html", context)
+    context["history"] = history_diff(initiative)[:HISTORY_SHOWN]
+    return render(request, "initiatives/initiative_detail.html", context, status=status)
+
+
+def department_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """A department's IT plan: each objective and initiative with the enterprise objectives it serves."""
+    department = plan_selectors.department_by_slug(request.user, slug)
+    if department is None:
+        raise Http404("No such department.")
+    plans = selectors.department_plans(request.user, department)
+    chosen = next((p for p in plans if p.slug == request.GET.get("plan")), plans[0] if plans else None)
+    if chosen is None and not request.user.is_authenticated and department.plans.exists():
+        return refuse(request)
+    return render(request, "initiatives/department_detail.html", {
+        "department": department, "plans": plans, "department_plan": chosen,
+        "alignment": selectors.department_plan_alignment(chosen) if chosen else None,
+        "can_edit": chosen is not None and permissions.can_edit_plan(request.user, chosen),
+        "nav": "plans",
+    })
