@@ -81,6 +81,9 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": env_database("DATABASE_URL", f"sqlite:///{VAR_DIR / 'planboard.sqlite3'}")}
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # JIT compilation costs more than it saves on Planboard's short queries (measured by make bench).
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -34,15 +34,19 @@ def load_inputs(plan_id: int) -> PlanInputs:
         window=PlanWindow(plan["start_fiscal_year"], plan["end_fiscal_year"], plan["fiscal_year_start_month"]),
         metric_share=float(plan["metric_share"]),
         cadence_days=plan["update_cadence_days"],
-        goals=list(Goal.objects.filter(plan_id=plan_id).values("id", "weight")),
-        objectives=list(Objective.objects.filter(goal__plan_id=plan_id).values("id", "goal_id", "weight", "term")),
+        # .order_by(): the models' default orderings would add joins and sorts the method does not need.
+        goals=list(Goal.objects.filter(plan_id=plan_id).order_by().values("id", "weight")),
+        objectives=list(
+            Objective.objects.filter(goal__plan_id=plan_id).order_by().values("id", "goal_id", "weight", "term")
+        ),
         metrics=list(
             Metric.objects.filter(objective__goal__plan_id=plan_id)
+            .order_by()
             .annotate(latest_value=Subquery(latest_reading))
             .values("id", "objective_id", "baseline", "target", "baseline_date", "target_date", "latest_value")
         ),
         initiatives=list(
-            Initiative.objects.filter(plan_id=plan_id).values(
+            Initiative.objects.filter(plan_id=plan_id).order_by().values(
                 "id", "status", "percent_complete", "start_date", "target_date", "term", "last_update_on",
                 "update_cadence_days",
             )
@@ -50,13 +54,18 @@ def load_inputs(plan_id: int) -> PlanInputs:
         supports=list(
             Initiative.supports.through.objects.filter(
                 initiative__plan_id=plan_id, objective__goal__plan_id=plan_id
-            ).values_list("initiative_id", "objective_id")
+            ).order_by().values_list("initiative_id", "objective_id")
         ),
     )
 
 
 def write_figures(model: type[Model], figures: dict[int, Figures], computed_at: datetime.datetime) -> None:
-    """Store the figures of many rows of one table: one statement on PostgreSQL."""
+    """Store the figures of many rows of one table: one statement on PostgreSQL.
+
+    On PostgreSQL only rows whose figures changed are rewritten (no dead rows for nothing), so a
+    row's `computed_at` is when its figures last changed; the plan row is always written and its
+    `computed_at` is the time of the last recalculation.
+    """
     if not figures:
         return
     ids = list(figures)
@@ -66,9 +75,10 @@ def write_figures(model: type[Model], figures: dict[int, Figures], computed_at: 
             cursor.execute(
                 f"UPDATE {table} AS t SET progress = v.progress, pace = v.pace, health = v.health, computed_at = %s "
                 "FROM unnest(%s::bigint[], %s::float8[], %s::float8[], %s::text[]) AS v(id, progress, pace, health) "
-                "WHERE t.id = v.id",
+                "WHERE t.id = v.id AND (t.computed_at IS NULL OR (t.progress, t.pace, t.health) "
+                "IS DISTINCT FROM (v.progress, v.pace, v.health) OR %s)",
                 [computed_at, ids, [figures[i].progress for i in ids], [figures[i].pace for i in ids],
-                 [figures[i].health for i in ids]],
+                 [figures[i].health for i in ids], model is Plan],
             )
         return
     rows = [
