@@ -15,7 +15,9 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
-from goals.models import Department, DepartmentMembership, Goal, Metric, MetricReading, Objective, Plan
+from goals.models import (
+    BusinessDriver, Department, DepartmentMembership, Goal, Metric, MetricReading, Objective, Pillar, Plan, Theme,
+)
 from initiatives.models import Initiative, ITRequest, Milestone
 
 
@@ -99,6 +101,18 @@ def visible_plans(user) -> QuerySet[Plan]:
     return _filtered(Plan.objects.all(), actor(user), "")
 
 
+def visible_pillars(user) -> QuerySet[Pillar]:
+    return _filtered(Pillar.objects.all(), actor(user), "plan__")
+
+
+def visible_drivers(user) -> QuerySet[BusinessDriver]:
+    return _filtered(BusinessDriver.objects.all(), actor(user), "plan__")
+
+
+def visible_themes(user) -> QuerySet[Theme]:
+    return _filtered(Theme.objects.all(), actor(user), "plan__")
+
+
 def visible_goals(user) -> QuerySet[Goal]:
     return _filtered(Goal.objects.all(), actor(user), "plan__")
 
@@ -162,6 +176,11 @@ def can_edit_plan(user, plan: Plan) -> bool:
     return plan.department_id in who.liaison_department_ids
 
 
+def can_edit_department(user) -> bool:
+    """Create, rename or close departments and manage their members: administrators only."""
+    return actor(user).is_admin
+
+
 def can_create_plan(user, *, scope: str, department: Department | None = None) -> bool:
     who = actor(user)
     if who.is_admin:
@@ -216,6 +235,16 @@ def can_decide_it_request(user) -> bool:
     return actor(user).is_admin
 
 
-def can_generate_report_card(user, plan: Plan) -> bool:
+def can_generate_report_card(user, plan: Plan, *, final: bool = False) -> bool:
+    """Generate, regenerate and word a plan's report card; with `final`, mark one final.
+
+    The CIO (administrators) does everything. Plan editors, who prepare the figures for the CIO,
+    may generate and regenerate drafts of the enterprise plan's card and write its draft
+    summary and recommendations, but only the CIO marks a card final, because a final card is
+    what the city hands to the Mayor and Council and can never be changed. Department plans'
+    cards are the CIO's alone. Viewers, liaisons and the public read cards; they make none.
+    """
     who = actor(user)
-    return who.is_admin or (who.is_editor and plan.scope == Plan.Scope.ENTERPRISE)
+    if who.is_admin:
+        return True
+    return not final and who.is_editor and plan.scope == Plan.Scope.ENTERPRISE

@@ -15,6 +15,7 @@ urlpatterns = [
     path("my/", views.my_work, name="my-work"),
     path("plans/<slug:slug>/", views.plan_dashboard, name="plan-dashboard"),
     path("explain/<str:kind>/<int:pk>/", views.explain, name="explain"),
+    path("reports/", include("reports.urls")),
     path("", include("goals.urls")),
     path("", include("initiatives.urls")),
 ]

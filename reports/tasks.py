@@ -69,3 +69,23 @@ def send_stale_reminders() -> int:
     from reports.reminders import reminders_send
 
     return reminders_send()
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, autoretry_for=(ConnectionError,), retry_backoff=True,
+             max_retries=3)
+def render_report_card(report_card_id: int) -> str | None:
+    """Render one report card's PDF. Idempotent: a second delivery finds it done and stops there;
+    one left `rendering` by a worker that died is rendered again (acks late, so it is redelivered)."""
+    from reports.services import report_card_render
+
+    card = report_card_render(card_id=report_card_id)
+    return card.status if card else None
+
+
+@shared_task(acks_late=True)
+def report_cards_catch_up() -> int:
+    """Daily: draft each active enterprise plan's card for the fiscal year that just ended, and
+    queue again cards left queued (broker down) or rendering (worker lost) for too long."""
+    from reports.services import report_cards_catch_up as catch_up
+
+    return catch_up()

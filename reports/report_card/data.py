@@ -4,6 +4,7 @@ The report reads figures, it never computes them (DESIGN.md: progress is written
 progress engine). For a fiscal year that has ended it reads the ProgressSnapshot rows taken on
 the year's last day when there are any; otherwise, and for the year in progress, the figures
 cached on each row. `figures.source` says which, and `figures.as_of` the date they describe.
+With cached figures, "stale" is judged on the day the card is prepared.
 
 The result holds only JSON types (dates as ISO strings), so the dict returned for a live plan
 is exactly what is frozen into the ReportCard row and read back years later.
@@ -80,7 +81,7 @@ class Figures:
         for item in rows["initiative"]:
             if progress.is_stale(
                 status=item.status, last_update_on=item.last_update_on, start_date=item.start_date,
-                cadence_days=item.update_cadence_days or plan.update_cadence_days, today=self.as_of,
+                cadence_days=item.update_cadence_days or plan.update_cadence_days, today=today,
             ):
                 self.stale.add(item.pk)
 
