@@ -154,9 +154,7 @@ def plan_stale_initiatives(plan: Plan, today: datetime.date, limit: int = 10) ->
     stale = filter_stale(
         Initiative.objects.filter(plan=plan).select_related("plan", "owner"), True, today
     ).order_by("stale_reference", "code")
-    rows = list(stale[:limit])
-    count = len(rows) if len(rows) < limit else stale.count()
-    return rows, count
+    return list(stale[:limit]), stale.count()
 
 
 def plan_deadlines(plan: Plan, today: datetime.date) -> dict:

@@ -1,0 +1,86 @@
+"""Each page issues the same number of queries for a plan of 10 and of 500 initiatives."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from goals.models import DepartmentMembership
+from initiatives.models import Initiative, InitiativeStatus, Milestone
+from reports.models import ProgressSnapshot
+from reports.recalculation import plan_recalculate
+from tests.factories import (
+    DepartmentPlanFactory, GoalFactory, MembershipFactory, MetricFactory, ObjectiveFactory, ReadingFactory, ThemeFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+STATUSES = [InitiativeStatus.ON_TRACK, InitiativeStatus.AT_RISK, InitiativeStatus.COMPLETED, InitiativeStatus.ON_HOLD]
+
+
+def grow(plan, objective, owner, department, count: int, today: datetime.date, prefix: str = "X") -> None:
+    """Add `count` initiatives of every kind the pages list: stale, due soon, completed, with milestones."""
+    theme = ThemeFactory(plan=plan)
+    rows = []
+    for n in range(count):
+        status = STATUSES[n % len(STATUSES)]
+        rows.append(Initiative(
+            plan=plan, code=f"{prefix}-{n}", title=f"Initiative {n}", owner=owner, department=department, theme=theme,
+            status=status, percent_complete=100 if status == InitiativeStatus.COMPLETED else n % 90,
+            start_date=today - datetime.timedelta(days=100 + n % 50), target_date=today + datetime.timedelta(days=n % 80 + 1),
+            last_update_on=today - datetime.timedelta(days=n % 70),
+            completed_date=today - datetime.timedelta(days=n % 9) if status == InitiativeStatus.COMPLETED else None,
+        ))
+    created = Initiative.objects.bulk_create(rows)
+    Initiative.supports.through.objects.bulk_create(
+        [Initiative.supports.through(initiative=i, objective=objective) for i in created]
+    )
+    Initiative.aligned_to.through.objects.bulk_create(
+        [Initiative.aligned_to.through(initiative=i, objective=objective) for i in created[::2]]
+    )
+    Milestone.objects.bulk_create([Milestone(initiative=i, title="Go-live", due=today + datetime.timedelta(days=5)) for i in created])
+    plan_recalculate(plan_id=plan.pk, snapshot=True)
+
+
+def queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(captured.captured_queries)
+
+
+@pytest.fixture
+def pages(plan, goal, initiative, metric, police_plan, liaison):
+    ReadingFactory(metric=metric)
+    police_goal = GoalFactory(plan=police_plan, number=1)
+    ObjectiveFactory(goal=police_goal, code="P1").aligned_to.add(initiative.supports.first())
+    MetricFactory(objective=initiative.supports.first())
+    return [
+        "/", reverse("plan-dashboard", args=[plan.slug]), reverse("initiative-list", args=[plan.slug]),
+        reverse("initiative-list", args=[plan.slug]) + "?stale=no&term=short&q=Initiative",
+        reverse("goal-detail", args=[goal.pk]), reverse("initiative-detail", args=[initiative.pk]),
+        reverse("metric-detail", args=[metric.pk]), reverse("my-work"), reverse("plan-list"),
+        reverse("department-detail", args=["police"]), reverse("explain", args=["goal", goal.pk]),
+        reverse("plan-dashboard", args=[police_plan.slug]),
+    ]
+
+
+def test_every_page_costs_the_same_queries_for_10_and_500_initiatives(
+    client, owner, plan, objective, its, police, police_plan, pages, today, django_assert_max_num_queries
+):
+    MembershipFactory(department=police, user=owner, role=DepartmentMembership.Role.LIAISON)
+    client.force_login(owner)
+    grow(plan, objective, owner, its, 10, today)
+    grow(police_plan, objective, owner, police, 10, today, prefix="P")
+    small = {url: queries(client, url) for url in pages}
+
+    grow(plan, objective, owner, its, 490, today, prefix="Y")
+    grow(police_plan, objective, owner, police, 490, today, prefix="Q")
+    assert Initiative.objects.filter(plan=plan).count() == 501
+    assert ProgressSnapshot.objects.filter(plan=plan, node_type="goal").exists()
+    large = {url: queries(client, url) for url in pages}
+    assert large == small
+    with django_assert_max_num_queries(small["/"]):
+        client.get("/")
