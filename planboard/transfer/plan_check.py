@@ -85,12 +85,10 @@ class PlanCheck:
             self._goal(row)
         for row in self.rows[layouts.OBJECTIVES.sheet]:
             self._objective(row)
-        for row in self.rows[layouts.METRICS.sheet]:
-            self._metric(row)
         people = self._lookup(get_user_model(), "username", layouts.METRICS, layouts.INITIATIVES, column="owner")
-        for item in self.items[Metric]:
-            self._resolve(item, "owner", people, "username")
         departments = self._lookup(Department, "slug", layouts.INITIATIVES, column="department")
+        for row in self.rows[layouts.METRICS.sheet]:
+            self._metric(row, people)
         for row in self.rows[layouts.INITIATIVES.sheet]:
             self._initiative(row, people, departments)
         for model in self.items:
@@ -101,13 +99,14 @@ class PlanCheck:
         wanted = {str(row.values.get(column) or "").strip() for s in sheets for row in self.rows[s.sheet]} - {""}
         return {getattr(obj, field_name): obj for obj in model.objects.filter(**{f"{field_name}__in": wanted})}
 
-    def _resolve(self, item: Item, name: str, found: dict, what: str) -> None:
-        if name not in item.row.values:
+    def _resolve(self, check: RowCheck, values: dict, name: str, found: dict, what: str) -> None:
+        """Put the row `name` names into `values` (when the column is there), or report it unknown."""
+        if name not in check.row.values:
             return
-        text = str(item.row.values.get(name) or "").strip()
+        text = str(check.row.values.get(name) or "").strip()
         if text and text not in found:
-            RowCheck(item.row, self.problems).problem(name, f"Unknown {name}: no {what} “{text}”.")
-        item.values[name] = found.get(text)
+            check.problem(name, f"Unknown {name}: no {what} “{text}”.")
+        values[name] = found.get(text)
 
     # --- The plan row ---------------------------------------------------------------------------
 
@@ -134,10 +133,10 @@ class PlanCheck:
         values = {name: value for name, value in values.items() if name in row.values}
         slugs = {str(row.values.get(name) or "").strip() for name in ("slug", "parent")} - {""}
         plans = {p.slug: p for p in Plan.objects.filter(slug__in=slugs).select_related("department", "parent")}
-        item = Item(Plan, row, values.get("slug"), values)
-        self._resolve(item, "department", {d.slug: d for d in Department.objects.filter(
+        self._resolve(check, values, "department", {d.slug: d for d in Department.objects.filter(
             slug=str(row.values.get("department") or "").strip())}, "department with the slug")
-        self._resolve(item, "parent", plans, "plan with the slug")
+        self._resolve(check, values, "parent", plans, "plan with the slug")
+        item = Item(Plan, row, values.get("slug"), values)
         item.existing = plans.get(item.key)
         if item.existing is not None and not permissions.can_view_plan(self.user, item.existing):
             check.problem("slug", "Another plan already uses this slug; choose another.")
@@ -218,7 +217,7 @@ class PlanCheck:
         if item is not None:
             item.links = links
 
-    def _metric(self, row: Row) -> None:
+    def _metric(self, row: Row, people: dict) -> None:
         check = RowCheck(row, self.problems)
         code = check.text("objective", required=True)
         values = {
@@ -229,6 +228,7 @@ class PlanCheck:
             "target": check.decimal("target", required=True), "target_date": check.date("target_date", required=True),
             "frequency": check.choice("frequency", Metric.Frequency, default=Metric.Frequency.QUARTERLY),
         }
+        self._resolve(check, values, "owner", people, "user with the username")
         if code and not self._has(Objective, code):
             check.problem("objective", f"Unknown objective: the plan has no objective coded {code}; add it to the "
                           "Objectives sheet.")
@@ -246,6 +246,8 @@ class PlanCheck:
             "budget_estimate": check.decimal("budget_estimate"), "budget_actual": check.decimal("budget_actual"),
             "update_cadence_days": check.whole("update_cadence_days", low=1),
         }
+        self._resolve(check, values, "owner", people, "user with the username")
+        self._resolve(check, values, "department", departments, "department with the slug")
         links = {name: check.codes(name) for name in ("supports", "aligned_to") if name in row.values}
         theme = str(row.values.get("theme") or "").strip()
         if theme and not self._has(Theme, theme):
@@ -255,8 +257,6 @@ class PlanCheck:
         if item is None:
             return
         item.links = links
-        self._resolve(item, "owner", people, "user with the username")
-        self._resolve(item, "department", departments, "department with the slug")
 
     def _has(self, model, key) -> bool:
         return key in self.known[model] or any(item.key == key for item in self.items[model])

@@ -74,12 +74,12 @@ def readings_check(
     """Every row checked without writing; returns the readings to record and how many are already stored."""
     parsed = _read(rows, problems)
     metrics = _metrics(parsed)
-    stored = {
-        (metric_id, period_end): (value, (note or "").strip())
-        for metric_id, period_end, value, note in MetricReading.objects.filter(
-            metric__in=[m.pk for found in metrics.values() for m in found]
-        ).values_list("metric_id", "period_end", "value", "note")
-    }
+    stored, stored_pk = {}, {}
+    for pk, metric_id, period_end, value, note in MetricReading.objects.filter(
+        metric__in=[m.pk for found in metrics.values() for m in found]
+    ).values_list("pk", "metric_id", "period_end", "value", "note"):
+        stored[metric_id, period_end] = (value, (note or "").strip())
+        stored_pk[metric_id, period_end] = pk
     first_row: dict[tuple, int] = {}
     to_record, unchanged = [], 0
     for entry in parsed:
@@ -118,7 +118,9 @@ def readings_check(
                           f"{entry.period_end:%Y-%m-%d} ({previous[0]}); choose to correct existing readings "
                           "if the earlier figure was wrong.")
             continue
-        reading = MetricReading(metric=metric, period_end=entry.period_end, value=entry.value, note=entry.note)
+        # A correction is checked as the stored reading with its new value, so it is no duplicate of itself.
+        reading = MetricReading(pk=stored_pk.get(key), metric=metric, period_end=entry.period_end,
+                                value=entry.value, note=entry.note)
         check.model_problems(reading, exclude=["metric", "entered_by"])
         if check.ok:
             entry.metric, entry.correct = metric, previous is not None
