@@ -134,7 +134,7 @@ def _may_change_plan(user, plan: Plan) -> bool:
 
 
 def _administrators_only(user, _instance: Model) -> bool:
-    return permissions.actor(user).is_admin
+    return permissions.can_edit_department(user)
 
 
 PLAN_ITEM_RULES: dict[type[Model], ItemRules] = {

@@ -23,18 +23,6 @@ def active_people(_user) -> QuerySet:
     return get_user_model().objects.filter(is_active=True)
 
 
-def visible_pillars(user) -> QuerySet[Pillar]:
-    return Pillar.objects.filter(plan__in=permissions.visible_plans(user))
-
-
-def visible_drivers(user) -> QuerySet[BusinessDriver]:
-    return BusinessDriver.objects.filter(plan__in=permissions.visible_plans(user))
-
-
-def visible_themes(user) -> QuerySet[Theme]:
-    return Theme.objects.filter(plan__in=permissions.visible_plans(user))
-
-
 class PlanSerializer(ProgressSerializer):
     department = VisibleKey(
         Department, permissions.visible_departments, allow_null=True, required=False,
@@ -73,7 +61,7 @@ class PillarSerializer(VersionedSerializer):
 
 class DriverSerializer(VersionedSerializer):
     plan = VisibleKey(Plan, permissions.visible_plans)
-    pillar = VisibleKey(Pillar, visible_pillars, allow_null=True, required=False)
+    pillar = VisibleKey(Pillar, permissions.visible_pillars, allow_null=True, required=False)
 
     class Meta:
         model = BusinessDriver

@@ -17,7 +17,7 @@ from goals import services
 from goals.api import filters
 from goals.api.serializers import (
     DepartmentSerializer, DriverSerializer, GoalSerializer, MetricSerializer, ObjectiveSerializer, PillarSerializer,
-    PlanSerializer, ReadingSerializer, ThemeSerializer, visible_drivers, visible_pillars, visible_themes,
+    PlanSerializer, ReadingSerializer, ThemeSerializer,
 )
 from goals.models import Metric, Objective
 from planboard import permissions
@@ -62,7 +62,7 @@ class PillarViewSet(PlanDataViewSet):
     """Pillars (guiding principles) of a plan."""
 
     serializer_class = PillarSerializer
-    visible = visible_pillars
+    visible = permissions.visible_pillars
     filterset_class = filters.PillarFilter
     search_fields = ["name", "description"]
     ordering_fields = ["name", "order", "weight"]
@@ -72,7 +72,7 @@ class DriverViewSet(PlanDataViewSet):
     """Business drivers of a plan."""
 
     serializer_class = DriverSerializer
-    visible = visible_drivers
+    visible = permissions.visible_drivers
     filterset_class = filters.DriverFilter
     search_fields = ["name", "description"]
     ordering_fields = ["name", "order", "weight"]
@@ -82,7 +82,7 @@ class ThemeViewSet(PlanDataViewSet):
     """Thematic categories of a plan's initiatives."""
 
     serializer_class = ThemeSerializer
-    visible = visible_themes
+    visible = permissions.visible_themes
     filterset_class = filters.ThemeFilter
     search_fields = ["name", "description"]
     ordering_fields = ["name", "order"]

@@ -7,7 +7,7 @@ status update is posted (`POST /initiatives/{id}/updates/`), so the timeline exp
 from django.utils import timezone
 from rest_framework import serializers
 
-from goals.api.serializers import TRACKING_FIELDS, active_people, visible_themes
+from goals.api.serializers import TRACKING_FIELDS, active_people
 from goals.models import Department, Objective, Plan, Theme
 from initiatives.models import Initiative, InitiativeStatus, ITRequest, Milestone, StatusUpdate
 from planboard import permissions
@@ -17,7 +17,7 @@ from reports.progress import is_stale
 
 class InitiativeSerializer(ProgressSerializer):
     plan = VisibleKey(Plan, permissions.visible_plans)
-    theme = VisibleKey(Theme, visible_themes, allow_null=True, required=False)
+    theme = VisibleKey(Theme, permissions.visible_themes, allow_null=True, required=False)
     department = VisibleKey(Department, permissions.visible_departments, allow_null=True, required=False)
     owner = VisibleKey(Initiative._meta.get_field("owner").related_model, active_people, allow_null=True, required=False)
     supports = VisibleKey(

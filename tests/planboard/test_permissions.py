@@ -32,8 +32,9 @@ from goals.models import Plan
 from planboard import permissions
 from planboard.permissions import Role, actor, forget
 from tests.factories import (
-    DepartmentFactory, DepartmentPlanFactory, GoalFactory, InitiativeFactory, ITRequestFactory, MembershipFactory,
-    MetricFactory, MilestoneFactory, ObjectiveFactory, PlanFactory, ReadingFactory, UserFactory, user_with_role,
+    DepartmentFactory, DepartmentPlanFactory, DriverFactory, GoalFactory, InitiativeFactory, ITRequestFactory,
+    MembershipFactory, MetricFactory, MilestoneFactory, ObjectiveFactory, PillarFactory, PlanFactory, ReadingFactory,
+    ThemeFactory, UserFactory, user_with_role,
 )
 
 pytestmark = pytest.mark.django_db
@@ -88,6 +89,9 @@ def build_world() -> World:
         metric = MetricFactory(objective=ObjectiveFactory(goal=GoalFactory(plan=plan)))
         ReadingFactory(metric=metric)
         MilestoneFactory(initiative=InitiativeFactory(plan=plan))
+        PillarFactory(plan=plan)
+        DriverFactory(plan=plan)
+        ThemeFactory(plan=plan)
 
     owner = UserFactory(username="owner")
     inactive = user_with_role(Role.ADMIN, username="inactive", is_active=False)
@@ -331,6 +335,7 @@ CHECKS = {
     "can_edit_it_request": lambda user, w, item: permissions.can_edit_it_request(user, w.requests[item]),
     "can_file_it_request": lambda user, w, item: permissions.can_file_it_request(user, w.departments[item]),
     "can_decide_it_request": lambda user, w, item: permissions.can_decide_it_request(user),
+    "can_edit_department": lambda user, w, item: permissions.can_edit_department(user),
     "can_generate_report_card": lambda user, w, item: permissions.can_generate_report_card(user, w.plans[item]),
 }
 
@@ -343,6 +348,7 @@ CELLS = [
     *grid("can_edit_it_request", EDIT_IT_REQUEST),
     *grid("can_file_it_request", FILE_IT_REQUEST),
     *grid("can_decide_it_request", DECIDE_IT_REQUEST),
+    *grid("can_edit_department", DECIDE_IT_REQUEST),  # the same rule: administrators only
     *grid("can_generate_report_card", GENERATE_REPORT_CARD),
 ]
 
@@ -361,6 +367,9 @@ PLAN_OF = {
     "visible_readings": "metric__objective__goal__plan",
     "visible_initiatives": "plan",
     "visible_milestones": "initiative__plan",
+    "visible_pillars": "plan",
+    "visible_drivers": "plan",
+    "visible_themes": "plan",
 }
 
 
