@@ -13,6 +13,7 @@ from goals.api import views as goals
 from initiatives.api import views as initiatives
 from initiatives.api.export import PlanExportViewSet
 from reports.api import views as reports
+from reports.api.report_cards import ReportCardViewSet
 
 router = DefaultRouter()
 router.register("departments", goals.DepartmentViewSet, basename="department")
@@ -36,6 +37,7 @@ router.register(
 )
 router.register("milestones", initiatives.MilestoneViewSet, basename="milestone")
 router.register("it-requests", initiatives.ITRequestViewSet, basename="it-request")
+router.register("report-cards", ReportCardViewSet, basename="report-card")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -224,6 +224,7 @@ SPECTACULAR_SETTINGS = {
         "InitiativeStatusEnum": "initiatives.models.InitiativeStatus",
         "HealthEnum": "goals.models.Health",
         "TermEnum": "goals.models.Term",
+        "ReportCardStatusEnum": "reports.models.ReportCard.Status",
     },
 }
 

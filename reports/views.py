@@ -160,6 +160,10 @@ def report_card_narrative(request: HttpRequest, pk: int) -> HttpResponse:
                 card=card, actor=request.user, summary=form.cleaned_data["summary"],
                 recommendations=form.cleaned_data["recommendations"],
             )
+        except services.ReportCardFinalError as error:
+            for message in error.messages:
+                messages.error(request, message)
+            return _detail(request, ReportCard.objects.select_related("plan").get(pk=card.pk), status=400)
         except ValidationError as error:
             _form_errors(form, error)
         else:

@@ -10,10 +10,12 @@ except IT requests, which belong to department A; "liaison_a" is department A's 
 import json
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver
 
 from goals.models import Department, DepartmentMembership
 from planboard import api
+from reports.models import ReportCard
 from tests.factories import (
     DepartmentFactory, DriverFactory, ITRequestFactory, MembershipFactory, MilestoneFactory, PillarFactory,
     PlanFactory, ThemeFactory, UserFactory,
@@ -66,6 +68,9 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("metric-reading-list", "POST"): EDIT_ENTERPRISE["POST"],
     ("initiative-update-list", "GET"): READ_UNPUBLISHED,
     ("initiative-update-list", "POST"): EDIT_ENTERPRISE["POST"],
+    # Report cards: the CIO and plan editors request the enterprise plan's (202, rendered later).
+    ("report-card-list", "GET"): EVERYONE, ("report-card-list", "POST"): row(401, 403, 202, 202, 403, 403),
+    ("report-card-detail", "GET"): READ_UNPUBLISHED, ("report-card-pdf", "GET"): READ_UNPUBLISHED,
 }
 
 
@@ -161,6 +166,8 @@ def call(client, route: str, method: str, targets: Targets, city):
         url = f"/api/v1/initiatives/{city.initiative.pk}/updates/"
         body = {"status": "on_track", "percent_complete": 30, "version": city.initiative.version}
         return client.generic(method, url, data=_json(body), content_type="application/json")
+    if route.startswith("report-card"):
+        return _call_report_cards(client, route, method, city)
     if route.endswith("-explain-explain") or route == "plan-export-export":
         name = route.split("-")[0]
         action = "export" if "export" in route else "explain"
@@ -181,6 +188,19 @@ def call(client, route: str, method: str, targets: Targets, city):
     if method == "PATCH":
         body = {"version": target.version}
     return client.generic(method, url, data=_json(body), content_type="application/json")
+
+
+def _call_report_cards(client, route: str, method: str, city):
+    if route == "report-card-list":
+        if method == "POST":
+            return client.post("/api/v1/report-cards/", {"plan": city.enterprise.pk, "fiscal_year": 2024}, format="json")
+        return client.get("/api/v1/report-cards/")
+    card = ReportCard.objects.create(plan=city.enterprise, fiscal_year=2024, status="done", data={})
+    card.pdf.save("matrix.pdf", ContentFile(b"%PDF-1.7\n"))
+    response = client.get(f"/api/v1/report-cards/{card.pk}/{'pdf/' if route.endswith('-pdf') else ''}")
+    response.close()
+    card.pdf.delete()
+    return response
 
 
 def _json(body: dict) -> str:
