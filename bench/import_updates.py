@@ -1,0 +1,122 @@
+"""Import benchmark: a 5,000-row status update file imported through `initiative_post_update`.
+
+Run it with `make bench` (a benchmark, not a test) or directly:
+`DATABASE_URL=postgres://postgres@127.0.0.1:5432/planboard_importbench .venv/bin/python bench/import_updates.py`.
+With no DATABASE_URL it uses a fresh SQLite file under var/. The database is created (PostgreSQL)
+and migrated when needed; the benchmark's own plan (slug bench-import) is replaced on each run.
+
+It builds a plan of 500 initiatives, writes a 5,000-row .xlsx (ten dated updates each), and times
+`planboard.transfer.imports.import_file`: reading, checking every row, then posting every update
+through the service in one transaction, plus the recalculation queued on commit (inline without a
+broker). Target: at most 30 s (PASS/FAIL; exit status 1 on a FAIL). `--profile` prints where the
+time goes (cProfile, by cumulative time).
+"""
+
+import cProfile
+import datetime
+import io
+import os
+import pstats
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+ROWS = int(os.environ.get("BENCH_IMPORT_ROWS", "5000"))
+PER_INITIATIVE = 10
+MAX_SECONDS = 30.0
+SLUG = "bench-import"
+
+
+def ensure_postgres_database(url: str) -> None:
+    import dj_database_url
+    import psycopg2
+    from psycopg2 import sql
+
+    config = dj_database_url.parse(url)
+    if not config["ENGINE"].endswith("postgresql"):
+        return
+    server = psycopg2.connect(dbname="postgres", user=config["USER"] or None, password=config["PASSWORD"] or None,
+                              host=config["HOST"] or None, port=config["PORT"] or None)
+    server.autocommit = True
+    with server.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]])
+        if cursor.fetchone() is None:
+            cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(config["NAME"])))
+    server.close()
+
+
+def build_plan():
+    """A fresh plan with ROWS / 10 initiatives, and the update file for them (built with bulk writes)."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from goals.models import Plan
+    from initiatives.models import Initiative
+    from planboard.permissions import Role
+    from tests.transfer.helpers import UPDATE_HEADER, xlsx_upload
+
+    old = Plan.objects.filter(slug=SLUG).first()
+    if old is not None:
+        Initiative.objects.filter(plan=old).delete()
+        old.delete()
+    user, _ = get_user_model().objects.get_or_create(username="bench-import-cio")
+    user.groups.add(Group.objects.get_or_create(name=Role.ADMIN)[0])
+    plan = Plan.objects.create(title="Import benchmark", slug=SLUG, start_fiscal_year=2022, end_fiscal_year=2026)
+    count = ROWS // PER_INITIATIVE
+    Initiative.objects.bulk_create(
+        Initiative(plan=plan, code=f"B-{n:04d}", title=f"Initiative {n}", start_date=datetime.date(2022, 7, 1))
+        for n in range(count)
+    )
+    start = datetime.date(2023, 1, 31)
+    rows = [UPDATE_HEADER] + [
+        [SLUG, f"B-{n:04d}", start + datetime.timedelta(days=30 * k), "on_track", 5 + 9 * k,
+         f"Update {k + 1} for initiative {n}: work continues as planned."]
+        for n in range(count) for k in range(PER_INITIATIVE)
+    ]
+    return user, xlsx_upload({"Status updates": rows}, "bench.xlsx")
+
+
+def main() -> int:
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "planboard.settings")
+    url = os.environ.get("DATABASE_URL") or f"sqlite:///{ROOT / 'var' / 'bench-import.sqlite3'}"
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    (ROOT / "var").mkdir(exist_ok=True)
+    ensure_postgres_database(url)
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from initiatives.models import StatusUpdate
+    from planboard.transfer.imports import import_file
+
+    call_command("migrate", verbosity=0)
+    user, upload = build_plan()
+    size = len(upload.getvalue())
+    profiler = cProfile.Profile() if "--profile" in sys.argv else None
+    started = time.perf_counter()
+    if profiler:
+        profiler.enable()
+    result = import_file(kind="updates", upload=upload, filename="bench.xlsx", user=user)
+    if profiler:
+        profiler.disable()
+    seconds = time.perf_counter() - started
+    stored = StatusUpdate.objects.filter(initiative__plan__slug=SLUG).count()
+    print(f"import benchmark on {connection.vendor} ({connection.settings_dict['NAME']}), "
+          f"load average {', '.join(f'{v:.2f}' for v in os.getloadavg())}")
+    print(f"{ROWS} rows, {size / 1024:.0f} KiB .xlsx: {seconds:.1f} s "
+          f"({seconds / ROWS * 1000:.2f} ms per row); {result.message}; {stored} updates stored")
+    if profiler:
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
+    ok = stored == ROWS and seconds <= MAX_SECONDS
+    print(f"{'PASS' if ok else 'FAIL'}: at most {MAX_SECONDS:.0f} s for {ROWS} rows")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
