@@ -16,6 +16,7 @@ urlpatterns = [
     path("plans/<slug:slug>/", views.plan_dashboard, name="plan-dashboard"),
     path("explain/<str:kind>/<int:pk>/", views.explain, name="explain"),
     path("reports/", include("reports.urls")),
+    path("transfer/", include("planboard.transfer.urls")),
     path("", include("goals.urls")),
     path("", include("initiatives.urls")),
 ]

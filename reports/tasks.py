@@ -89,3 +89,12 @@ def report_cards_catch_up() -> int:
     from reports.services import report_cards_catch_up as catch_up
 
     return catch_up()
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def run_spreadsheet_import(job_id: str) -> str:
+    """Run a large spreadsheet import saved by the import page. Idempotent: a second delivery finds
+    every row already stored (all or nothing, identical rows skipped) and changes nothing."""
+    from planboard.transfer.jobs import job_run
+
+    return job_run(job_id).status
