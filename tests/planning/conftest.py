@@ -1,0 +1,60 @@
+"""A small city for the planning tests: an enterprise plan, Water Services and Police with their
+IT plans aligned to it, a liaison for each department, the CIO and a plan editor.
+
+    enterprise  Goal 1 (objectives 1.1, 1.2)   Goal 2 (objective 2.1)
+    water       Goal 1: W1.1 → enterprise 1.1 (direct)
+                        W1.2 → W1.1 (indirect, through W1.1)
+                        W1.3 → W1.2 (indirect, through W1.2 and then W1.1)
+                initiative WS-1 → W1.2 (indirect);  WS-3: no link
+    police      Goal 1: P1.1 → enterprise 2.1 (direct)
+"""
+
+import pytest
+
+from goals.models import DepartmentMembership
+from planboard.permissions import Role
+from tests.factories import (
+    DepartmentFactory, DepartmentPlanFactory, GoalFactory, InitiativeFactory, MembershipFactory, ObjectiveFactory,
+    PlanFactory, UserFactory, user_with_role,
+)
+
+
+class City:
+    def __init__(self):
+        self.enterprise = PlanFactory(title="Strategic Technology Plan", slug="stp")
+        self.goal1 = GoalFactory(plan=self.enterprise, number=1, title="Cybersecurity")
+        self.goal2 = GoalFactory(plan=self.enterprise, number=2, title="Digital services")
+        self.e11 = ObjectiveFactory(goal=self.goal1, code="1.1", title="Protect accounts")
+        self.e12 = ObjectiveFactory(goal=self.goal1, code="1.2", title="Train staff")
+        self.e21 = ObjectiveFactory(goal=self.goal2, code="2.1", title="Online permits")
+
+        self.water = DepartmentFactory(name="Water Services", slug="water")
+        self.police = DepartmentFactory(name="Police", slug="police")
+        self.water_plan = DepartmentPlanFactory(department=self.water, parent=self.enterprise, slug="water-it")
+        self.police_plan = DepartmentPlanFactory(department=self.police, parent=self.enterprise, slug="police-it")
+        water_goal = GoalFactory(plan=self.water_plan, number=1)
+        self.w11 = ObjectiveFactory(goal=water_goal, code="W1.1", title="Segment SCADA")
+        self.w12 = ObjectiveFactory(goal=water_goal, code="W1.2", title="Monitor SCADA")
+        self.w13 = ObjectiveFactory(goal=water_goal, code="W1.3", title="Drill SCADA incidents")
+        self.w11.aligned_to.set([self.e11])
+        self.w12.aligned_to.set([self.w11])
+        self.w13.aligned_to.set([self.w12])
+        self.ws1 = InitiativeFactory(plan=self.water_plan, code="WS-1", department=self.water)
+        self.ws1.aligned_to.set([self.w12])
+        self.ws3 = InitiativeFactory(plan=self.water_plan, code="WS-3", department=self.water, title="Intranet refresh")
+        police_goal = GoalFactory(plan=self.police_plan, number=1)
+        self.p11 = ObjectiveFactory(goal=police_goal, code="P1.1", title="Replace records system")
+        self.p11.aligned_to.set([self.e21])
+
+        self.cio = user_with_role(Role.ADMIN, username="cio")
+        self.editor = user_with_role(Role.EDITOR, username="editor")
+        self.viewer = user_with_role(Role.VIEWER, username="viewer")
+        self.water_liaison = UserFactory(username="water_liaison")
+        MembershipFactory(user=self.water_liaison, department=self.water, role=DepartmentMembership.Role.LIAISON)
+        self.police_liaison = UserFactory(username="police_liaison")
+        MembershipFactory(user=self.police_liaison, department=self.police, role=DepartmentMembership.Role.LIAISON)
+
+
+@pytest.fixture
+def city(db) -> City:
+    return City()
