@@ -37,6 +37,16 @@ from planboard.audit import save_audited
 from planboard.exceptions import ConflictError
 
 MAX_SCORE = 3
+# The method in words, shown beside every ranking (page and API).
+METHOD = [
+    "Each initiative is scored 0 (does not serve it) to 3 (serves it strongly) against each pillar and each "
+    "business driver of the plan; a criterion left unscored counts as 0.",
+    "Priority score = Σ (weight × score) ÷ Σ (weight × 3) × 100, over every pillar and driver, so 100 means "
+    "3 on everything whatever the weights. An initiative with no score at all is not ranked.",
+    "Rank 1 is the highest score; equal scores are ordered by initiative code (AUR-2 before AUR-10).",
+    "Sensitivity: each weight in turn is moved up and down by 10%, the others kept, and the initiatives "
+    "whose rank changes are listed.",
+]
 SENSITIVITY_STEP = Fraction(1, 10)
 MAX_WEIGHT = Decimal("9999.99")
 

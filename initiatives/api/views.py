@@ -13,6 +13,7 @@ from rest_framework.generics import get_object_or_404
 from goals.models import Objective
 from initiatives import services
 from initiatives.api import filters
+from initiatives.api.planning import SpendGateActions
 from initiatives.api.serializers import (
     InitiativeSerializer, ITRequestSerializer, MilestoneSerializer, StatusUpdateSerializer,
 )
@@ -112,11 +113,12 @@ class MilestoneViewSet(InitiativeDataViewSet):
     ordering_fields = ["due", "done_on", "title"]
 
 
-class ITRequestViewSet(InitiativeDataViewSet):
+class ITRequestViewSet(SpendGateActions, InitiativeDataViewSet):
     """Departments' requests to spend on IT, weighed against the enterprise plan.
 
-    Filed and edited by the department's liaisons; approval and CIO exceptions are decided
-    elsewhere, so state and decision fields are read-only here.
+    Filed and edited (as drafts) by the department's liaisons; state and decision fields are
+    read-only here and move through the submit/approve/reject/exception actions
+    (initiatives.api.planning, services in initiatives.it_requests).
     """
 
     serializer_class = ITRequestSerializer

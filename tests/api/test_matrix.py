@@ -14,6 +14,7 @@ from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver
 
 from goals.models import Department, DepartmentMembership
+from initiatives.models import ITRequest
 from planboard import api
 from reports.models import ReportCard
 from tests.factories import (
@@ -71,6 +72,11 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     # Report cards: the CIO and plan editors request the enterprise plan's (202, rendered later).
     ("report-card-list", "GET"): EVERYONE, ("report-card-list", "POST"): row(401, 403, 202, 202, 403, 403),
     ("report-card-detail", "GET"): READ_UNPUBLISHED, ("report-card-pdf", "GET"): READ_UNPUBLISHED,
+    # Alignment and priority read like the plan; the spend gate: A's liaison submits, the CIO decides.
+    ("plan-planning-alignment", "GET"): READ_UNPUBLISHED, ("plan-planning-priority", "GET"): READ_UNPUBLISHED,
+    ("it-request-submit", "POST"): row(401, 403, 403, 200, 200, 404),
+    **{(f"it-request-{action}", "POST"): row(401, 403, 403, 200, 403, 404)
+       for action in ("approve", "reject", "exception")},
 }
 
 
@@ -168,6 +174,10 @@ def call(client, route: str, method: str, targets: Targets, city):
         return client.generic(method, url, data=_json(body), content_type="application/json")
     if route.startswith("report-card"):
         return _call_report_cards(client, route, method, city)
+    if route.startswith("plan-planning-"):
+        return client.get(f"/api/v1/plans/{city.enterprise.pk}/{kind}/")
+    if route in {f"it-request-{action}" for action in ("submit", "approve", "reject", "exception")}:
+        return _call_spend_gate(client, kind, targets.it_request, city)
     if route.endswith("-explain-explain") or route == "plan-export-export":
         name = route.split("-")[0]
         action = "export" if "export" in route else "explain"
@@ -201,6 +211,15 @@ def _call_report_cards(client, route: str, method: str, city):
     response.close()
     card.pdf.delete()
     return response
+
+
+def _call_spend_gate(client, action: str, it_request, city):
+    """A draft to submit or to excuse; a submitted request, tied to the plan, to approve or reject."""
+    if action in ("approve", "reject"):
+        ITRequest.objects.filter(pk=it_request.pk).update(state=ITRequest.State.SUBMITTED)
+        it_request.objectives.set([city.objective])
+    body = {"version": it_request.version, "reason": "Life-safety system at end of support"}
+    return client.post(f"/api/v1/it-requests/{it_request.pk}/{action}/", body, format="json")
 
 
 def _json(body: dict) -> str:

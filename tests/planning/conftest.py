@@ -58,3 +58,19 @@ class City:
 @pytest.fixture
 def city(db) -> City:
     return City()
+
+
+@pytest.fixture
+def api():
+    """`api(user)`: a DRF client signed in as `user` (token auth), `api(None)` anonymous."""
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    def make(user=None) -> APIClient:
+        client = APIClient()
+        if user is not None:
+            token, _ = Token.objects.get_or_create(user=user)
+            client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        return client
+
+    return make
