@@ -61,8 +61,11 @@ clean:
 # The recalculation benchmark (bench/recalculation.py, not a test): generates the "big city" at
 # BENCH_SCALES (default 0.1,1; add 10 with BENCH_SCALES=0.1,1,10) into DATABASE_URL, by default
 # the local PostgreSQL database planboard_bench (created when missing), and prints PASS/FAIL.
+# Then the import benchmark (bench/import_updates.py): a 5,000-row status update file, at most 30 s,
+# in IMPORT_BENCH_DATABASE_URL (default: the local PostgreSQL database planboard_importbench).
 .PHONY: bench
 bench: $(RUN_STAMP)
 	@url="$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/planboard_bench}"; \
 	echo "make bench: DATABASE_URL=$$(echo "$$url" | sed -E 's#(://[^:/@]+):[^@]*@#\1:***@#')"; \
 	DATABASE_URL="$$url" $(BIN)/python bench/recalculation.py
+	DATABASE_URL="$${IMPORT_BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/planboard_importbench}" $(BIN)/python bench/import_updates.py

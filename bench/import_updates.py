@@ -54,7 +54,7 @@ def build_plan():
     from goals.models import Plan
     from initiatives.models import Initiative
     from planboard.permissions import Role
-    from tests.transfer.helpers import UPDATE_HEADER, xlsx_upload
+    from planboard.transfer.layouts import UPDATES
 
     old = Plan.objects.filter(slug=SLUG).first()
     if old is not None:
@@ -69,12 +69,25 @@ def build_plan():
         for n in range(count)
     )
     start = datetime.date(2023, 1, 31)
-    rows = [UPDATE_HEADER] + [
+    rows = [[column.name for column in UPDATES.columns if not column.export_only]] + [
         [SLUG, f"B-{n:04d}", start + datetime.timedelta(days=30 * k), "on_track", 5 + 9 * k,
          f"Update {k + 1} for initiative {n}: work continues as planned."]
         for n in range(count) for k in range(PER_INITIATIVE)
     ]
-    return user, xlsx_upload({"Status updates": rows}, "bench.xlsx")
+    return user, workbook(rows)
+
+
+def workbook(rows: list[list]) -> io.BytesIO:
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("Status updates")
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    out.seek(0)
+    return out
 
 
 def main() -> int:

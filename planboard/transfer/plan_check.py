@@ -58,6 +58,10 @@ def _default(value, default):
     return default if value is None else value
 
 
+def _field_default(name: str):
+    return Plan._meta.get_field(name).default
+
+
 class PlanCheck:
     """Reads and checks a whole-plan file for `user`; `problems` collects everything wrong."""
 
@@ -124,11 +128,12 @@ class PlanCheck:
             "vision": check.text("vision"), "mission": check.text("mission"),
             "start_fiscal_year": check.whole("start_fiscal_year", required=True),
             "end_fiscal_year": check.whole("end_fiscal_year", required=True),
-            "fiscal_year_start_month": _default(check.whole("fiscal_year_start_month"), 7),
+            "fiscal_year_start_month": _default(
+                check.whole("fiscal_year_start_month"), _field_default("fiscal_year_start_month")),
             "status": check.choice("status", Plan.Status, default=Plan.Status.DRAFT),
             "is_published": check.flag("is_published"), "is_sample": check.flag("is_sample"),
-            "metric_share": _default(check.decimal("metric_share"), Plan._meta.get_field("metric_share").default),
-            "update_cadence_days": _default(check.whole("update_cadence_days"), 30),
+            "metric_share": _default(check.decimal("metric_share"), _field_default("metric_share")),
+            "update_cadence_days": _default(check.whole("update_cadence_days"), _field_default("update_cadence_days")),
         }
         values = {name: value for name, value in values.items() if name in row.values}
         slugs = {str(row.values.get(name) or "").strip() for name in ("slug", "parent")} - {""}
@@ -141,13 +146,17 @@ class PlanCheck:
         if item.existing is not None and not permissions.can_view_plan(self.user, item.existing):
             check.problem("slug", "Another plan already uses this slug; choose another.")
             return
-        if not check.ok:
+        if not item.key:
             return
+        # Checked even when the plan row has problems, so the other sheets' problems are listed too.
         self.plan = item
         self._finish(item)
 
     def _plan_instance(self) -> Plan:
-        return self.plan.existing if self.plan.existing is not None and not self.plan.changed else self._candidate(self.plan)
+        """The plan as stored, or as it will be after the import when the file changes or creates it."""
+        if self.plan.existing is not None and not self.plan.changed:
+            return self.plan.existing
+        return self._candidate(self.plan)
 
     # --- What the plan holds today ---------------------------------------------------------------
 

@@ -176,3 +176,15 @@ def test_a_dated_metric_round_trips_through_xlsx_cells(enterprise, cio):
 
     assert result.outcome.unchanged == 10
     assert snapshot() == before
+
+
+def test_a_bad_plan_row_does_not_hide_the_problems_of_the_other_sheets(enterprise, cio):
+    rows = exported_csv_rows("plan", enterprise)
+    set_cell(rows, "Plan", "slug", "stp", "end_fiscal_year", "2020")  # before the 2022 start
+    set_cell(rows, "Goals", "number", "2", "weight", "heavy")
+
+    problems = refused(rows, cio)
+
+    assert [(p.sheet, p.column, p.value) for p in problems] == [
+        ("Goals", "weight", "heavy"), ("Plan", "end_fiscal_year", "2020")]
+    assert problems[1].rule == "The last fiscal year cannot come before the first."

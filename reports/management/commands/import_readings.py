@@ -5,7 +5,10 @@ from planboard.transfer.command_support import ImportCommand
 
 class Command(ImportCommand):
     kind = "readings"
-    help = "Import a batch of metric readings from .xlsx or .csv. A different value for a period that already has a reading is refused unless --correct is given."
+    help = (
+        "Import a batch of metric readings from .xlsx or .csv. A different value for a period that already "
+        "has a reading is refused unless --correct is given."
+    )
 
     def add_arguments(self, parser) -> None:
         super().add_arguments(parser)

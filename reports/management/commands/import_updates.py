@@ -5,4 +5,7 @@ from planboard.transfer.command_support import ImportCommand
 
 class Command(ImportCommand):
     kind = "updates"
-    help = "Import a batch of status updates from .xlsx or .csv, posted through the same service as the browser. Rows identical to an update already recorded are skipped."
+    help = (
+        "Import a batch of status updates from .xlsx or .csv, posted through the same service as the browser. "
+        "Rows identical to an update already recorded are skipped."
+    )
