@@ -12,6 +12,7 @@ import csv
 import json
 import logging
 import os
+import shutil
 import time
 import uuid
 from dataclasses import asdict, dataclass
@@ -26,6 +27,7 @@ from planboard.transfer.problems import FileRefused, ImportRefused, Problem, pro
 logger = logging.getLogger(__name__)
 WORKING = ("queued", "checking", "saving")
 PROGRESS_EVERY_SECONDS = 0.5
+KEEP_JOBS_SECONDS = 7 * 24 * 3600  # a finished job's page and problems stay readable for a week
 
 
 @dataclass
@@ -73,6 +75,7 @@ def job_save(job: Job) -> None:
 
 def job_create(*, kind: str, upload, user, correct: bool = False) -> Job:
     """Keep the uploaded file and record a queued job for `user`."""
+    _forget_old_jobs()
     job = Job(id=uuid.uuid4().hex, kind=kind, user_id=user.pk, filename=Path(upload.name).name, correct=correct)
     _folder(job.id).mkdir(parents=True, exist_ok=True)
     with _upload_path(job).open("wb") as out:
@@ -80,6 +83,17 @@ def job_create(*, kind: str, upload, user, correct: bool = False) -> Job:
             out.write(chunk)
     job_save(job)
     return job
+
+
+def _forget_old_jobs() -> None:
+    """Remove the folders of jobs untouched for a week, so uploads and problem lists do not pile up."""
+    root = Path(settings.MEDIA_ROOT) / "transfer"
+    if not root.is_dir():
+        return
+    cutoff = time.time() - KEEP_JOBS_SECONDS
+    for folder in root.iterdir():
+        if folder.is_dir() and folder.stat().st_mtime < cutoff:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def job_load(job_id: str, user) -> Job | None:

@@ -22,12 +22,18 @@ from planboard.transfer.layouts import KIND_LABELS, KINDS
 
 logger = logging.getLogger(__name__)
 POLL_SECONDS = 1
+FORM_OVERHEAD_BYTES = 64 * 1024  # the form's other fields and multipart boundaries
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def transfer_home(request: HttpRequest) -> HttpResponse:
     """The import form, the blank templates, and an export of every plan the person may read."""
+    declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    if request.method == "POST" and declared > settings.TRANSFER_MAX_UPLOAD_BYTES + FORM_OVERHEAD_BYTES:
+        # Refused from the request's declared length, before Django spools the upload to disk.
+        return render(request, "transfer/too_large.html", {
+            "size": declared, "limit": settings.TRANSFER_MAX_UPLOAD_BYTES, "nav": "transfer"}, status=413)
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -111,3 +111,32 @@ def test_a_plan_export_is_offered_only_for_plans_the_person_may_read(client, own
     assert shown.status_code == 200 and shown["Content-Disposition"] == 'attachment; filename="stp-plan.csv"'
     assert b"".join(shown.streaming_content).decode().splitlines()[1].startswith("Plan,stp,")
     assert refused.status_code == 404
+
+
+def test_an_upload_declared_larger_than_the_limit_is_refused_before_it_is_read(client, owner, settings):
+    settings.TRANSFER_MAX_UPLOAD_BYTES = 1024
+    client.force_login(owner)
+    big = SimpleUploadedFile("u.csv", b"x" * (200 * 1024))
+
+    response = client.post(reverse("transfer:home"), {"kind": "updates", "file": big})
+
+    # 200 KiB is over the 1 KiB limit plus 64 KiB for the rest of the form.
+    assert response.status_code == 413
+    assert "the largest file accepted is 1.0\xa0KB" in response.text
+
+
+def test_job_folders_untouched_for_a_week_are_removed_when_a_new_job_starts(owner, settings, tmp_path):
+    import os
+    import time
+
+    from planboard.transfer.jobs import job_create
+
+    old = tmp_path / "transfer" / "0123abcd"
+    old.mkdir(parents=True)
+    eight_days_ago = time.time() - 8 * 24 * 3600
+    os.utime(old, (eight_days_ago, eight_days_ago))
+
+    job = job_create(kind="updates", upload=upload(good_rows()), user=owner)
+
+    assert not old.exists()
+    assert (tmp_path / "transfer" / job.id / "state.json").exists()
