@@ -6,6 +6,8 @@ from collections import Counter
 
 import pytest
 import schemathesis
+from django.core import signals
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error, response_schema_conformance
@@ -17,7 +19,18 @@ EXAMPLES_PER_OPERATION = 25
 
 
 @pytest.fixture
-def api_schema(db, generous_throttles):
+def keep_connection_open():
+    """Calling the WSGI app directly would close the test's database connection after each
+    request (Django's request_finished handler); the test client avoids that the same way."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def api_schema(db, generous_throttles, keep_connection_open):
     return schemathesis.openapi.from_wsgi("/api/v1/schema/?format=json", application)
 
 

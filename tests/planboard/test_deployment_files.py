@@ -4,8 +4,9 @@
 import os
 import re
 import shutil
-import sys
 import subprocess
+import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -145,12 +146,6 @@ def test_env_example_values_pass_the_settings_checks():
 # --- Dependencies -------------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="pyproject.toml lacks celery[redis]: kombu's Redis transport imports `packaging`, which only the dev "
-    "extra brings in (through pytest), so a worker, beat and every queued task fail in a `pip install .` "
-    "deployment. Fix: depend on celery[redis]==5.7.0, then remove this marker.",
-)
 def test_runtime_dependencies_include_what_the_redis_broker_imports():
     # Celery with Redis needs kombu's redis extra (redis and packaging); a plain `celery` pin lacks packaging.
     dependencies = tomllib.loads(read("pyproject.toml"))["project"]["dependencies"]
