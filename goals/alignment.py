@@ -39,6 +39,11 @@ class ItemAlignment:
         return bool(self.direct or self.indirect)
 
     @property
+    def kind(self) -> str:
+        """"objective" or "initiative"."""
+        return self.item._meta.verbose_name
+
+    @property
     def enterprise_objectives(self) -> list[Objective]:
         """Every enterprise objective reached, each once, direct ones first."""
         seen: dict[int, Objective] = {o.pk: o for o in self.direct}

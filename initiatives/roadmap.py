@@ -39,6 +39,13 @@ class MilestoneMark:
     due: datetime.date
     done: bool
     x: float
+    mid_y: float = 0
+
+    @property
+    def points(self) -> str:
+        """A diamond 12 wide and 14 tall centred on the due date."""
+        x, y = self.x, self.mid_y
+        return f"{x},{y - 7} {x + 6},{y} {x},{y + 7} {x - 6},{y}"
 
 
 @dataclass
@@ -70,6 +77,10 @@ class RoadmapRow:
     def mid_y(self) -> float:
         return self.y + ROW_HEIGHT / 2
 
+    @property
+    def text_y(self) -> float:
+        return self.mid_y + 4
+
 
 @dataclass
 class RoadmapGroup:
@@ -77,12 +88,20 @@ class RoadmapGroup:
     y: float
     rows: list[RoadmapRow]
 
+    @property
+    def text_y(self) -> float:
+        return self.y + 18
+
 
 @dataclass
 class YearTick:
     label: str
     x: float
     width: float
+
+    @property
+    def text_x(self) -> float:
+        return self.x + 4
 
 
 @dataclass
@@ -163,7 +182,7 @@ def roadmap(plan: Plan, initiatives, today: datetime.date, url_for=lambda i: "")
                 clipped=first < start or last > end, url=url_for(initiative),
             )
             row.milestones = [
-                MilestoneMark(clean_label(m.title), m.due, m.done_on is not None, x(m.due))
+                MilestoneMark(clean_label(m.title), m.due, m.done_on is not None, x(m.due), row.mid_y)
                 for m in initiative.milestones.all() if start <= m.due <= end
             ]
             group.rows.append(row)

@@ -19,4 +19,5 @@ urlpatterns = [
     path("transfer/", include("planboard.transfer.urls")),
     path("", include("goals.urls")),
     path("", include("initiatives.urls")),
+    path("", include("initiatives.planning_urls")),
 ]
