@@ -6,15 +6,18 @@ per level to write, and one for the day's snapshots. Only this module writes the
 `progress`, `pace`, `health` and `computed_at` fields.
 """
 
+import bisect
+import dataclasses
 import datetime
 import logging
+from collections import defaultdict
 
 from django.db import connection, transaction
 from django.db.models import Model, OuterRef, Subquery
 from django.utils import timezone
 
 from goals.models import PROGRESS_FIELDS, Goal, Metric, MetricReading, Objective, Plan
-from initiatives.models import Initiative
+from initiatives.models import Initiative, InitiativeStatus, StatusUpdate
 from reports.models import ProgressSnapshot
 from reports.progress import Figures, PlanFigures, PlanInputs, PlanWindow, compute_plan
 
@@ -165,3 +168,73 @@ def plans_recalculate(*, plan_ids: list[int] | None = None, only_dirty: bool = F
         if plan_recalculate(plan_id=plan_id, today=today, snapshot=snapshot) is not None:
             done += 1
     return done
+
+
+def _history(plan_id: int) -> tuple[dict[int, list[tuple]], dict[int, list[tuple]]]:
+    """Every status update and reading of a plan, per initiative and per metric, oldest first."""
+    updates: dict[int, list[tuple]] = defaultdict(list)
+    for row in (
+        StatusUpdate.objects.filter(initiative__plan_id=plan_id)
+        .order_by("initiative_id", "as_of", "created_at")
+        .values_list("initiative_id", "as_of", "status", "percent_complete")
+    ):
+        updates[row[0]].append(row[1:])
+    readings: dict[int, list[tuple]] = defaultdict(list)
+    for metric_id, period_end, value in (
+        MetricReading.objects.filter(metric__objective__goal__plan_id=plan_id)
+        .order_by("metric_id", "period_end")
+        .values_list("metric_id", "period_end", "value")
+    ):
+        readings[metric_id].append((period_end, value))
+    return updates, readings
+
+
+def _latest_by(day: datetime.date, series: list[tuple]) -> tuple | None:
+    """The last entry of a date-sorted series dated on or before `day`."""
+    index = bisect.bisect_right([entry[0] for entry in series], day)
+    return series[index - 1] if index else None
+
+
+def inputs_as_of(inputs: PlanInputs, day: datetime.date, updates: dict, readings: dict) -> PlanInputs:
+    """The plan as it stood on `day`: each initiative as its last update by then reported it (not
+    started before its first), each metric at its last reading by then."""
+    initiatives = []
+    for row in inputs.initiatives:
+        latest = _latest_by(day, updates.get(row["id"], []))
+        as_of, status, percent = latest or (None, InitiativeStatus.NOT_STARTED, 0)
+        initiatives.append({**row, "status": status, "percent_complete": percent, "last_update_on": as_of})
+    metrics = []
+    for row in inputs.metrics:
+        latest = _latest_by(day, readings.get(row["id"], []))
+        metrics.append({**row, "latest_value": latest[1] if latest else None})
+    return dataclasses.replace(inputs, initiatives=initiatives, metrics=metrics)
+
+
+def plan_backfill_snapshots(*, plan_id: int, days: list[datetime.date]) -> int:
+    """Rebuild past snapshots from the record: for each day, the figures the plan had on that day.
+
+    Used when a plan's history is loaded after the fact (the demo, an import of past updates), so
+    trend charts and year-over-year comparisons have a past. Uses today's structure and weights;
+    only status updates and readings are taken as of each day. Returns the rows written.
+    """
+    inputs = load_inputs(plan_id)
+    updates, readings = _history(plan_id)
+    written = 0
+    with transaction.atomic():
+        _lock_plan(plan_id)
+        for day in days:
+            written += take_snapshots(plan_id, compute_plan(inputs_as_of(inputs, day, updates, readings), day), day)
+    return written
+
+
+def month_ends(start: datetime.date, end: datetime.date) -> list[datetime.date]:
+    """The last day of every month from `start`'s month up to `end` (inclusive)."""
+    days = []
+    first = start.replace(day=1)
+    while True:
+        following = (first + datetime.timedelta(days=32)).replace(day=1)
+        last = following - datetime.timedelta(days=1)
+        if last > end:
+            return days
+        days.append(last)
+        first = following

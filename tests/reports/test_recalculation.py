@@ -149,3 +149,31 @@ def test_explanations_show_inputs_weights_and_arithmetic(plan):
     assert progress_explain(Plan.objects.get())["grade"] == "A"  # 0.5 / 0.4 capped at 1
     initiative = progress_explain(Initiative.objects.get(code="A"))
     assert initiative["arithmetic"] == "percent complete / 100 = 20 / 100"
+
+
+def test_backfilled_snapshots_show_each_past_day_as_the_record_stood(plan):
+    from initiatives.models import StatusUpdate
+    from reports.recalculation import month_ends, plan_backfill_snapshots
+
+    initiative = Initiative.objects.get(code="A")
+    for as_of, status, percent in [(datetime.date(2023, 2, 10), "on_track", 20), (datetime.date(2023, 4, 5), "at_risk", 45)]:
+        StatusUpdate.objects.create(initiative=initiative, as_of=as_of, status=status, percent_complete=percent)
+    days = month_ends(datetime.date(2023, 1, 15), datetime.date(2023, 4, 30))
+    assert [day.isoformat() for day in days] == ["2023-01-31", "2023-02-28", "2023-03-31", "2023-04-30"]
+    # 4 days × 6 nodes (plan, goal, objective, metric, initiatives A and B)
+    assert plan_backfill_snapshots(plan_id=plan.pk, days=days) == 24
+
+    def figure(node_type, node_id, day):
+        return ProgressSnapshot.objects.get(node_type=node_type, node_id=node_id, taken_on=day).progress
+
+    # A: not started (0) before its first update, then 20%, 20%, 45%
+    assert [figure("initiative", initiative.pk, day) for day in days] == [0.0, 0.2, 0.2, 0.45]
+    # The metric's readings are for periods ending 2023-06-30 and 2024-06-30: none by 2023-04-30.
+    metric = Metric.objects.get()
+    assert figure("metric", metric.pk, days[-1]) is None
+    # B never posted an update, so it counts as 0 on every past day; objective on 2023-03-31 =
+    # initiatives only (metric has none) = mean(0.2, 0) = 0.1
+    assert figure("objective", Objective.objects.get().pk, days[2]) == pytest.approx(0.1)
+    # Backfilling again replaces rather than duplicates.
+    plan_backfill_snapshots(plan_id=plan.pk, days=days)
+    assert ProgressSnapshot.objects.count() == 24

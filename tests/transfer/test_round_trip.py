@@ -2,7 +2,7 @@
 
 import io
 
-from goals.demo.loader import load_demo
+from planboard.demo.loader import load_demo
 from goals.models import Plan
 from planboard.transfer.exports import csv_lines, kind_sheets, write_xlsx
 from planboard.transfer.imports import import_file

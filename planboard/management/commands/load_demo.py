@@ -4,8 +4,8 @@ import os
 
 from django.core.management.base import BaseCommand
 
-from goals.demo import users
-from goals.demo.loader import load_demo
+from planboard.demo import users
+from planboard.demo.loader import load_demo
 
 URL = "http://127.0.0.1:8000/"
 

@@ -8,7 +8,7 @@ purpose so that alignment reports have something to flag.
 
 import datetime
 
-from goals.demo import phoenix
+from planboard.demo import phoenix
 
 d = datetime.date
 

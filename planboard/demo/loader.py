@@ -20,13 +20,15 @@ from decimal import Decimal
 from django.db import models, transaction
 from django.utils import timezone
 
-from goals.demo import aurora, department_plans, history, people, phoenix, phoenix_initiatives
-from goals.demo.alignment import ensure_alignment_scores, ensure_aurora_criteria, ensure_it_requests
 from goals.models import Department, Goal, Metric, MetricReading, Objective, Plan
 from goals.services import metric_record_reading
 from initiatives.models import Initiative, Milestone, StatusUpdate
 from initiatives.services import initiative_post_update
 from planboard.audit import save_audited
+from planboard.demo import aurora, department_plans, history, people, phoenix, phoenix_initiatives
+from planboard.demo.alignment import ensure_alignment_scores, ensure_aurora_criteria, ensure_it_requests
+from reports.models import ProgressSnapshot
+from reports.recalculation import month_ends, plan_backfill_snapshots, plan_recalculate
 
 REASON = "manage.py load_demo"
 PLAN_FIELDS = ("title", "slug", "vision", "mission", "start_fiscal_year", "end_fiscal_year",
@@ -77,7 +79,20 @@ class DemoLoader:
         for spec in department_plans.PLANS:
             self.load_department_plan(spec, enterprise)
         ensure_it_requests(self, enterprise)
+        self.ensure_trends()
         return self.result
+
+    def ensure_trends(self) -> None:
+        """Give each demo plan a past: month-end snapshots rebuilt from its updates and readings,
+        then today's figures and snapshot. Only for a plan that has no snapshot yet (idempotent)."""
+        slugs = [phoenix.PLAN["slug"], aurora.PLAN["slug"], *(spec["slug"] for spec in department_plans.PLANS)]
+        for plan in Plan.objects.filter(slug__in=slugs).exclude(snapshots__isnull=False):
+            days = month_ends(plan.starts_on, min(self.today, plan.ends_on))
+            self.result.created[ProgressSnapshot._meta.label] += plan_backfill_snapshots(plan_id=plan.pk, days=days)
+            figures = plan_recalculate(plan_id=plan.pk, today=self.today, snapshot=True)
+            self.result.created[ProgressSnapshot._meta.label] += 1 + sum(
+                len(level) for level in (figures.goals, figures.objectives, figures.metrics, figures.initiatives)
+            )
 
     # --- The three kinds of plan ---------------------------------------------------------------
 

@@ -16,8 +16,8 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from goals.demo import aurora
-from goals.demo.history import period_ends, update_series
+from planboard.demo import aurora
+from planboard.demo.history import period_ends, update_series
 from goals.models import BusinessDriver, DepartmentMembership, Metric, MetricReading, Objective, Plan
 from initiatives.models import AlignmentScore, Initiative, ITRequest, StatusUpdate
 from planboard import permissions

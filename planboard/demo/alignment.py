@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from goals.demo import aurora, department_plans
+from planboard.demo import aurora, department_plans
 from goals.models import BusinessDriver, Pillar, Plan, Theme
 from initiatives.models import AlignmentScore, ITRequest
 
