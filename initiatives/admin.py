@@ -6,7 +6,7 @@ status updates are never changed or deleted. Permissions come from planboard.per
 """
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
@@ -14,6 +14,7 @@ from django.utils.html import format_html
 from django.utils.http import urlencode
 
 from goals.models import BusinessDriver, Pillar
+from initiatives import it_requests
 from initiatives.models import AlignmentScore, Initiative, ITRequest, Milestone, StatusUpdate
 from initiatives.services import initiative_post_update
 from planboard import permissions
@@ -344,16 +345,22 @@ class ITRequestAdmin(PlanboardAdmin):
         return obj.has_exception
 
     def save_model(self, request, obj, form, change):
-        now = timezone.now()
+        # State and exception move only through the spend-gate services (initiatives.it_requests),
+        # after the links are saved (save_related): here the other fields are stored as they were.
+        stored = ITRequest.objects.get(pk=obj.pk) if change else ITRequest(state=ITRequest.State.DRAFT)
+        obj._wanted = (obj.state, obj.exception_reason)
+        obj.state, obj.exception_reason = stored.state, stored.exception_reason
         if not change:
             obj.requested_by = request.user
-        if "state" in form.changed_data:
-            if obj.state == ITRequest.State.SUBMITTED:
-                obj.submitted_at = now
-            elif obj.state in DECIDED:
-                obj.decided_by, obj.decided_at = request.user, now
-        if "exception_reason" in form.changed_data:
-            has_reason = bool(obj.exception_reason.strip())
-            obj.exception_by = request.user if has_reason else None
-            obj.exception_at = now if has_reason else None
         super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        obj = form.instance
+        state, reason = obj._wanted
+        try:
+            steps = it_requests.it_request_steps(obj, state=state, exception_reason=reason)
+            it_requests.it_request_apply(request=obj, actor=request.user, steps=steps, exception_reason=reason)
+        except (ValidationError, PermissionDenied) as error:
+            problems = error.messages if isinstance(error, ValidationError) else [str(error)]
+            messages.error(request, "The state was not changed: " + " ".join(problems))

@@ -263,3 +263,47 @@ def may_act(user, request: ITRequest, action: str) -> bool:
     if action == "submit":
         return permissions.can_edit_it_request(user, request)
     return permissions.can_decide_it_request(user)
+
+
+# --- A form that sets the state directly (the admin): the same transitions, in order ------------
+
+PATHS = {
+    (State.DRAFT, State.SUBMITTED): ["submit"],
+    (State.DRAFT, State.APPROVED): ["submit", "approve"],
+    (State.DRAFT, State.REJECTED): ["submit", "reject"],
+    (State.SUBMITTED, State.APPROVED): ["approve"],
+    (State.SUBMITTED, State.REJECTED): ["reject"],
+}
+
+
+def it_request_steps(current: ITRequest, *, state: str, exception_reason: str) -> list[str]:
+    """The transitions that take `current` (as stored) to `state` and `exception_reason`.
+
+    An exception comes first, so that the approval after it may rely on it. Raises
+    ValidationError naming `state` or `exception_reason` for a change no transition makes.
+    """
+    steps = []
+    reason = (exception_reason or "").strip()
+    if current.has_exception:
+        if reason != current.exception_reason.strip():
+            raise ValidationError({"exception_reason": "A recorded CIO exception is part of the record; it cannot be changed."})
+    elif reason:
+        steps.append("exception")
+    if state != current.state:
+        if (current.state, state) not in PATHS:
+            raise ValidationError({"state": (
+                f"A {current.get_state_display().lower()} request cannot become {State(state).label.lower()}."
+            )})
+        steps += PATHS[(current.state, state)]
+    return steps
+
+
+def it_request_apply(*, request: ITRequest, actor, steps: list[str], exception_reason: str = "") -> ITRequest:
+    """Run `steps` (see `it_request_steps`) through the services, all or nothing."""
+    with transaction.atomic():
+        for step in steps:
+            kwargs = {"request": request, "actor": actor, "version": request.version}
+            if step == "exception":
+                kwargs["reason"] = exception_reason
+            TRANSITIONS[step](**kwargs)
+    return request
