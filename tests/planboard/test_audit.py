@@ -229,3 +229,22 @@ def test_admin_index_lists_the_plan_for_every_role(client, cio, viewer, editor):
     for page in pages.values():
         apps = {app["app_label"] for app in page.context["app_list"]}
         assert {"goals", "initiatives", "reports"} <= apps
+
+
+def test_history_diff_shows_choice_labels_and_linked_names():
+    from tests.factories import DepartmentFactory, InitiativeFactory
+
+    police = DepartmentFactory(name="Police")
+    water = DepartmentFactory(name="Water Services")
+    initiative = InitiativeFactory(department=police, term="short")
+    initiative.department = water
+    initiative.term = "long"
+    save_audited(initiative, reason="moved")
+    police.delete()
+    changes = {c["field"]: c for c in history_diff(initiative)[0]["changes"]}
+    assert changes["term"]["label"] == "Term"
+    assert (changes["term"]["before_shown"], changes["term"]["after_shown"]) == (
+        "Short term (first two fiscal years)", "Long term (whole plan)",
+    )
+    assert changes["department"]["after_shown"] == "Water Services"
+    assert changes["department"]["before_shown"] == f"#{changes['department']['before']} (since deleted)"
