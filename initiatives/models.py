@@ -1,7 +1,6 @@
 """Initiatives and what hangs off them: status updates, milestones, alignment scores; IT requests."""
 
 import datetime
-from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError

@@ -245,5 +245,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # One line per task run is noise when tasks run inline; failures still log as errors.
+        "celery.app.trace": {"level": "WARNING"},
+        # WeasyPrint logs every layout step at INFO.
+        "weasyprint.progress": {"level": "WARNING"},
+    },
 }

@@ -9,13 +9,11 @@ and reading order are in the structure tree, and the document language and title
 screen readers used by council staff can read it (Section 508 / ADA).
 """
 
-import logging
 
 from django.conf import settings
 
 PDF_VARIANT = "pdf/ua-1"
 # WeasyPrint logs every layout step at INFO; a worker's log needs only its warnings.
-logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 
 def report_card_pdf(html: str) -> bytes:

@@ -11,8 +11,7 @@ from goals.models import Metric, Plan
 from initiatives.models import Initiative, InitiativeStatus
 from reports.recalculation import plan_recalculate
 from tests.browser.conftest import axe_violations, screenshot, sign_in
-from tests.factories import GoalFactory, InitiativeFactory, MetricFactory, ObjectiveFactory, PlanFactory, UserFactory, user_with_role
-from planboard.permissions import Role
+from tests.factories import GoalFactory, InitiativeFactory, ObjectiveFactory, PlanFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
