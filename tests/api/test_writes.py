@@ -209,9 +209,12 @@ def test_an_objective_aligns_within_its_plan_family_only(city, api, admin_user):
 
 
 def test_an_it_request_names_objectives_of_its_plan_only(city, api):
+    # Its enterprise plan's objectives, or its own department plan's (an indirect tie), never another plan's.
+    other_plan = ObjectiveFactory(goal__plan=Plan.objects.create(
+        title="Earlier plan", slug="earlier", start_fiscal_year=2018, end_fiscal_year=2021))
     response = api(city.liaison_a).post("/api/v1/it-requests/", {
         "department": city.dept_a.pk, "plan": city.enterprise.pk, "title": "Pumps", "amount": "10",
-        "fiscal_year": 2025, "objectives": [city.objective_a.pk],
+        "fiscal_year": 2025, "objectives": [other_plan.pk],
     }, format="json")
     assert response.status_code == 400
     assert "objectives" in response.json()
