@@ -140,3 +140,18 @@ def test_job_folders_untouched_for_a_week_are_removed_when_a_new_job_starts(owne
 
     assert not old.exists()
     assert (tmp_path / "transfer" / job.id / "state.json").exists()
+
+
+def test_a_running_import_shows_a_progress_bar_that_polls_itself(client, owner):
+    from planboard.transfer.jobs import job_create, job_save
+
+    job = job_create(kind="updates", upload=upload(good_rows()), user=owner)
+    job.status, job.done, job.total = "saving", 50, 200
+    job_save(job)
+    client.force_login(owner)
+
+    page = client.get(reverse("transfer:job", args=[job.id]))
+
+    assert '<progress max="200" value="50" aria-label="Rows saved">25%</progress>' in page.text  # 50 of 200
+    assert f'hx-get="{reverse("transfer:job-status", args=[job.id])}" hx-trigger="every 1s"' in page.text
+    assert '<meta http-equiv="refresh" content="1">' in page.text  # without JavaScript, the page reloads
