@@ -142,7 +142,7 @@ def scale_one_plan():
 
     plan = Plan.objects.filter(slug=SCALE_ONE_SLUG).first()
     wanted = f"{GENERATED_MARK} (scale 1,"
-    if plan is not None and plan.mission.startswith(wanted) and not plan.needs_recalculation:
+    if plan is not None and plan.mission.startswith(wanted):
         print(f"Reusing plan {SCALE_ONE_SLUG!r} (id {plan.pk}, generated at scale 1).", flush=True)
         return plan
     print(f"Generating plan {SCALE_ONE_SLUG!r} at scale 1 (manage.py generate_city; a few minutes)…", flush=True)
