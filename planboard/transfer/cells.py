@@ -93,7 +93,9 @@ class RowCheck:
             return None
         return number
 
-    def whole(self, column: str, *, required: bool = False, low: int | None = None, high: int | None = None) -> int | None:
+    def whole(
+        self, column: str, *, required: bool = False, low: int | None = None, high: int | None = None
+    ) -> int | None:
         raw = self.raw(column, required)
         if raw is None:
             return None
@@ -107,7 +109,8 @@ class RowCheck:
             return None
         value = int(number)
         if (low is not None and value < low) or (high is not None and value > high):
-            self.problem(column, f"Must be between {low} and {high}." if high is not None else f"Must be {low} or more.")
+            rule = f"Must be between {low} and {high}." if high is not None else f"Must be {low} or more."
+            self.problem(column, rule)
             return None
         return value
 

@@ -19,7 +19,7 @@ from typing import IO, Any
 from django.db.models import Prefetch
 
 from goals.models import Metric, MetricReading, Objective, Plan
-from initiatives.models import Initiative, StatusUpdate
+from initiatives.models import StatusUpdate
 from planboard.transfer import layouts
 from planboard.transfer.layouts import LIST_SEPARATOR, SHEET_COLUMN, Layout
 

@@ -19,7 +19,8 @@ class ImportForm(forms.Form):
     )
     correct = forms.BooleanField(
         label="Correct existing readings", required=False,
-        help_text="For metric readings: replace a reading already stored for the same period (recorded as a correction).",
+        help_text="For metric readings: replace a reading already stored for the same period "
+        "(recorded as a correction).",
     )
 
     def clean_file(self):
@@ -29,6 +30,7 @@ class ImportForm(forms.Form):
         limit = settings.TRANSFER_MAX_UPLOAD_BYTES
         if upload.size > limit:
             raise forms.ValidationError(
-                f"The file is {upload.size / 1_048_576:.1f} MB; the largest file accepted is {limit / 1_048_576:.1f} MB."
+                f"The file is {upload.size / 1_048_576:.1f} MB; "
+                f"the largest file accepted is {limit / 1_048_576:.1f} MB."
             )
         return upload

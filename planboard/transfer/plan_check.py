@@ -118,7 +118,8 @@ class PlanCheck:
         rows = self.rows[layouts.PLAN.sheet]
         if len(rows) != 1:
             row = rows[1] if len(rows) > 1 else Row(layouts.PLAN.sheet, 2, {})
-            RowCheck(row, self.problems).problem("slug", f"The Plan sheet needs exactly one row; it has {len(rows)}.", "")
+            rule = f"The Plan sheet needs exactly one row; it has {len(rows)}."
+            RowCheck(row, self.problems).problem("slug", rule, "")
             return
         row = rows[0]
         check = RowCheck(row, self.problems)
@@ -233,7 +234,8 @@ class PlanCheck:
             "name": check.text("name", required=True), "description": check.text("description"),
             "unit": check.text("unit", required=True),
             "direction": check.choice("direction", Metric.Direction, default=Metric.Direction.UP),
-            "baseline": check.decimal("baseline", required=True), "baseline_date": check.date("baseline_date", required=True),
+            "baseline": check.decimal("baseline", required=True),
+            "baseline_date": check.date("baseline_date", required=True),
             "target": check.decimal("target", required=True), "target_date": check.date("target_date", required=True),
             "frequency": check.choice("frequency", Metric.Frequency, default=Metric.Frequency.QUARTERLY),
         }

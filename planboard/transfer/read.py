@@ -75,7 +75,9 @@ def check_upload(upload: IO[bytes], filename: str) -> str:
         return "csv"
     if suffix in (".xls", ".xlsm", ".xlsb", ".ods", ".numbers"):
         raise FileRefused(f"Planboard cannot read {suffix} files; save the file as .xlsx or as CSV (UTF-8).")
-    raise FileRefused(f"“{PurePath(filename).name}” is not a spreadsheet Planboard reads; upload an .xlsx or a .csv file.")
+    raise FileRefused(
+        f"“{PurePath(filename).name}” is not a spreadsheet Planboard reads; upload an .xlsx or a .csv file."
+    )
 
 
 def check_zip(upload: IO[bytes]) -> None:
@@ -166,7 +168,8 @@ def _xlsx_rows(upload: IO[bytes], layouts: tuple[Layout, ...], problems: list[Pr
                 name = next((n for n in workbook.sheetnames if n.lower() != "instructions"), None)
             if name is None:
                 if layout.required and layout is layouts[0]:
-                    problems.append(Problem(layout.sheet, 0, "", "", f"The workbook has no sheet named “{layout.sheet}”."))
+                    rule = f"The workbook has no sheet named “{layout.sheet}”."
+                    problems.append(Problem(layout.sheet, 0, "", "", rule))
                 continue
             rows = workbook[name].iter_rows(values_only=True)
             header = header_names(next(rows, ()))
@@ -175,7 +178,9 @@ def _xlsx_rows(upload: IO[bytes], layouts: tuple[Layout, ...], problems: list[Pr
     except FileRefused:
         raise
     except Exception:
-        raise FileRefused("The .xlsx file is damaged and cannot be read to the end; save it again from Excel.") from None
+        raise FileRefused(
+            "The .xlsx file is damaged and cannot be read to the end; save it again from Excel."
+        ) from None
     finally:
         workbook.close()
 

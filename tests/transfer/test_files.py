@@ -81,7 +81,8 @@ def test_an_upload_over_the_size_limit_is_refused_before_it_is_read(owner, setti
 
 
 @pytest.mark.parametrize("name, content, expected", [
-    ("plan.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(100), "Planboard cannot read .xls files; save the file as .xlsx"),
+    ("plan.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(100),
+     "Planboard cannot read .xls files; save the file as .xlsx"),
     ("notes.txt", b"plan,initiative\n", "“notes.txt” is not a spreadsheet Planboard reads"),
     ("updates.csv", b"PK\x03\x04" + bytes(100), "is named .csv but is an Excel workbook"),
     ("updates.xlsx", b"plan,initiative\nstp,PD-1\n", "is named .xlsx but is not an Excel workbook"),
@@ -104,7 +105,8 @@ def test_a_damaged_workbook_is_refused(owner):
 
 
 def test_a_csv_that_is_not_utf8_is_refused_with_the_excel_choice_to_make(owner):
-    upload = io.BytesIO(",".join(UPDATE_HEADER).encode() + "\nstp,PD-1,2024-01-01,on_track,5,Caf\xe9\n".encode("cp1252"))
+    row = "\nstp,PD-1,2024-01-01,on_track,5,Caf\xe9\n"
+    upload = io.BytesIO(",".join(UPDATE_HEADER).encode() + row.encode("cp1252"))
 
     assert "not UTF-8 text; in Excel choose “CSV UTF-8 (Comma delimited)”" in refusal(upload, owner, "u.csv")
 

@@ -12,7 +12,13 @@ from planboard.transfer.exports import kind_sheets, write_xlsx
 from planboard.transfer.imports import import_file
 from planboard.transfer.problems import ImportRefused
 from tests.factories import (
-    DepartmentPlanFactory, GoalFactory, InitiativeFactory, MetricFactory, ObjectiveFactory, ThemeFactory, UserFactory,
+    DepartmentPlanFactory,
+    GoalFactory,
+    InitiativeFactory,
+    MetricFactory,
+    ObjectiveFactory,
+    ThemeFactory,
+    UserFactory,
 )
 from tests.transfer.helpers import counts, csv_upload, exported_csv_rows, set_cell, snapshot
 
@@ -52,7 +58,8 @@ def test_a_plan_file_under_a_new_slug_creates_the_whole_plan_with_its_links(ente
     assert (result.outcome.created, result.outcome.changed, result.outcome.unchanged) == (10, 0, 0)
     copy = Initiative.objects.get(plan__slug="stp-copy", code="PD-1")
     assert sorted(copy.supports.values_list("code", "goal__plan__slug")) == [("1.1", "stp-copy"), ("2.1", "stp-copy")]
-    assert (copy.theme.name, copy.theme.plan.slug, copy.budget_estimate) == ("Infrastructure", "stp-copy", Decimal("250000.50"))
+    assert (copy.theme.name, copy.theme.plan.slug) == ("Infrastructure", "stp-copy")
+    assert copy.budget_estimate == Decimal("250000.50")
     assert copy.history.latest().history_user == cio
 
 

@@ -2,8 +2,8 @@
 
 import io
 
-from planboard.demo.loader import load_demo
 from goals.models import Plan
+from planboard.demo.loader import load_demo
 from planboard.transfer.exports import csv_lines, kind_sheets, write_xlsx
 from planboard.transfer.imports import import_file
 from tests.transfer.helpers import counts, snapshot

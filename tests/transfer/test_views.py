@@ -22,7 +22,8 @@ def upload(rows, name="updates.csv"):
 
 
 def good_rows():
-    return [UPDATE_HEADER, ["stp", "PD-1", "2024-01-15", "on_track", 40, ""], ["stp", "PD-2", "2024-01-15", "at_risk", 20, ""]]
+    return [UPDATE_HEADER, ["stp", "PD-1", "2024-01-15", "on_track", 40, ""],
+            ["stp", "PD-2", "2024-01-15", "at_risk", 20, ""]]
 
 
 def test_the_import_page_needs_a_signed_in_person(client, db):
