@@ -10,8 +10,12 @@ while the service holds the lock.
 
 A row identical to an update already recorded (same initiative, date, status, percent and
 narrative) is skipped, so importing a file twice, or re-importing an export, posts nothing twice.
+A row repeated within the file, and not already recorded, is a duplicate row. Two different
+updates for the same initiative and date are both posted: the record is append-only, and a
+second update on a day is how an owner corrects the first.
 """
 
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -72,12 +76,14 @@ def updates_check(rows: Iterable[Row], user, problems: list[Problem]) -> tuple[l
     """Every row checked without writing; returns the rows to post and how many are already recorded."""
     parsed = _read(rows, problems)
     initiatives = _initiatives(parsed)
-    recorded = set(
-        StatusUpdate.objects.filter(initiative__in=[i.pk for i in initiatives.values()]).values_list(
-            "initiative_id", "as_of", "status", "percent_complete", "narrative"
-        )
+    # How many times each update is already recorded: the file's copies of it are matched off one by
+    # one, so an export (which may hold two identical updates) imports back unchanged.
+    recorded = Counter(
+        (initiative_id, as_of, status, percent, (narrative or "").strip())
+        for initiative_id, as_of, status, percent, narrative in StatusUpdate.objects.filter(
+            initiative__in=[i.pk for i in initiatives.values()]
+        ).values_list("initiative_id", "as_of", "status", "percent_complete", "narrative")
     )
-    recorded = {(i, d, s, p, (n or "").strip()) for i, d, s, p, n in recorded}
     first_row: dict[tuple, int] = {}
     to_post, unchanged = [], 0
     for entry in parsed:
@@ -87,19 +93,18 @@ def updates_check(rows: Iterable[Row], user, problems: list[Problem]) -> tuple[l
             check.problem("initiative", f"Unknown initiative: plan “{entry.plan}” has no initiative coded "
                           f"“{entry.code}” that you can see.")
             continue
-        if initiative is None or entry.as_of is None:
+        if initiative is None or entry.as_of is None or entry.status is None or entry.percent is None:
             continue
-        key = (initiative.pk, entry.as_of)
+        key = (initiative.pk, entry.as_of, entry.status, entry.percent, entry.narrative)
+        if recorded[key]:
+            recorded[key] -= 1
+            unchanged += 1
+            continue
         if key in first_row:
-            check.problem("as_of", f"Duplicate row: row {first_row[key]} already has an update for "
+            check.problem("as_of", f"Duplicate row: row {first_row[key]} already has this update for "
                           f"{entry.code} as of {entry.as_of:%Y-%m-%d}; keep one.")
             continue
         first_row[key] = entry.row.number
-        if entry.status is None or entry.percent is None:
-            continue
-        if (initiative.pk, entry.as_of, entry.status, entry.percent, entry.narrative) in recorded:
-            unchanged += 1
-            continue
         if not permissions.can_edit_initiative(user, initiative):
             check.problem("initiative", f"You may not post updates for initiative {entry.code}: you do not own it "
                           "and are not in its department.")

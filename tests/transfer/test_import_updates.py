@@ -1,6 +1,7 @@
 """Importing a batch of status updates: all or nothing, every bad row listed, per-row permission."""
 
 import datetime
+import io
 
 import pytest
 from django.utils import timezone
@@ -118,12 +119,27 @@ def test_status_and_percent_must_agree_as_in_the_browser(initiatives, owner):
 
 
 def test_a_duplicate_row_is_refused_naming_the_first(initiatives, owner):
-    upload = csv_upload([UPDATE_HEADER, *rows_for(["PD-1", "PD-2"]), rows_for(["PD-1"], percent=45)[0]])
+    upload = csv_upload([UPDATE_HEADER, *rows_for(["PD-1", "PD-2", "PD-1"])])
 
     problems = refused(upload, owner)
 
     assert [(p.row, p.column) for p in problems] == [(4, "as_of")]
-    assert "Duplicate row: row 2 already has an update for PD-1 as of 2024-01-15" in problems[0].rule
+    assert "Duplicate row: row 2 already has this update for PD-1 as of 2024-01-15" in problems[0].rule
+
+
+def test_two_updates_recorded_on_one_day_export_and_import_back_unchanged(initiatives, owner):
+    from planboard.transfer.exports import csv_lines, updates_sheet
+
+    StatusUpdateFactory(initiative=initiatives[0], as_of=datetime.date(2024, 1, 15), percent_complete=30)
+    StatusUpdateFactory(initiative=initiatives[0], as_of=datetime.date(2024, 1, 15), percent_complete=35)
+    StatusUpdateFactory(initiative=initiatives[0], as_of=datetime.date(2024, 1, 15), percent_complete=35)
+    exported = "".join(csv_lines("updates", [updates_sheet(initiatives[0].plan)])).encode("utf-8")
+
+    result = import_file(kind="updates", upload=io.BytesIO(exported), filename="u.csv", user=owner)
+
+    # The two identical 35% updates are matched to the two recorded ones, the 30% one to its own.
+    assert (result.outcome.created, result.outcome.unchanged) == (0, 3)
+    assert StatusUpdate.objects.count() == 3
 
 
 def test_every_bad_row_is_listed_not_only_the_first(initiatives, owner):
