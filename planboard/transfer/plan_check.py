@@ -344,8 +344,7 @@ class PlanCheck:
             if slug and slug != self.plan.key:
                 targets.append(self.parent_objectives.get(own))
             else:
-                found = self.known[Objective].get(own)
-                targets.append(found if found is not None else None)
+                targets.append(self.known[Objective].get(own))
         return targets
 
     def _link_problems(self, item: Item, check: RowCheck) -> bool:
