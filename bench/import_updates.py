@@ -3,7 +3,7 @@
 Run it with `make bench` (a benchmark, not a test) or directly:
 `DATABASE_URL=postgres://postgres@127.0.0.1:5432/planboard_importbench .venv/bin/python bench/import_updates.py`.
 With no DATABASE_URL it uses a fresh SQLite file under var/. The database is created (PostgreSQL)
-and migrated when needed; the benchmark's own plan (slug bench-import) is replaced on each run.
+and migrated when needed; the benchmark's own plan (slug bench-import-<pid>) is removed by the next run.
 
 It builds a plan of 500 initiatives, writes a 5,000-row .xlsx (ten dated updates each), and times
 `planboard.transfer.imports.import_file`: reading, checking every row, then posting every update
@@ -25,7 +25,8 @@ ROOT = Path(__file__).resolve().parent.parent
 ROWS = int(os.environ.get("BENCH_IMPORT_ROWS", "5000"))
 PER_INITIATIVE = 10
 MAX_SECONDS = 30.0
-SLUG = "bench-import"
+# One plan per run, named after the process, so two runs at once (make bench beside a manual run) keep apart.
+SLUG = f"bench-import-{os.getpid()}"
 
 
 def ensure_postgres_database(url: str) -> None:
@@ -56,10 +57,11 @@ def build_plan():
     from planboard.permissions import Role
     from planboard.transfer.layouts import UPDATES
 
-    old = Plan.objects.filter(slug=SLUG).first()
-    if old is not None:
-        Initiative.objects.filter(plan=old).delete()
-        old.delete()
+    for old in Plan.objects.filter(slug__startswith="bench-import"):
+        pid = old.slug.rsplit("-", 1)[-1]
+        if not (pid.isdigit() and Path(f"/proc/{pid}").exists()):  # left by a run that has ended
+            Initiative.objects.filter(plan=old).delete()
+            old.delete()
     user, _ = get_user_model().objects.get_or_create(username="bench-import-cio")
     user.groups.add(Group.objects.get_or_create(name=Role.ADMIN)[0])
     plan = Plan.objects.create(title="Import benchmark", slug=SLUG, start_fiscal_year=2022, end_fiscal_year=2026)
