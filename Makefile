@@ -66,18 +66,18 @@ clean:
 # Then, on the scale-1 plan in DATABASE_URL (reused, generated if missing), Planboard under gunicorn
 # with DEBUG off: API list throughput against a hello-world view (bench/api_throughput.py, wrk),
 # dashboard and initiative page latency (bench/pages.py, wrk) and the report card's seconds and peak
-# memory against WeasyPrint on the same HTML (bench/report_card.py); all three run, then make fails
-# if any target did. wrk comes from Debian: installed here when missing and make runs as root.
+# memory against WeasyPrint on the same HTML (bench/report_card.py). Every benchmark runs even when
+# an earlier one reports a FAIL; make fails at the end if any did. wrk comes from Debian: installed
+# here when missing and make runs as root.
 .PHONY: bench
 bench: $(RUN_STAMP)
-	@url="$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/planboard_bench}"; \
-	echo "make bench: DATABASE_URL=$$(echo "$$url" | sed -E 's#(://[^:/@]+):[^@]*@#\1:***@#')"; \
-	DATABASE_URL="$$url" $(BIN)/python bench/recalculation.py
-	DATABASE_URL="$${IMPORT_BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/planboard_importbench}" $(BIN)/python bench/import_updates.py
 	@command -v wrk >/dev/null || if [ "$$(id -u)" = 0 ]; then \
 		apt-get install -y --no-install-recommends wrk || { apt-get update && apt-get install -y --no-install-recommends wrk; }; \
 	else echo "make bench needs wrk (HTTP load generator): run 'apt-get install -y wrk' as root." >&2; exit 1; fi
 	@url="$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/planboard_bench}"; status=0; \
+	echo "make bench: DATABASE_URL=$$(echo "$$url" | sed -E 's#(://[^:/@]+):[^@]*@#\1:***@#')"; \
+	DATABASE_URL="$$url" $(BIN)/python bench/recalculation.py || status=1; \
+	DATABASE_URL="$${IMPORT_BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/planboard_importbench}" $(BIN)/python bench/import_updates.py || status=1; \
 	for script in api_throughput pages report_card; do \
 		DATABASE_URL="$$url" $(BIN)/python bench/$$script.py || status=1; \
 	done; exit $$status
