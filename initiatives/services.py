@@ -12,6 +12,7 @@ from goals.services import (
     ALIGNED_WHERE, ItemRules, Link, objectives_alignable_from, plan_item_create, plan_item_delete, plan_item_update,
     plan_mark_changed,
 )
+from initiatives.it_requests import IT_REQUEST_RULES
 from initiatives.models import Initiative, InitiativeStatus, ITRequest, Milestone, StatusUpdate
 from planboard import permissions
 from planboard.audit import save_audited
@@ -72,10 +73,6 @@ def _may_change_milestone(user, milestone: Milestone) -> bool:
     return permissions.can_edit_initiative(user, milestone.initiative)
 
 
-def _may_file_request(user, request: ITRequest) -> bool:
-    return permissions.can_file_it_request(user, request.department)
-
-
 INITIATIVE_ITEM_RULES: dict[type[Model], ItemRules] = {
     Initiative: ItemRules(
         _may_create_initiative, permissions.can_edit_initiative, plan_id=lambda i: i.plan_id,
@@ -90,11 +87,8 @@ INITIATIVE_ITEM_RULES: dict[type[Model], ItemRules] = {
     Milestone: ItemRules(
         _may_change_milestone, _may_change_milestone, plan_id=lambda m: m.initiative.plan_id, fixed=("initiative",)
     ),
-    # IT requests feed no progress figure, so they leave the plan's figures alone.
-    ITRequest: ItemRules(
-        _may_file_request, permissions.can_edit_it_request, plan_id=lambda _r: None,
-        links={"objectives": Link(lambda r: Objective.objects.filter(goal__plan_id=r.plan_id), "the request's plan")},
-    ),
+    # The spend gate's own rules: drafts only, links to the plan or the department's aligned plan.
+    ITRequest: IT_REQUEST_RULES,
 }
 
 

@@ -23,6 +23,7 @@ from django.utils import timezone
 from goals.models import Department, Goal, Metric, MetricReading, Objective, Plan
 from goals.services import metric_record_reading
 from initiatives.models import Initiative, Milestone, StatusUpdate
+from initiatives.priority import priority_recompute
 from initiatives.services import initiative_post_update
 from planboard.audit import save_audited
 from planboard.demo import aurora, department_plans, history, people, phoenix, phoenix_initiatives
@@ -80,6 +81,8 @@ class DemoLoader:
             self.load_department_plan(spec, enterprise)
         ensure_it_requests(self, enterprise)
         self.ensure_trends()
+        # Alignment scores were saved row by row above; store the ranks they give.
+        priority_recompute(plan=Plan.objects.get(slug=aurora.PLAN["slug"]))
         return self.result
 
     def ensure_trends(self) -> None:

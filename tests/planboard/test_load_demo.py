@@ -244,6 +244,15 @@ def test_every_aurora_initiative_is_scored_against_every_pillar_and_several_driv
     assert scores.count() == 58 * 3 + sum(len(spec["driver_scores"]) for spec in aurora.INITIATIVES)
 
 
+def test_aurora_initiatives_are_ranked_one_to_58_and_plans_have_a_trend():
+    plan = Plan.objects.get(slug="aurora-fy2018-2019")
+    assert sorted(plan.initiatives.values_list("priority_rank", flat=True)) == list(range(1, 59))
+    phoenix = Plan.objects.get(slug="phoenix-2022-2026")
+    # month-end snapshots from July 2022 (FY2023 starts 2022-07-01) up to today, plus today's
+    days = set(phoenix.snapshots.filter(node_type="plan").values_list("taken_on", flat=True))
+    assert min(days) == datetime.date(2022, 7, 31) and len(days) >= 12
+
+
 # --- Departments, alignment, IT requests, users ------------------------------------------------
 
 
