@@ -5,8 +5,6 @@ Figures (`progress`, `pace`, `health`, `computed_at`) are the cached ones; nothi
 a roll-up.
 """
 
-from dataclasses import dataclass, field
-
 from django.db.models import Prefetch, QuerySet
 
 from goals.models import Department, Goal, Metric, MetricReading, Objective, Plan
@@ -76,59 +74,10 @@ def department_by_slug(user, slug: str) -> Department | None:
 
 
 # --- Alignment of a department plan to the enterprise plan ------------------------------------
-
-
-@dataclass
-class Alignment:
-    """Which enterprise objectives an item of a department plan serves, directly or through
-    another objective of the same department plan (`via`)."""
-
-    item: object
-    direct: list[Objective] = field(default_factory=list)
-    indirect: list[tuple[Objective, Objective]] = field(default_factory=list)  # (enterprise objective, via)
-
-    @property
-    def is_aligned(self) -> bool:
-        return bool(self.direct or self.indirect)
+# The rule itself (direct and indirect links) lives in goals.alignment; this is only what a page
+# prefetches to list an item's own links.
 
 
 def alignment_targets() -> Prefetch:
-    """The prefetch every aligned item needs: its `aligned_to` objectives with goal and plan."""
+    """The prefetch an item's page needs to list its `aligned_to` objectives with goal and plan."""
     return Prefetch("aligned_to", queryset=Objective.objects.select_related("goal__plan").order_by("code"))
-
-
-def resolve_alignment(item, plan: Plan, own_objectives: dict[int, Objective]) -> Alignment:
-    """Follow `item.aligned_to` (prefetched) to enterprise objectives, through same-plan objectives.
-
-    `own_objectives` maps the department plan's objectives by id, each with `aligned_to`
-    prefetched, so following a chain costs no query. A cycle between department objectives ends
-    where it started.
-    """
-    result = Alignment(item)
-    pending = [(target, None) for target in item.aligned_to.all()]
-    seen: set[int] = set()
-    while pending:
-        target, via = pending.pop(0)
-        if target.goal.plan.scope == Plan.Scope.ENTERPRISE:
-            if via is None:
-                result.direct.append(target)
-            else:
-                result.indirect.append((target, via))
-        elif target.goal.plan_id == plan.pk and target.pk not in seen and target.pk in own_objectives:
-            seen.add(target.pk)
-            pending.extend((next_target, via or target) for next_target in own_objectives[target.pk].aligned_to.all())
-    return result
-
-
-def plan_objective_alignment(plan: Plan) -> tuple[list[Alignment], dict[int, Objective]]:
-    """Every objective of a department plan with the enterprise objectives it serves.
-
-    Returns the alignments in goal and code order, and the plan's objectives by id (to resolve
-    the plan's initiatives with `resolve_alignment`).
-    """
-    objectives = list(
-        Objective.objects.filter(goal__plan=plan).select_related("goal__plan")
-        .prefetch_related(alignment_targets()).order_by("goal__number", "code")
-    )
-    by_id = {objective.pk: objective for objective in objectives}
-    return [resolve_alignment(objective, plan, by_id) for objective in objectives], by_id

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from goals.models import Department, Health, Metric, Objective, Plan, Term
-from goals.selectors import Alignment, alignment_targets, plan_objective_alignment, resolve_alignment
+from goals.selectors import alignment_targets
 from initiatives.api.filters import filter_stale
 from initiatives.models import Initiative, InitiativeStatus, Milestone, StatusUpdate
 from planboard import permissions
@@ -218,17 +218,3 @@ def my_metrics(user, today: datetime.date) -> list[Metric]:
 
 def department_plans(user, department: Department) -> list[Plan]:
     return list(permissions.visible_plans(user).filter(department=department).order_by("-start_fiscal_year", "title"))
-
-
-def department_plan_alignment(plan: Plan) -> dict:
-    """A department plan's objectives and initiatives with the enterprise objectives each serves."""
-    objectives, by_id = plan_objective_alignment(plan)
-    initiatives = list(
-        Initiative.objects.filter(plan=plan).select_related("owner").prefetch_related(alignment_targets()).order_by("code")
-    )
-    initiative_alignments: list[Alignment] = [resolve_alignment(i, plan, by_id) for i in initiatives]
-    return {
-        "objectives": objectives,
-        "initiatives": initiative_alignments,
-        "unaligned_count": sum(not a.is_aligned for a in [*objectives, *initiative_alignments]),
-    }

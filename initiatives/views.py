@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from goals import selectors as plan_selectors
+from goals.alignment import plan_alignment
 from goals.forms import attach_errors
 from initiatives import selectors
 from initiatives.forms import StatusUpdateForm
@@ -148,7 +149,7 @@ def department_detail(request: HttpRequest, slug: str) -> HttpResponse:
         return refuse(request)
     return render(request, "initiatives/department_detail.html", {
         "department": department, "plans": plans, "department_plan": chosen,
-        "alignment": selectors.department_plan_alignment(chosen) if chosen else None,
+        "alignment": plan_alignment(chosen) if chosen else None,
         "can_edit": chosen is not None and permissions.can_edit_plan(request.user, chosen),
         "nav": "plans",
     })
