@@ -16,6 +16,7 @@ from django.utils import timezone
 from goals import selectors as plan_selectors
 from goals.alignment import plan_alignment
 from goals.forms import attach_errors
+from goals.models import Plan
 from initiatives import selectors
 from initiatives.forms import StatusUpdateForm
 from initiatives.models import Initiative
@@ -151,5 +152,6 @@ def department_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "department": department, "plans": plans, "department_plan": chosen,
         "alignment": plan_alignment(chosen) if chosen else None,
         "can_edit": chosen is not None and permissions.can_edit_plan(request.user, chosen),
+        "can_create": permissions.can_create_plan(request.user, scope=Plan.Scope.DEPARTMENT, department=department),
         "nav": "plans",
     })

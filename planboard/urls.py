@@ -20,4 +20,5 @@ urlpatterns = [
     path("", include("goals.urls")),
     path("", include("initiatives.urls")),
     path("", include("initiatives.planning_urls")),
+    path("", include("initiatives.department_plan_urls")),
 ]
