@@ -1,8 +1,10 @@
 """Writes to initiatives: status updates and the like (see goals/services.py for the pattern)."""
 
 import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
@@ -17,6 +19,35 @@ from initiatives.models import Initiative, InitiativeStatus, ITRequest, Mileston
 from planboard import permissions
 from planboard.audit import save_audited
 from planboard.exceptions import ConflictError
+
+
+# The fields a status update moves on its initiative (besides version and updated_at).
+STATUS_FIELDS = ["status", "percent_complete", "last_update_on", "completed_date"]
+
+
+def _validated_update(*, initiative: Initiative, author, status: str, percent_complete: int, narrative: str,
+                      as_of: datetime.date | None) -> StatusUpdate:
+    """A status update checked field by field and by its rules (errors name the field).
+
+    The initiative and author are already loaded rows, and the percent range is a field
+    validator, so nothing here needs a query.
+    """
+    update = StatusUpdate(
+        initiative=initiative, author=author, as_of=as_of or timezone.localdate(), status=status,
+        percent_complete=percent_complete, narrative=narrative,
+    )
+    update.clean_fields(exclude=["initiative", "author"])
+    update.clean()
+    return update
+
+
+def _move_status(initiative: Initiative, update: StatusUpdate) -> None:
+    """Make `update` the initiative's current status, unless a newer one is already recorded."""
+    if initiative.last_update_on is None or update.as_of >= initiative.last_update_on:
+        initiative.status = update.status
+        initiative.percent_complete = update.percent_complete
+        initiative.last_update_on = update.as_of
+        initiative.completed_date = update.as_of if update.status == InitiativeStatus.COMPLETED else None
 
 
 def initiative_post_update(
@@ -40,25 +71,99 @@ def initiative_post_update(
         current = Initiative.objects.select_for_update().select_related("plan").get(pk=initiative.pk)
         if current.version != version:
             raise ConflictError(current)
-        update = StatusUpdate(
-            initiative=current,
-            as_of=as_of or timezone.localdate(),
-            status=status,
-            percent_complete=percent_complete,
-            narrative=narrative,
-            author=author,
-        )
-        update.full_clean()
+        update = _validated_update(initiative=current, author=author, status=status,
+                                   percent_complete=percent_complete, narrative=narrative, as_of=as_of)
         update.save()
-        if current.last_update_on is None or update.as_of >= current.last_update_on:
-            current.status = status
-            current.percent_complete = percent_complete
-            current.last_update_on = update.as_of
-            current.completed_date = update.as_of if status == InitiativeStatus.COMPLETED else None
-        save_audited(current, actor=author, reason=f"Status update as of {update.as_of:%Y-%m-%d}")
+        _move_status(current, update)
+        # Only the status fields change, and the update's own rules checked them.
+        save_audited(current, actor=author, reason=f"Status update as of {update.as_of:%Y-%m-%d}",
+                     validate=False, update_fields=STATUS_FIELDS)
         plan_mark_changed(plan_id=current.plan_id)
-    initiative.refresh_from_db()
+    for name in [*STATUS_FIELDS, "version", "updated_at"]:
+        setattr(initiative, name, getattr(current, name))
     return update
+
+
+@dataclass(frozen=True)
+class UpdateSpec:
+    """One status update in a batch (see initiative_post_updates)."""
+
+    initiative_id: int
+    status: str
+    percent_complete: int
+    as_of: datetime.date
+    narrative: str = ""
+
+
+def initiative_post_updates(*, author, updates: Sequence[UpdateSpec], reason: str = "Status updates posted in bulk"
+                            ) -> list[StatusUpdate]:
+    """Post many status updates in one transaction, in a fixed number of queries per batch (imports).
+
+    The same rules as initiative_post_update: permission per initiative, each update validated,
+    appended, and the newest moves its initiative's status; every initiative touched gets one new
+    version and one audit entry naming `author` and `reason`. No `version` is compared: a batch
+    appends to the record and reads each initiative's current state under a lock. Any bad item
+    raises ValidationError keyed by the item's position ("0", "1", ...) and nothing is stored.
+    """
+    if not updates:
+        return []
+    with transaction.atomic():
+        current = Initiative.objects.select_for_update().select_related("plan").in_bulk(
+            {spec.initiative_id for spec in updates}
+        )
+        errors: dict[str, list[str]] = {}
+        rows: list[StatusUpdate] = []
+        for index, spec in enumerate(updates):
+            initiative = current.get(spec.initiative_id)
+            if initiative is None:
+                errors[str(index)] = ["There is no such initiative."]
+            elif not permissions.can_edit_initiative(author, initiative):
+                errors[str(index)] = [f"You may not post updates for initiative {initiative.code}."]
+            else:
+                try:
+                    rows.append(_validated_update(
+                        initiative=initiative, author=author, status=spec.status,
+                        percent_complete=spec.percent_complete, narrative=spec.narrative, as_of=spec.as_of,
+                    ))
+                except ValidationError as error:
+                    errors[str(index)] = error.messages
+        if errors:
+            raise ValidationError(errors)
+        StatusUpdate.objects.bulk_create(rows, batch_size=1000)
+        # Oldest first, file order within a day, so the last one applied is the newest.
+        for update in sorted(rows, key=lambda update: update.as_of):
+            _move_status(current[update.initiative_id], update)
+        touched = [current[pk] for pk in {update.initiative_id for update in rows}]
+        now = timezone.now()
+        for initiative in touched:
+            initiative.version += 1
+            initiative.updated_at = now
+        Initiative.objects.bulk_update(touched, [*STATUS_FIELDS, "version", "updated_at"], batch_size=1000)
+        _record_history(touched, author=author, reason=reason)
+        for plan_id in {initiative.plan_id for initiative in touched}:
+            plan_mark_changed(plan_id=plan_id)
+    return rows
+
+
+def _record_history(initiatives: list[Initiative], *, author, reason: str) -> None:
+    """Audit entries for initiatives changed in bulk, with the snapshot of their links that
+    django-simple-history keeps beside each entry (what a single save would have written)."""
+    history = Initiative.history
+    records = history.bulk_history_create(
+        initiatives, update=True, default_user=author, default_change_reason=reason, batch_size=1000
+    )
+    by_initiative = {record.id: record for record in records}
+    for field in (Initiative.supports.field, Initiative.aligned_to.field):
+        link_history = getattr(history.model, field.name).model
+        links = field.remote_field.through.objects.filter(initiative_id__in=by_initiative)
+        link_history.objects.bulk_create(
+            [
+                link_history(history=by_initiative[link.initiative_id], id=link.id,
+                             initiative_id=link.initiative_id, objective_id=link.objective_id)
+                for link in links.only("id", "initiative_id", "objective_id")
+            ],
+            batch_size=1000,
+        )
 
 
 # --- Initiatives, milestones and IT requests: versioned create, update and delete -------------

@@ -1,12 +1,12 @@
 """Importing a batch of status updates: check every row, then post them through the service.
 
-Each row becomes a call to `initiatives.services.initiative_post_update`, so a status update
-from a file is validated, audited and recalculated exactly like one typed in the browser.
+The rows are posted by `initiatives.services.initiative_post_updates`, the batch form of the
+service behind the browser's "Post an update": the same permission check, validation, audit
+entry and recalculation, in a fixed number of queries per chunk of rows instead of per row.
 
-A file carries no version: the version passed to the service is the initiative's current one,
-read inside the import's transaction (the service locks the row). That is safe because a status
-update is appended, never overwrites anything; the version still guards concurrent edits made
-while the service holds the lock.
+A file carries no version: the service reads each initiative's current state under a lock
+inside the import's transaction. That is safe because a status update is appended, never
+overwrites anything.
 
 A row identical to an update already recorded (same initiative, date, status, percent and
 narrative) is skipped, so importing a file twice, or re-importing an export, posts nothing twice.
@@ -19,14 +19,13 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 
 from initiatives.models import Initiative, InitiativeStatus, StatusUpdate
-from initiatives.services import initiative_post_update
+from initiatives.services import UpdateSpec, initiative_post_updates
 from planboard import permissions
-from planboard.exceptions import ConflictError
 from planboard.transfer.cells import RowCheck
 from planboard.transfer.problems import ImportRefused, Problem
 from planboard.transfer.read import Row
@@ -118,23 +117,30 @@ def updates_check(rows: Iterable[Row], user, problems: list[Problem]) -> tuple[l
     return to_post, unchanged
 
 
+# Rows posted per call of the batch service; the progress bar moves after each chunk.
+CHUNK = 500
+
+
 def updates_apply(to_post: list[UpdateRow], user, progress: Progress | None = None) -> int:
     """Post every checked update in one transaction; any refusal rolls all of them back."""
     problems: list[Problem] = []
     with transaction.atomic():
-        # Fresh rows read inside the transaction: their version is the one the service will compare.
-        current = Initiative.objects.select_related("plan").in_bulk([e.initiative.pk for e in to_post])
-        for done, entry in enumerate(to_post, start=1):
-            initiative = current[entry.initiative.pk]
+        for start in range(0, len(to_post), CHUNK):
+            chunk = to_post[start:start + CHUNK]
+            specs = [
+                UpdateSpec(initiative_id=entry.initiative.pk, status=entry.status, percent_complete=entry.percent,
+                           as_of=entry.as_of, narrative=entry.narrative)
+                for entry in chunk
+            ]
             try:
-                initiative_post_update(
-                    initiative=initiative, author=user, status=entry.status, percent_complete=entry.percent,
-                    narrative=entry.narrative, as_of=entry.as_of, version=initiative.version,
-                )
-            except (ValidationError, PermissionDenied, ConflictError) as error:
-                problems.append(Problem(entry.row.sheet, entry.row.number, "initiative", entry.code, _message(error)))
+                initiative_post_updates(author=user, updates=specs, reason="Status updates imported from a file")
+            except ValidationError as error:
+                for index, messages in error.message_dict.items():
+                    entry = chunk[int(index)]
+                    problems.append(Problem(entry.row.sheet, entry.row.number, "initiative", entry.code,
+                                            " ".join(messages)))
             if progress is not None:
-                progress(done, len(to_post))
+                progress(start + len(chunk), len(to_post))
         if problems:
             raise ImportRefused(problems)
     return len(to_post)

@@ -67,3 +67,75 @@ def test_a_backdated_update_joins_the_timeline_but_keeps_the_newer_status(owned)
     initiative.refresh_from_db()
     assert (initiative.status, initiative.percent_complete) == ("on_track", 50)
     assert initiative.updates.count() == 2
+
+
+# --- Posting in bulk (imports) -------------------------------------------------------------
+
+
+def _spec(initiative, as_of, status, percent, narrative=""):
+    from initiatives.services import UpdateSpec
+
+    return UpdateSpec(initiative_id=initiative.pk, status=status, percent_complete=percent, as_of=as_of,
+                      narrative=narrative)
+
+
+def test_bulk_updates_append_move_the_newest_and_audit_once_per_initiative(owned, django_assert_max_num_queries):
+    from initiatives.services import initiative_post_updates
+
+    initiative, owner = owned
+    objective_link = initiative.plan.goals.create(number=1, title="Goal").objectives.create(code="1.1", title="O")
+    initiative.supports.add(objective_link)
+    other = InitiativeFactory(plan=initiative.plan, owner=owner)
+    history_before = initiative.history.count()
+    specs = [
+        _spec(initiative, datetime.date(2024, 3, 1), "on_track", 30),
+        _spec(initiative, datetime.date(2024, 1, 1), "on_track", 10),  # older: joins the timeline only
+        _spec(other, datetime.date(2024, 2, 1), "at_risk", 5),
+        _spec(initiative, datetime.date(2024, 3, 1), "at_risk", 35, "same day, later in the file"),
+    ]
+    with django_assert_max_num_queries(25):
+        rows = initiative_post_updates(author=owner, updates=specs, reason="Imported from updates.xlsx")
+    assert len(rows) == 4 and StatusUpdate.objects.count() == 4
+    initiative.refresh_from_db()
+    # newest date is 2024-03-01; of its two updates the later one in the file wins
+    assert (initiative.status, initiative.percent_complete, initiative.last_update_on) == (
+        "at_risk", 35, datetime.date(2024, 3, 1))
+    assert initiative.version == 2
+    assert initiative.history.count() == history_before + 1
+    entry = initiative.history.first()
+    assert (entry.history_user, entry.history_change_reason) == (owner, "Imported from updates.xlsx")
+    # the link snapshot is kept beside the entry, so the history shows no false link change
+    assert list(entry.supports.values_list("objective_id", flat=True)) == [objective_link.pk]
+    assert not [c for c in history_diff_fields(initiative) if c == "supports"]
+    assert Initiative.objects.get(pk=other.pk).status == "at_risk"
+
+
+def history_diff_fields(initiative):
+    from planboard.audit import history_diff
+
+    return [change["field"] for change in history_diff(initiative)[0]["changes"]]
+
+
+def test_one_bad_item_stores_nothing_and_names_its_position(owned):
+    from initiatives.services import initiative_post_updates
+
+    initiative, owner = owned
+    specs = [
+        _spec(initiative, datetime.date(2024, 3, 1), "on_track", 30),
+        _spec(initiative, datetime.date(2024, 3, 2), "completed", 80),  # completed must be 100%
+    ]
+    with pytest.raises(ValidationError) as error:
+        initiative_post_updates(author=owner, updates=specs)
+    assert list(error.value.message_dict) == ["1"]
+    assert "100%" in error.value.message_dict["1"][0]
+    assert StatusUpdate.objects.count() == 0 and Initiative.objects.get().version == 1
+
+
+def test_bulk_updates_refuse_an_initiative_the_author_may_not_edit(owned):
+    from initiatives.services import initiative_post_updates
+
+    initiative, _ = owned
+    with pytest.raises(ValidationError) as error:
+        initiative_post_updates(author=UserFactory(), updates=[_spec(initiative, datetime.date(2024, 3, 1), "on_track", 5)])
+    assert "may not post updates" in error.value.message_dict["0"][0]
+    assert StatusUpdate.objects.count() == 0

@@ -35,7 +35,7 @@ def test_a_good_file_posts_every_update_through_the_service(initiatives, owner):
     # The service moved the initiative's current status and recorded who did it and why.
     assert (first.status, first.percent_complete, first.last_update_on) == ("on_track", 40, datetime.date(2024, 1, 15))
     latest = first.history.latest()
-    assert latest.history_user == owner and latest.history_change_reason == "Status update as of 2024-01-15"
+    assert latest.history_user == owner and latest.history_change_reason == "Status updates imported from a file"
     assert Plan.objects.get(slug="stp").needs_recalculation is True
 
 
@@ -54,25 +54,29 @@ def test_one_bad_row_among_many_writes_nothing_and_names_that_row(initiatives, o
 
 
 def test_a_bad_row_found_only_while_saving_still_rolls_back_the_rows_before_it(initiatives, owner, monkeypatch):
+    from django.core.exceptions import ValidationError
+
     from planboard.transfer import updates
 
     calls = []
-    real = updates.initiative_post_update
+    real = updates.initiative_post_updates
 
-    def fail_on_third(**kwargs):
-        calls.append(kwargs["initiative"].code)
-        if len(calls) == 3:
-            from django.core.exceptions import ValidationError
-            raise ValidationError({"status": "Refused by the service."})
+    def refuse_in_second_chunk(**kwargs):
+        calls.append(len(kwargs["updates"]))
+        if len(calls) == 2:
+            raise ValidationError({"1": ["Refused by the service."]})
         return real(**kwargs)
 
-    monkeypatch.setattr(updates, "initiative_post_update", fail_on_third)
+    monkeypatch.setattr(updates, "CHUNK", 2)
+    monkeypatch.setattr(updates, "initiative_post_updates", refuse_in_second_chunk)
     upload = csv_upload([UPDATE_HEADER, *rows_for(["PD-1", "PD-2", "PD-3", "PD-4"])])
 
     problems = refused(upload, owner)
 
-    assert [(p.row, p.rule) for p in problems] == [(4, "Refused by the service.")]
-    assert StatusUpdate.objects.count() == 0  # the two posted before it were rolled back
+    # chunks of two: the second chunk's second row is the fourth data row, spreadsheet row 5
+    assert [(p.row, p.rule) for p in problems] == [(5, "Refused by the service.")]
+    assert calls == [2, 2]
+    assert StatusUpdate.objects.count() == 0  # the first chunk, posted before it, was rolled back
 
 
 @pytest.mark.parametrize("column, value, rule", [
