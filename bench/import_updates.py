@@ -1,4 +1,4 @@
-"""Import benchmark: a 5,000-row status update file imported through `initiative_post_update`.
+"""Import benchmark: a 5,000-row status update file imported through `initiative_post_updates`.
 
 Run it with `make bench` (a benchmark, not a test) or directly:
 `DATABASE_URL=postgres://postgres@127.0.0.1:5432/planboard_importbench .venv/bin/python bench/import_updates.py`.
@@ -7,7 +7,7 @@ and migrated when needed; the benchmark's own plan (slug bench-import-<pid>) is 
 
 It builds a plan of 500 initiatives, writes a 5,000-row .xlsx (ten dated updates each), and times
 `planboard.transfer.imports.import_file`: reading, checking every row, then posting every update
-through the service in one transaction, plus the recalculation queued on commit (inline without a
+through the batch service in one transaction, plus the recalculation queued on commit (inline without a
 broker). Target: at most 30 s (PASS/FAIL; exit status 1 on a FAIL). `--profile` prints where the
 time goes (cProfile, by cumulative time).
 """
