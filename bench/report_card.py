@@ -155,7 +155,8 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="bench-report-card-") as name:
         folder = Path(name)
         print("  Planboard: report_card_data → report_card_html → report_card_pdf…", flush=True)
-        planboard = run_child([sys.executable, __file__, "--child", plan.slug, str(year), name], folder / "planboard.log")
+        planboard = run_child([sys.executable, __file__, "--child", plan.slug, str(year), name],
+                              folder / "planboard.log")
         print(f"  done in {planboard['seconds']:.1f} s, load {load_average()}", flush=True)
         static = None
         if (folder / "card.html").exists():
@@ -168,7 +169,8 @@ def main() -> int:
     print(f"load average {load_average()} at the end")
     lines = [[f"Planboard: {s['step']}", f"{s['seconds']:.2f}", f"{s['peak_mb']:.0f}",
               f"{s['bytes']:,}" if "bytes" in s else ""] for s in planboard["steps"]]
-    lines.append(["Planboard: whole render, child process" + (f" ({planboard['killed']})" if planboard["killed"] else ""),
+    lines.append(["Planboard: whole render, child process"
+                  + (f" ({planboard['killed']})" if planboard["killed"] else ""),
                   f"{planboard['seconds']:.2f}", f"{planboard['peak_mb']:.0f}", ""])
     if static is not None:
         lines.append(["yardstick: WeasyPrint on the saved HTML, child process"
@@ -184,11 +186,13 @@ def main() -> int:
          f"report card render ≤ {MAX_SECONDS:g} s at scale 1 ({planboard['seconds']:.1f} s"
          f"{'' if finished else ', ' + planboard['killed'] + ' before it finished'})"),
         (finished and planboard["peak_mb"] <= MAX_MB,
-         f"report card peak memory ≤ {MAX_MB:g} MB ({planboard['peak_mb']:.0f} MB{'' if finished else ' when killed'})"),
+         f"report card peak memory ≤ {MAX_MB:g} MB ({planboard['peak_mb']:.0f} MB"
+         f"{'' if finished else ' when ' + planboard['killed']})"),
     ]
     if static is None or static["killed"]:
+        why = "no HTML to render" if static is None else f"{static['killed']}"
         results.append((False, f"report card within {MAX_RATIO_TO_STATIC:g}x of the static-file yardstick "
-                               "(the yardstick did not finish)"))
+                               f"(the yardstick did not finish: {why})"))
     else:
         ratio = planboard["seconds"] / static["seconds"]
         results.append((finished and ratio <= MAX_RATIO_TO_STATIC,

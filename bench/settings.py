@@ -16,4 +16,7 @@ ROOT_URLCONF = "bench.hello"
 STATIC_ROOT = Path(os.environ.get("BENCH_STATIC_ROOT", str(VAR_DIR / "bench-static")))
 # The same hashed names as production's storage, without compressing every file on each run
 # (22 s here): the benchmarks request pages, never the static files themselves.
-STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"}}  # noqa: F405
+STORAGES = {  # noqa: F405
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+}
