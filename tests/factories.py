@@ -26,8 +26,9 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def roles(self, create, extracted, **kwargs):
+        # Transactional tests (live server, real worker) flush tables, data-migration groups included.
         for name in extracted or []:
-            self.groups.add(Group.objects.get(name=name))
+            self.groups.add(Group.objects.get_or_create(name=name)[0])
 
 
 def user_with_role(role: str, **kwargs):

@@ -208,7 +208,10 @@ def _call_report_cards(client, route: str, method: str, city):
     card = ReportCard.objects.create(plan=city.enterprise, fiscal_year=2024, status="done", data={})
     card.pdf.save("matrix.pdf", ContentFile(b"%PDF-1.7\n"))
     response = client.get(f"/api/v1/report-cards/{card.pk}/{'pdf/' if route.endswith('-pdf') else ''}")
-    response.close()
+    if response.streaming:
+        # Reading the file to the end lets the test client close it; calling response.close() here
+        # would fire request_finished and close the test's database connection (PostgreSQL).
+        b"".join(response.streaming_content)
     card.pdf.delete()
     return response
 

@@ -427,7 +427,7 @@ def test_forget_drops_the_cache_so_a_new_role_takes_effect():
     user = UserFactory()
     plan = PlanFactory()
     assert permissions.can_edit_plan(user, plan) is False
-    user.groups.add(Group.objects.get(name=Role.EDITOR))
+    user.groups.add(Group.objects.get_or_create(name=Role.EDITOR)[0])
     assert permissions.can_edit_plan(user, plan) is False  # still the cached answer
     forget(user)
     assert permissions.can_edit_plan(user, plan) is True
