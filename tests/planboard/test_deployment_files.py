@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-ENV_HELPER_CALL = re.compile(r'\benv_\w+\(\s*"([A-Z][A-Z0-9_]*)"')
+ENV_HELPER_CALL = re.compile(r'\benv_\w+\(\s*["\']([A-Z][A-Z0-9_]*)["\']')
 DIRECT_ENVIRON_READ = re.compile(r'os\.(?:environ\.get|getenv)\(\s*"([A-Z][A-Z0-9_]*)"|os\.environ\[\s*"([A-Z][A-Z0-9_]*)"\s*\]')
 # `NAME=value`, or `# NAME=value` for a variable whose default is shown commented out.
 ENV_EXAMPLE_LINE = re.compile(r"^#?\s*([A-Z][A-Z0-9_]*)=", re.MULTILINE)
