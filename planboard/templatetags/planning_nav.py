@@ -2,7 +2,8 @@
 
 Alignment and the IT request register belong to an enterprise plan (a department plan's page
 links to its parent's); priority and the roadmap to the plan on screen. A link is listed only
-when planboard.permissions lets the reader open the page.
+when planboard.permissions lets the reader open the page. The group is a closed <details>, so
+a 375px phone header keeps its height; each planning page carries its own planning sub-navigation.
 """
 
 from django import template
@@ -12,8 +13,6 @@ from goals.models import Plan
 from planboard import permissions
 
 register = template.Library()
-
-PLANNING_PAGES = ("alignment", "it-requests", "priority", "sensitivity", "roadmap")
 
 
 @register.simple_tag(takes_context=True)
@@ -35,8 +34,3 @@ def planning_links(context) -> list[dict]:
         links.append(("Roadmap", reverse("roadmap", args=[plan.slug]), "roadmap"))
     return [{"label": label, "url": url, "current": nav == key or (key == "priority" and nav == "sensitivity")}
             for label, url, key in links]
-
-
-@register.filter
-def is_planning_page(nav: str) -> bool:
-    return nav in PLANNING_PAGES
