@@ -50,6 +50,11 @@ def _editable_plan(request: HttpRequest, slug: str) -> Plan | HttpResponse:
     return plan
 
 
+def _posted(request: HttpRequest):
+    """The posted data, or None on GET: an empty POST is still a POST, so it gets its errors."""
+    return request.POST if request.method == "POST" else None
+
+
 def _submit(form, write: Callable[[dict], Model]) -> tuple[Model | None, int]:
     """Validate `form` and hand its data to `write` (a service call); the saved row, or None and a status."""
     if not form.is_valid():
@@ -74,7 +79,7 @@ def department_plan_new(request: HttpRequest, slug: str) -> HttpResponse:
     parent = plan_selectors.plan_active_enterprise(request.user)
     form, status = None, 200
     if parent is not None:
-        form = DepartmentPlanForm(request.POST or None, initial=_plan_defaults(department, parent))
+        form = DepartmentPlanForm(_posted(request), initial=_plan_defaults(department, parent))
         if request.method == "POST":
             plan, status = _submit(form, lambda data: plan_item_create(model=Plan, actor=request.user, data={
                 **data, "scope": Plan.Scope.DEPARTMENT, "department": department, "parent": parent,
@@ -115,7 +120,7 @@ def goal_new(request: HttpRequest, slug: str) -> HttpResponse:
     if isinstance(plan, HttpResponse):
         return plan
     next_number = (plan.goals.order_by("-number").values_list("number", flat=True).first() or 0) + 1
-    form = GoalForm(request.POST or None, initial={"number": next_number})
+    form = GoalForm(_posted(request), initial={"number": next_number})
     status = 200
     if request.method == "POST":
         goal, status = _submit(form, lambda data: plan_item_create(
@@ -130,7 +135,7 @@ def objective_new(request: HttpRequest, slug: str) -> HttpResponse:
     plan = _editable_plan(request, slug)
     if isinstance(plan, HttpResponse):
         return plan
-    form = ObjectiveForm(request.POST or None, plan=plan, initial={"goal": request.GET.get("goal")})
+    form = ObjectiveForm(_posted(request), plan=plan, initial={"goal": request.GET.get("goal")})
     status = 200
     if request.method == "POST":
         objective, status = _submit(form, lambda data: plan_item_create(model=Objective, actor=request.user, data={
@@ -146,7 +151,7 @@ def initiative_new(request: HttpRequest, slug: str) -> HttpResponse:
     plan = _editable_plan(request, slug)
     if isinstance(plan, HttpResponse):
         return plan
-    form = InitiativeForm(request.POST or None, plan=plan)
+    form = InitiativeForm(_posted(request), plan=plan)
     status = 200
     if request.method == "POST":
         initiative, status = _submit(form, lambda data: initiative_item_create(
@@ -194,7 +199,7 @@ def initiative_links(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 def _links_page(request: HttpRequest, plan: Plan, item: Model, update: Callable, exclude: Objective | None = None):
     initial = {"aligned_to": list(item.aligned_to.values_list("pk", flat=True)), "version": item.version}
-    form = LinksForm(request.POST or None, plan=plan, exclude=exclude, initial=initial)
+    form = LinksForm(_posted(request), plan=plan, exclude=exclude, initial=initial)
     status, conflict = 200, ""
     if request.method == "POST" and form.is_valid():
         try:

@@ -295,3 +295,11 @@ def test_editing_pages_cost_the_same_queries_for_few_and_many_items(client, city
     assert many == few
     with django_assert_max_num_queries(few[edit_url(city.water_plan)]):
         client.get(edit_url(city.water_plan))
+
+
+def test_an_empty_post_names_the_missing_fields(client, city):
+    client.force_login(city.water_liaison)
+    response = client.post(reverse("department-plan-goal-new", args=["water-it"]), {})
+    assert response.status_code == 400
+    assert set(response.context["form"].errors) == {"number", "title"}
+    assert Goal.objects.filter(plan=city.water_plan).count() == 1
