@@ -13,8 +13,8 @@ API_USER_REQUESTS_PER_MINUTE.
 A second table says where the time goes: both requested in this process with Django's test
 client (same settings), the mean time per request split into SQL (statements sent and rows
 fetched) and everything else (authentication, throttling, ORM objects, serializer, JSON), and the
-CPU time Django itself used, which unlike wall time does not grow while other work holds the
-cores. `--profile` adds a cProfile listing of the API list.
+CPU time Django itself used, which other work on the cores moves less than wall time.
+`--profile` adds a cProfile listing of the API list.
 
 Target (PASS/FAIL, exit status 1 on a FAIL): the API list serves at least 40% of the hello-world
 view's requests per second. Absolute figures move with the machine and its load; the ratio less.

@@ -14,8 +14,8 @@ on any status ≥ 400. wrk's own histogram gives p50/p95/p99.
 A second table says where the time goes: the same pages requested in this process with Django's
 test client (same settings), the mean time per request split into SQL (statements sent and rows
 fetched) and everything else (middleware, view, ORM objects, template), and the CPU time Django
-itself used, which unlike wall time does not grow while other work holds the cores. `--profile`
-adds a cProfile listing of each page.
+itself used, which other work on the cores moves less than wall time. `--profile` adds a
+cProfile listing of each page.
 
 Target (PASS/FAIL, exit status 1 on a FAIL): the dashboard's p95 is at most 150 ms.
 """
