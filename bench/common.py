@@ -370,7 +370,8 @@ def bench_client(*, user=None, headers: dict[str, str] | None = None):
 def breakdown(client, paths: list[str], repeats: int) -> dict:
     """Mean milliseconds per request made in this process, split into SQL (statements sent and
     rows fetched) and the rest (middleware, view, ORM objects, serializer or template), and the
-    CPU time this process spent: unlike wall time it does not grow while other work holds the cores."""
+    CPU time this process spent, which other work on the cores moves less than wall time (on a
+    virtual machine, CPU steal still inflates it)."""
     from django.db import connection
 
     for path in paths:
