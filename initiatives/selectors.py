@@ -19,6 +19,8 @@ from planboard import permissions
 from reports import progress
 
 DEADLINE_WINDOW_DAYS = 60
+# The dashboard lists this many of each kind of deadline and counts the rest.
+DEADLINES_SHOWN = 10
 RECENT_COMPLETIONS = 5
 OPEN_STATUSES = [s for s in InitiativeStatus.values if s not in (InitiativeStatus.COMPLETED, InitiativeStatus.CANCELLED)]
 
@@ -101,11 +103,10 @@ def filter_choices(plan: Plan) -> dict:
 
 
 def initiative_detail(pk: int) -> Initiative | None:
-    """An initiative with its plan, theme, department, owner, updates (newest first), milestones and objectives."""
+    """An initiative with its plan, theme, department, owner, milestones and objectives."""
     return (
         Initiative.objects.select_related("plan", "theme", "department", "owner")
         .prefetch_related(
-            Prefetch("updates", queryset=StatusUpdate.objects.select_related("author").order_by("-as_of", "-created_at")),
             Prefetch("milestones", queryset=Milestone.objects.order_by("due", "title")),
             Prefetch("supports", queryset=Objective.objects.select_related("goal").order_by("goal__number", "code")),
             alignment_targets(),
@@ -159,18 +160,25 @@ def plan_stale_initiatives(plan: Plan, today: datetime.date, limit: int = 10) ->
     return list(stale[:limit]), stale.count()
 
 
-def plan_deadlines(plan: Plan, today: datetime.date) -> dict:
-    """Open initiatives whose target date and open milestones whose due date fall in the next 60 days."""
+def initiative_timeline(initiative: Initiative, limit: int | None) -> tuple[list[StatusUpdate], int]:
+    """The newest `limit` status updates (all when None), newest first, and how many there are."""
+    updates = initiative.updates.select_related("author").order_by("-as_of", "-created_at")
+    return list(updates if limit is None else updates[:limit]), updates.count()
+
+
+def plan_deadlines(plan: Plan, today: datetime.date, limit: int = DEADLINES_SHOWN) -> dict:
+    """Open initiatives whose target date and open milestones whose due date fall in the next 60
+    days: the `limit` soonest of each, with how many there are in all (four queries)."""
     until = today + datetime.timedelta(days=DEADLINE_WINDOW_DAYS)
-    initiatives = list(
-        Initiative.objects.filter(plan=plan, status__in=OPEN_STATUSES, target_date__range=(today, until))
-        .select_related("owner").order_by("target_date", "code")
-    )
-    milestones = list(
-        Milestone.objects.filter(initiative__plan=plan, done_on__isnull=True, due__range=(today, until))
-        .select_related("initiative").order_by("due", "title")
-    )
-    return {"initiatives": initiatives, "milestones": milestones, "until": until}
+    initiatives = Initiative.objects.filter(plan=plan, status__in=OPEN_STATUSES, target_date__range=(today, until))
+    milestones = Milestone.objects.filter(initiative__plan=plan, done_on__isnull=True, due__range=(today, until))
+    return {
+        "initiatives": list(initiatives.select_related("owner").order_by("target_date", "code")[:limit]),
+        "initiative_count": initiatives.count(),
+        "milestones": list(milestones.select_related("initiative").order_by("due", "title")[:limit]),
+        "milestone_count": milestones.count(),
+        "until": until,
+    }
 
 
 def plan_recently_completed(plan: Plan, limit: int = RECENT_COMPLETIONS) -> list[Initiative]:

@@ -28,6 +28,8 @@ from planboard.views import refuse
 
 PAGE_SIZE = 50
 HISTORY_SHOWN = 20
+# The timeline shows the newest updates; `?updates=all` shows every one.
+UPDATES_SHOWN = 20
 
 
 def _int_or_none(value: str | None) -> int | None:
@@ -72,12 +74,14 @@ def initiative_list(request: HttpRequest, slug: str) -> HttpResponse:
 def _page_context(request: HttpRequest, initiative: Initiative, form: StatusUpdateForm | None = None,
                   conflict: dict | None = None, posted: bool = False) -> dict:
     can_update = permissions.can_edit_initiative(request.user, initiative)
+    everything = request.GET.get("updates") == "all"
+    updates, update_count = selectors.initiative_timeline(initiative, None if everything else UPDATES_SHOWN)
     return {
         "initiative": initiative, "plan": initiative.plan, "can_update": can_update,
         "form": form or (StatusUpdateForm.for_initiative(initiative) if can_update else None),
         "conflict": conflict, "posted": posted,
         "is_stale": selectors.is_stale(initiative, timezone.localdate()),
-        "updates": list(initiative.updates.all()),
+        "updates": updates, "update_count": update_count,
         "nav": "initiatives",
     }
 
@@ -95,7 +99,7 @@ def initiative_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if not permissions.can_view_plan(request.user, initiative.plan):
         return refuse(request)
     context = _page_context(request, initiative)
-    context["history"] = history_diff(initiative)[:HISTORY_SHOWN]
+    context["history"] = history_diff(initiative, limit=HISTORY_SHOWN)
     return render(request, "initiatives/initiative_detail.html", context)
 
 
@@ -135,7 +139,7 @@ def initiative_post(request: HttpRequest, pk: int) -> HttpResponse:
     if request.htmx:
         # htmx swaps only 2xx answers; the form with its errors is the answer here.
         return render(request, "initiatives/_live.html", context)
-    context["history"] = history_diff(initiative)[:HISTORY_SHOWN]
+    context["history"] = history_diff(initiative, limit=HISTORY_SHOWN)
     return render(request, "initiatives/initiative_detail.html", context, status=status)
 
 

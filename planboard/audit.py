@@ -18,16 +18,19 @@ def save_audited(instance: models.Model, *, actor=None, reason: str = "", valida
     instance.save(**save_kwargs)
 
 
-def history_diff(instance: models.Model) -> list[dict]:
+def history_diff(instance: models.Model, limit: int | None = None) -> list[dict]:
     """Each recorded change of `instance`, newest first: when, who, why and field before/after.
 
     Each field change carries the raw values (`before`, `after`) and readable ones
     (`before_shown`, `after_shown`: a choice's label, a linked row's name) with the field's
     `label`; linked rows are looked up in one query per related model, not one per change.
+    With `limit`, only the newest `limit` changes (one more record is read to diff the last).
     """
-    records = list(instance.history.select_related("history_user").order_by("-history_date", "-history_id"))
+    records = instance.history.select_related("history_user").order_by("-history_date", "-history_id")
+    records = list(records if limit is None else records[:limit + 1])
+    shown = records if limit is None else records[:limit]
     changes = []
-    for newer, older in zip(records, records[1:] + [None]):
+    for newer, older in zip(shown, records[1:] + [None]):
         fields = []
         if older is not None:
             delta = newer.diff_against(older)

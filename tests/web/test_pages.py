@@ -198,3 +198,30 @@ def test_unknown_user_sees_no_my_work_link(client, plan, initiative):
     Plan.objects.filter(pk=plan.pk).update(is_published=True)
     page = client.get("/").content.decode()
     assert reverse("my-work") not in page and "Sign in" in page
+
+
+def test_dashboard_lists_the_ten_soonest_deadlines_and_counts_the_rest(client, owner, plan, today):
+    from tests.factories import InitiativeFactory
+
+    for day in range(1, 13):  # twelve open initiatives due within the 60-day window
+        InitiativeFactory(plan=plan, code=f"DUE-{day:02}", status=InitiativeStatus.ON_TRACK, percent_complete=10,
+                          start_date=today - datetime.timedelta(days=30), target_date=today + datetime.timedelta(days=day))
+    client.force_login(owner)
+    page = client.get(reverse("plan-dashboard", args=[plan.slug])).content.decode()
+    due = page[page.index('id="due-h"'):page.index('id="done-h"')]
+    assert "DUE-10" in due and "DUE-11" not in due  # the ten soonest
+    assert "In all, 12 initiatives and 0 milestones are due by" in " ".join(due.split())
+
+
+def test_initiative_timeline_shows_the_newest_twenty_and_offers_all(client, owner, initiative, today):
+    from initiatives.models import StatusUpdate
+
+    for n in range(25):
+        StatusUpdate.objects.create(initiative=initiative, as_of=today - datetime.timedelta(days=100 - n),
+                                    status="on_track", percent_complete=n, narrative=f"week {n}")
+    client.force_login(owner)
+    page = client.get(reverse("initiative-detail", args=[initiative.pk])).content.decode()
+    assert "week 24" in page and "week 4" not in page  # updates 5..24 are the newest twenty
+    assert "The newest 20 of 25 updates." in " ".join(page.split())
+    everything = client.get(reverse("initiative-detail", args=[initiative.pk]), {"updates": "all"}).content.decode()
+    assert "week 0" in everything
