@@ -24,8 +24,22 @@ import io
 import sys
 
 from common import (
-    HELLO_PATH, bench_client, bench_viewer, breakdown, check_ok, django_start, gunicorn, gunicorn_version,
-    load_average, print_breakdown, print_header, print_profile, print_table, print_verdicts, scale_one_plan, wrk,
+    HELLO_PATH,
+    bench_client,
+    bench_viewer,
+    breakdown,
+    check_ok,
+    django_start,
+    gunicorn,
+    gunicorn_version,
+    load_average,
+    print_breakdown,
+    print_header,
+    print_profile,
+    print_table,
+    print_verdicts,
+    scale_one_plan,
+    wrk,
     wrk_version,
 )
 

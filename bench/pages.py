@@ -23,9 +23,24 @@ Target (PASS/FAIL, exit status 1 on a FAIL): the dashboard's p95 is at most 150 
 import sys
 
 from common import (
-    HELLO_PATH, SCALE_ONE_SLUG, bench_client, bench_viewer, breakdown, check_ok, django_start, gunicorn,
-    gunicorn_version, load_average, print_breakdown, print_header, print_profile, print_table, print_verdicts,
-    scale_one_plan, wrk, wrk_version,
+    HELLO_PATH,
+    SCALE_ONE_SLUG,
+    bench_client,
+    bench_viewer,
+    breakdown,
+    check_ok,
+    django_start,
+    gunicorn,
+    gunicorn_version,
+    load_average,
+    print_breakdown,
+    print_header,
+    print_profile,
+    print_table,
+    print_verdicts,
+    scale_one_plan,
+    wrk,
+    wrk_version,
 )
 
 MAX_DASHBOARD_P95_MS = 150.0

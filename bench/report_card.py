@@ -135,7 +135,12 @@ def current_fiscal_year(plan) -> int:
 
 def main() -> int:
     from common import (
-        django_start, load_average, print_header, print_table, print_verdicts, scale_one_plan,
+        django_start,
+        load_average,
+        print_header,
+        print_table,
+        print_verdicts,
+        scale_one_plan,
     )
 
     url = django_start()

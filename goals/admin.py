@@ -12,7 +12,16 @@ from django.urls import reverse
 from django.utils.html import format_html_join
 
 from goals.models import (
-    BusinessDriver, Department, DepartmentMembership, Goal, Metric, MetricReading, Objective, Pillar, Plan, Theme,
+    BusinessDriver,
+    Department,
+    DepartmentMembership,
+    Goal,
+    Metric,
+    MetricReading,
+    Objective,
+    Pillar,
+    Plan,
+    Theme,
 )
 from planboard import permissions
 from planboard.admin_mixins import PlanboardAdmin, PlanboardInline, ProgressColumns, may_record_some_reading

@@ -19,7 +19,11 @@ from initiatives.models import AlignmentScore, Initiative, ITRequest, Milestone,
 from initiatives.services import initiative_post_update
 from planboard import permissions
 from planboard.admin_mixins import (
-    PlanboardAdmin, PlanboardInline, PlanboardReadAdmin, ProgressColumns, may_edit_some_initiative,
+    PlanboardAdmin,
+    PlanboardInline,
+    PlanboardReadAdmin,
+    ProgressColumns,
+    may_edit_some_initiative,
 )
 from planboard.exceptions import ConflictError
 

@@ -11,8 +11,21 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from goals.models import (
-    NOT_AUDITED, BusinessDriver, Department, Objective, Pillar, Plan, ProgressCache, Term, Theme, TrackedModel,
-    code_validator, duplicate_error, non_negative, readable, related,
+    NOT_AUDITED,
+    BusinessDriver,
+    Department,
+    Objective,
+    Pillar,
+    Plan,
+    ProgressCache,
+    Term,
+    Theme,
+    TrackedModel,
+    code_validator,
+    duplicate_error,
+    non_negative,
+    readable,
+    related,
 )
 
 percent_validators = [

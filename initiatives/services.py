@@ -11,7 +11,13 @@ from django.utils import timezone
 
 from goals.models import Objective
 from goals.services import (
-    ALIGNED_WHERE, ItemRules, Link, objectives_alignable_from, plan_item_create, plan_item_delete, plan_item_update,
+    ALIGNED_WHERE,
+    ItemRules,
+    Link,
+    objectives_alignable_from,
+    plan_item_create,
+    plan_item_delete,
+    plan_item_update,
     plan_mark_changed,
 )
 from initiatives.it_requests import IT_REQUEST_RULES
@@ -19,7 +25,6 @@ from initiatives.models import Initiative, InitiativeStatus, ITRequest, Mileston
 from planboard import permissions
 from planboard.audit import save_audited
 from planboard.exceptions import ConflictError
-
 
 # The fields a status update moves on its initiative (besides version and updated_at).
 STATUS_FIELDS = ["status", "percent_complete", "last_update_on", "completed_date"]

@@ -16,7 +16,16 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 
 from goals.models import (
-    BusinessDriver, Department, DepartmentMembership, Goal, Metric, MetricReading, Objective, Pillar, Plan, Theme,
+    BusinessDriver,
+    Department,
+    DepartmentMembership,
+    Goal,
+    Metric,
+    MetricReading,
+    Objective,
+    Pillar,
+    Plan,
+    Theme,
 )
 from initiatives.models import Initiative, ITRequest, Milestone
 

@@ -26,7 +26,16 @@ from django.db import connection, models, transaction
 
 from goals.fiscal import fiscal_year_end, fiscal_year_start
 from goals.models import (
-    BusinessDriver, Department, Goal, Metric, MetricReading, Objective, Pillar, Plan, Term, Theme,
+    BusinessDriver,
+    Department,
+    Goal,
+    Metric,
+    MetricReading,
+    Objective,
+    Pillar,
+    Plan,
+    Term,
+    Theme,
 )
 from initiatives.models import AlignmentScore, Initiative, InitiativeStatus, ITRequest, Milestone, StatusUpdate
 from reports.models import ProgressSnapshot

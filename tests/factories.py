@@ -8,7 +8,16 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from goals.models import (
-    BusinessDriver, Department, DepartmentMembership, Goal, Metric, MetricReading, Objective, Pillar, Plan, Theme,
+    BusinessDriver,
+    Department,
+    DepartmentMembership,
+    Goal,
+    Metric,
+    MetricReading,
+    Objective,
+    Pillar,
+    Plan,
+    Theme,
 )
 from initiatives.models import AlignmentScore, Initiative, ITRequest, Milestone, StatusUpdate
 from planboard.permissions import Role

@@ -7,7 +7,19 @@ nothing (it is neither an error nor a hint that the object exists).
 import django_filters as filters
 from django import forms
 
-from goals.models import BusinessDriver, Department, Goal, Health, Metric, MetricReading, Objective, Pillar, Plan, Term, Theme
+from goals.models import (
+    BusinessDriver,
+    Department,
+    Goal,
+    Health,
+    Metric,
+    MetricReading,
+    Objective,
+    Pillar,
+    Plan,
+    Term,
+    Theme,
+)
 
 
 class IdFilter(filters.NumberFilter):

@@ -16,8 +16,15 @@ from rest_framework.generics import get_object_or_404
 from goals import services
 from goals.api import filters
 from goals.api.serializers import (
-    DepartmentSerializer, DriverSerializer, GoalSerializer, MetricSerializer, ObjectiveSerializer, PillarSerializer,
-    PlanSerializer, ReadingSerializer, ThemeSerializer,
+    DepartmentSerializer,
+    DriverSerializer,
+    GoalSerializer,
+    MetricSerializer,
+    ObjectiveSerializer,
+    PillarSerializer,
+    PlanSerializer,
+    ReadingSerializer,
+    ThemeSerializer,
 )
 from goals.models import Metric, Objective
 from planboard import permissions

@@ -15,7 +15,10 @@ from initiatives import services
 from initiatives.api import filters
 from initiatives.api.planning import SpendGateActions
 from initiatives.api.serializers import (
-    InitiativeSerializer, ITRequestSerializer, MilestoneSerializer, StatusUpdateSerializer,
+    InitiativeSerializer,
+    ITRequestSerializer,
+    MilestoneSerializer,
+    StatusUpdateSerializer,
 )
 from initiatives.models import Initiative, StatusUpdate
 from planboard import permissions

@@ -10,9 +10,9 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from planboard.demo import aurora, department_plans
 from goals.models import BusinessDriver, Pillar, Plan, Theme
 from initiatives.models import AlignmentScore, ITRequest
+from planboard.demo import aurora, department_plans
 
 
 def ensure_aurora_criteria(loader, plan: Plan) -> tuple[dict, dict, dict]:

@@ -8,9 +8,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import check_password, make_password
 from django.contrib.auth.models import Group
 
+from goals.models import Department, DepartmentMembership
 from planboard.demo import departments as department_data
 from planboard.demo import users as user_data
-from goals.models import Department, DepartmentMembership
 
 CHANGED_PASSWORD = "(existing password kept; not the demo password)"
 

@@ -7,8 +7,15 @@ from rest_framework.test import APIClient
 
 from goals.models import DepartmentMembership, Plan
 from tests.factories import (
-    DepartmentFactory, DepartmentPlanFactory, GoalFactory, InitiativeFactory, MembershipFactory, MetricFactory,
-    ObjectiveFactory, PlanFactory, UserFactory,
+    DepartmentFactory,
+    DepartmentPlanFactory,
+    GoalFactory,
+    InitiativeFactory,
+    MembershipFactory,
+    MetricFactory,
+    ObjectiveFactory,
+    PlanFactory,
+    UserFactory,
 )
 
 

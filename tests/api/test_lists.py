@@ -10,7 +10,15 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from goals.models import (
-    BusinessDriver, Department, Goal, Metric, MetricReading, Objective, Pillar, Plan, Theme,
+    BusinessDriver,
+    Department,
+    Goal,
+    Metric,
+    MetricReading,
+    Objective,
+    Pillar,
+    Plan,
+    Theme,
 )
 from initiatives.api.filters import filter_stale
 from initiatives.models import Initiative, ITRequest, Milestone, StatusUpdate

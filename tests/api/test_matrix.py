@@ -18,8 +18,15 @@ from initiatives.models import ITRequest
 from planboard import api
 from reports.models import ReportCard
 from tests.factories import (
-    DepartmentFactory, DriverFactory, ITRequestFactory, MembershipFactory, MilestoneFactory, PillarFactory,
-    PlanFactory, ThemeFactory, UserFactory,
+    DepartmentFactory,
+    DriverFactory,
+    ITRequestFactory,
+    MembershipFactory,
+    MilestoneFactory,
+    PillarFactory,
+    PlanFactory,
+    ThemeFactory,
+    UserFactory,
 )
 
 ROLES = ("anon", "viewer", "editor", "admin", "liaison_a", "member_b")

@@ -14,9 +14,22 @@ from goals.models import DepartmentMembership, Goal, Metric, Pillar, Plan
 from initiatives.models import StatusUpdate
 from reports.models import ProgressSnapshot, ReportCard
 from tests.factories import (
-    AlignmentScoreFactory, DepartmentFactory, DepartmentPlanFactory, DriverFactory, GoalFactory, InitiativeFactory,
-    ITRequestFactory, MembershipFactory, MetricFactory, MilestoneFactory, ObjectiveFactory, PillarFactory,
-    PlanFactory, ReadingFactory, ThemeFactory, UserFactory,
+    AlignmentScoreFactory,
+    DepartmentFactory,
+    DepartmentPlanFactory,
+    DriverFactory,
+    GoalFactory,
+    InitiativeFactory,
+    ITRequestFactory,
+    MembershipFactory,
+    MetricFactory,
+    MilestoneFactory,
+    ObjectiveFactory,
+    PillarFactory,
+    PlanFactory,
+    ReadingFactory,
+    ThemeFactory,
+    UserFactory,
 )
 from tests.planboard.test_audit import admin_form_data, change_url
 

@@ -16,8 +16,18 @@ from django.db import IntegrityError, transaction
 from goals.models import Goal, MetricReading, Plan
 from planboard.audit import save_audited
 from tests.factories import (
-    DepartmentFactory, DepartmentPlanFactory, DriverFactory, GoalFactory, MembershipFactory, MetricFactory,
-    ObjectiveFactory, PillarFactory, PlanFactory, ReadingFactory, ThemeFactory, UserFactory,
+    DepartmentFactory,
+    DepartmentPlanFactory,
+    DriverFactory,
+    GoalFactory,
+    MembershipFactory,
+    MetricFactory,
+    ObjectiveFactory,
+    PillarFactory,
+    PlanFactory,
+    ReadingFactory,
+    ThemeFactory,
+    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db

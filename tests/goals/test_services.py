@@ -12,7 +12,11 @@ from goals.services import metric_record_reading
 from planboard.audit import history_diff
 from planboard.permissions import Role
 from tests.factories import (
-    DepartmentPlanFactory, MembershipFactory, MetricFactory, UserFactory, user_with_role,
+    DepartmentPlanFactory,
+    MembershipFactory,
+    MetricFactory,
+    UserFactory,
+    user_with_role,
 )
 
 pytestmark = pytest.mark.django_db

@@ -13,8 +13,14 @@ from initiatives.models import Initiative, ITRequest, StatusUpdate
 from initiatives.services import initiative_post_update
 from reports.models import ReportCard
 from tests.factories import (
-    DepartmentFactory, InitiativeFactory, ITRequestFactory, MembershipFactory, MilestoneFactory, PlanFactory,
-    StatusUpdateFactory, UserFactory,
+    DepartmentFactory,
+    InitiativeFactory,
+    ITRequestFactory,
+    MembershipFactory,
+    MilestoneFactory,
+    PlanFactory,
+    StatusUpdateFactory,
+    UserFactory,
 )
 from tests.planboard.test_audit import admin_form_data, change_url
 

@@ -11,8 +11,18 @@ from django.utils import timezone
 from initiatives.models import StatusUpdate
 from planboard.audit import save_audited
 from tests.factories import (
-    AlignmentScoreFactory, DepartmentFactory, DepartmentPlanFactory, DriverFactory, InitiativeFactory,
-    ITRequestFactory, MilestoneFactory, PillarFactory, PlanFactory, StatusUpdateFactory, ThemeFactory, UserFactory,
+    AlignmentScoreFactory,
+    DepartmentFactory,
+    DepartmentPlanFactory,
+    DriverFactory,
+    InitiativeFactory,
+    ITRequestFactory,
+    MilestoneFactory,
+    PillarFactory,
+    PlanFactory,
+    StatusUpdateFactory,
+    ThemeFactory,
+    UserFactory,
 )
 from tests.goals.test_models import assert_database_refuses, assert_refused
 

@@ -16,11 +16,11 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from planboard.demo import aurora
-from planboard.demo.history import period_ends, update_series
 from goals.models import BusinessDriver, DepartmentMembership, Metric, MetricReading, Objective, Plan
 from initiatives.models import AlignmentScore, Initiative, ITRequest, StatusUpdate
 from planboard import permissions
+from planboard.demo import aurora
+from planboard.demo.history import period_ends, update_series
 from planboard.permissions import Role
 
 User = get_user_model()

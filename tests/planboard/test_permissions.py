@@ -32,9 +32,22 @@ from goals.models import Plan
 from planboard import permissions
 from planboard.permissions import Role, actor, forget
 from tests.factories import (
-    DepartmentFactory, DepartmentPlanFactory, DriverFactory, GoalFactory, InitiativeFactory, ITRequestFactory,
-    MembershipFactory, MetricFactory, MilestoneFactory, ObjectiveFactory, PillarFactory, PlanFactory, ReadingFactory,
-    ThemeFactory, UserFactory, user_with_role,
+    DepartmentFactory,
+    DepartmentPlanFactory,
+    DriverFactory,
+    GoalFactory,
+    InitiativeFactory,
+    ITRequestFactory,
+    MembershipFactory,
+    MetricFactory,
+    MilestoneFactory,
+    ObjectiveFactory,
+    PillarFactory,
+    PlanFactory,
+    ReadingFactory,
+    ThemeFactory,
+    UserFactory,
+    user_with_role,
 )
 
 pytestmark = pytest.mark.django_db

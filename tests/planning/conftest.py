@@ -14,8 +14,15 @@ import pytest
 from goals.models import DepartmentMembership
 from planboard.permissions import Role
 from tests.factories import (
-    DepartmentFactory, DepartmentPlanFactory, GoalFactory, InitiativeFactory, MembershipFactory, ObjectiveFactory,
-    PlanFactory, UserFactory, user_with_role,
+    DepartmentFactory,
+    DepartmentPlanFactory,
+    GoalFactory,
+    InitiativeFactory,
+    MembershipFactory,
+    ObjectiveFactory,
+    PlanFactory,
+    UserFactory,
+    user_with_role,
 )
 
 

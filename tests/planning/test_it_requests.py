@@ -6,8 +6,15 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from initiatives.it_requests import (
-    it_request_approve, it_request_delete, it_request_file, it_request_grant_exception, it_request_reject,
-    it_request_submit, it_request_update, request_tie, request_ties,
+    it_request_approve,
+    it_request_delete,
+    it_request_file,
+    it_request_grant_exception,
+    it_request_reject,
+    it_request_submit,
+    it_request_update,
+    request_tie,
+    request_ties,
 )
 from initiatives.models import ITRequest
 from planboard.exceptions import ConflictError

@@ -12,8 +12,16 @@ from openpyxl import load_workbook
 
 from initiatives.models import AlignmentScore, Initiative, ITRequest
 from tests.factories import (
-    DepartmentFactory, DepartmentPlanFactory, DriverFactory, GoalFactory, InitiativeFactory, ITRequestFactory,
-    MilestoneFactory, ObjectiveFactory, PillarFactory, ThemeFactory,
+    DepartmentFactory,
+    DepartmentPlanFactory,
+    DriverFactory,
+    GoalFactory,
+    InitiativeFactory,
+    ITRequestFactory,
+    MilestoneFactory,
+    ObjectiveFactory,
+    PillarFactory,
+    ThemeFactory,
 )
 
 

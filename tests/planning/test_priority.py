@@ -20,7 +20,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from initiatives.models import AlignmentScore, Initiative
 from initiatives.priority import (
-    alignment_score_set, natural_key, plan_ranking, priority_recompute, priority_weights_update, sensitivity,
+    alignment_score_set,
+    natural_key,
+    plan_ranking,
+    priority_recompute,
+    priority_weights_update,
+    sensitivity,
 )
 from tests.factories import DriverFactory, InitiativeFactory, PillarFactory
 

@@ -17,7 +17,12 @@ from goals.models import Department, Goal, Metric, MetricReading, Objective, Pla
 from initiatives.models import AlignmentScore, Initiative, Milestone, StatusUpdate
 from reports.models import ProgressSnapshot
 from tests.factories import (
-    AlignmentScoreFactory, DepartmentPlanFactory, InitiativeFactory, ITRequestFactory, MilestoneFactory, PlanFactory,
+    AlignmentScoreFactory,
+    DepartmentPlanFactory,
+    InitiativeFactory,
+    ITRequestFactory,
+    MilestoneFactory,
+    PlanFactory,
 )
 
 pytestmark = pytest.mark.django_db

@@ -13,7 +13,13 @@ from reports.explain import progress_explain
 from reports.models import ProgressSnapshot
 from reports.recalculation import plan_recalculate
 from tests.factories import (
-    GoalFactory, InitiativeFactory, MetricFactory, ObjectiveFactory, PlanFactory, ReadingFactory, UserFactory,
+    GoalFactory,
+    InitiativeFactory,
+    MetricFactory,
+    ObjectiveFactory,
+    PlanFactory,
+    ReadingFactory,
+    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db

@@ -15,7 +15,13 @@ from goals.models import Department, DepartmentMembership, Plan
 from reports.reminders import reminders_send
 from reports.tasks import send_stale_reminders
 from tests.factories import (
-    DepartmentFactory, InitiativeFactory, MembershipFactory, MetricFactory, PlanFactory, ReadingFactory, UserFactory,
+    DepartmentFactory,
+    InitiativeFactory,
+    MembershipFactory,
+    MetricFactory,
+    PlanFactory,
+    ReadingFactory,
+    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db

@@ -14,8 +14,16 @@ from initiatives.models import InitiativeStatus
 from planboard.permissions import Role
 from reports.recalculation import plan_recalculate
 from tests.factories import (
-    DepartmentFactory, DepartmentPlanFactory, GoalFactory, InitiativeFactory, MembershipFactory, MetricFactory,
-    ObjectiveFactory, PlanFactory, UserFactory, user_with_role,
+    DepartmentFactory,
+    DepartmentPlanFactory,
+    GoalFactory,
+    InitiativeFactory,
+    MembershipFactory,
+    MetricFactory,
+    ObjectiveFactory,
+    PlanFactory,
+    UserFactory,
+    user_with_role,
 )
 
 

@@ -12,7 +12,12 @@ from initiatives.models import Initiative, InitiativeStatus, Milestone
 from reports.models import ProgressSnapshot
 from reports.recalculation import plan_recalculate
 from tests.factories import (
-    GoalFactory, MembershipFactory, MetricFactory, ObjectiveFactory, ReadingFactory, ThemeFactory,
+    GoalFactory,
+    MembershipFactory,
+    MetricFactory,
+    ObjectiveFactory,
+    ReadingFactory,
+    ThemeFactory,
 )
 
 pytestmark = pytest.mark.django_db

@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from initiatives.models import Initiative, StatusUpdate
 from goals.models import MetricReading
+from initiatives.models import Initiative, StatusUpdate
 from tests.factories import InitiativeFactory, ReadingFactory
 
 pytestmark = pytest.mark.django_db
