@@ -137,7 +137,7 @@ def test_postgres_database_url_selects_postgresql_without_connecting():
 def test_without_redis_url_tasks_run_inline():
     loaded = settings_after_start_up()
     assert loaded["CELERY_TASK_ALWAYS_EAGER"] is True
-    assert loaded["CELERY_BROKER_URL"] == "memory://"
+    assert loaded["CELERY_BROKER_URL"] == "memory://localhost/"
 
 
 def test_with_redis_url_tasks_go_to_that_broker():
