@@ -243,6 +243,11 @@ class TrendChart:
     def x_label_y(self) -> float:
         return self.bottom + 18
 
+    @property
+    def latest(self) -> ChartPoint | None:
+        """The latest reading's point (the one a compact chart marks), or None without readings."""
+        return self.points[-1] if self.points else None
+
 
 def trend_chart(
     *,
@@ -255,17 +260,21 @@ def trend_chart(
     title: str = "",
     width: int = 640,
     height: int = 260,
+    y_tick_count: int = 5,
+    max_x_ticks: int = 6,
+    note: str = "",
 ) -> TrendChart:
     """Geometry of a metric trend chart: readings as a line, baseline and target as dashed lines.
 
     The time axis runs from the baseline date to the later of the target date and the last
-    reading, so a reader sees how much of the window is left.
+    reading, so a reader sees how much of the window is left. A compact chart (the report card's)
+    asks for fewer ticks; `note` is added to the description, e.g. to say the readings were thinned.
     """
     title, unit = clean_label(title), clean_label(unit)
     ordered = sorted((day, float(value)) for day, value in readings)
     chart = TrendChart(chart_id("trend"), title, "", unit, width, height, left=56, top=16, right=width - 16, bottom=height - 36)
     values = [value for _, value in ordered] + [float(baseline), float(target)]
-    y_ticks = nice_ticks(min(values), max(values), 5)
+    y_ticks = nice_ticks(min(values), max(values), y_tick_count)
     y = LinearScale(y_ticks[0], y_ticks[-1], chart.bottom, chart.top)
     start = min([baseline_date] + [day for day, _ in ordered])
     end = max([target_date] + [day for day, _ in ordered])
@@ -273,7 +282,7 @@ def trend_chart(
 
     chart.y_ticks = [Tick(y(value), format_number(value)) for value in y_ticks]
     years = range(start.year + (start.month > 1 or start.day > 1), end.year + 1)
-    step = max(1, math.ceil(len(years) / 6))
+    step = max(1, math.ceil(len(years) / max_x_ticks))
     chart.x_ticks = [Tick(x(datetime.date(year, 1, 1).toordinal()), str(year)) for year in list(years)[::step]]
     chart.baseline_y, chart.target_y = y(float(baseline)), y(float(target))
     chart.target_x = x(target_date.toordinal())
@@ -293,4 +302,6 @@ def trend_chart(
     else:
         readings_text = "No readings yet."
     chart.desc = f"{chart.baseline_text}; {chart.target_text}. {readings_text}"
+    if note:
+        chart.desc += f" {clean_label(note)}"
     return chart

@@ -9,7 +9,9 @@ With cached figures, "stale" is judged on the day the card is prepared.
 The result holds only JSON types (dates as ISO strings), so the dict returned for a live plan
 is exactly what is frozen into the ReportCard row and read back years later.
 
-A fixed number of queries, whatever the size of the plan.
+A fixed number of queries, whatever the size of the plan. What the card draws is decided here
+(digest.py: which metrics are charted, the readings of their lines, the most urgent initiatives
+of each list), so the frozen dict carries only that, and every count stays exact.
 """
 
 import datetime
@@ -19,6 +21,7 @@ from collections import defaultdict
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from goals.fiscal import fiscal_year_end, fiscal_year_of, fiscal_year_start
@@ -27,9 +30,12 @@ from initiatives.models import Initiative, InitiativeStatus, ITRequest
 from reports import progress
 from reports.models import ProgressSnapshot
 from reports.progress import PlanWindow
+from reports.report_card.digest import cap_lists, order_metrics, thin_readings
 
 # Bump when the shape of the dict changes; html.py can then still draw cards frozen earlier.
-SCHEMA_VERSION = 1
+# 2: charted metrics carry thinned readings, the others only their latest; initiative lists
+# are capped beside exact counts (digest.py).
+SCHEMA_VERSION = 2
 NEEDS_ATTENTION = frozenset({Health.AT_RISK, Health.OFF_TRACK})
 
 
@@ -102,13 +108,14 @@ def _initiative(item: Initiative, figures: Figures) -> dict:
     }
 
 
-def _metric(item: Metric, readings: list[dict], figures: Figures) -> dict:
+def _metric(item: Metric, figures: Figures) -> dict:
+    latest = {"period_end": item.latest_on, "value": float(item.latest_value)} if item.latest_on else None
     return {
         "id": item.pk, "name": item.name, "unit": item.unit, "direction": item.direction,
         "baseline": float(item.baseline), "baseline_date": item.baseline_date,
         "target": float(item.target), "target_date": item.target_date, "frequency": item.get_frequency_display(),
         **figures.of("metric", item.pk),
-        "readings": readings, "latest": readings[-1] if readings else None,
+        "readings": [], "reading_count": item.reading_count, "latest": latest,
     }
 
 
@@ -175,6 +182,33 @@ def _it_requests(plan: Plan, fiscal_year: int) -> dict:
     }
 
 
+def _chart_readings(metrics_of: dict[int, list[dict]], fy_end: datetime.date) -> None:
+    """Order each objective's metrics (charted first) and give the charted ones their thinned
+    readings, in place; only the charted metrics' readings are read."""
+    charted: dict[int, dict] = {}
+    for objective_id, rows in metrics_of.items():
+        metrics_of[objective_id] = order_metrics(rows)
+        charted.update({m["id"]: m for m in metrics_of[objective_id] if m["charted"]})
+    readings: dict[int, list[dict]] = defaultdict(list)
+    for metric_id, period_end, value in (
+        MetricReading.objects.filter(metric_id__in=list(charted), period_end__lte=fy_end)
+        .order_by("metric_id", "period_end").values_list("metric_id", "period_end", "value")
+    ):
+        readings[metric_id].append({"period_end": period_end, "value": float(value)})
+    for metric_id, row in charted.items():
+        row["readings"] = thin_readings(readings[metric_id])
+
+
+def _links(plan: Plan) -> dict:
+    """Where the full lists live in Planboard (the card shows the most urgent items only)."""
+    return {
+        "site": settings.SITE_URL,
+        "initiatives": f"{settings.SITE_URL}/plans/{plan.slug}/initiatives/",
+        "goal": f"{settings.SITE_URL}/goals/",
+        "api": f"{settings.SITE_URL}/api/v1/",
+    }
+
+
 def report_card_data(plan: Plan, fiscal_year: int, *, today: datetime.date | None = None) -> dict:
     """Everything the report card shows about `plan` in `fiscal_year`, ready to freeze as JSON.
 
@@ -189,14 +223,15 @@ def report_card_data(plan: Plan, fiscal_year: int, *, today: datetime.date | Non
 
     goals = list(Goal.objects.filter(plan=plan).order_by("number"))
     objectives = list(Objective.objects.filter(goal__plan=plan).order_by("goal__number", "code"))
-    metrics = list(Metric.objects.filter(objective__goal__plan=plan).order_by("objective_id", "name"))
+    year_readings = MetricReading.objects.filter(metric=OuterRef("pk"), period_end__lte=fy_end).order_by("-period_end")
+    metrics = list(
+        Metric.objects.filter(objective__goal__plan=plan).order_by("objective_id", "name").annotate(
+            latest_on=Subquery(year_readings.values("period_end")[:1]),
+            latest_value=Subquery(year_readings.values("value")[:1]),
+            reading_count=Count("readings", filter=Q(readings__period_end__lte=fy_end)),
+        )
+    )
     initiatives = list(Initiative.objects.filter(plan=plan).select_related("owner", "department").order_by("code"))
-    readings: dict[int, list[dict]] = defaultdict(list)
-    for metric_id, period_end, value in (
-        MetricReading.objects.filter(metric__objective__goal__plan=plan, period_end__lte=fy_end)
-        .order_by("metric_id", "period_end").values_list("metric_id", "period_end", "value")
-    ):
-        readings[metric_id].append({"period_end": period_end, "value": float(value)})
     supports = list(
         Initiative.supports.through.objects.filter(initiative__plan=plan, objective__goal__plan=plan)
         .values_list("initiative_id", "objective_id")
@@ -212,7 +247,8 @@ def report_card_data(plan: Plan, fiscal_year: int, *, today: datetime.date | Non
         supporters[objective_id].append(initiative_id)
     metrics_of: dict[int, list[dict]] = defaultdict(list)
     for item in metrics:
-        metrics_of[item.objective_id].append(_metric(item, readings[item.pk], figures))
+        metrics_of[item.objective_id].append(_metric(item, figures))
+    _chart_readings(metrics_of, fy_end)
 
     objectives_of: dict[int, list[dict]] = defaultdict(list)
     goal_members: dict[int, dict[int, None]] = defaultdict(dict)  # an ordered set per goal
@@ -236,7 +272,7 @@ def report_card_data(plan: Plan, fiscal_year: int, *, today: datetime.date | Non
             "id": item.pk, "number": item.number, "title": item.title, "description": item.description,
             "weight": float(item.weight), **figures.of("goal", item.pk),
             "objectives": objectives_of[item.pk], "initiative_count": len(members),
-            **_initiative_lists(members, fy_start, fy_end),
+            **cap_lists(_initiative_lists(members, fy_start, fy_end)),
         })
 
     everything = list(initiative_rows.values())
@@ -268,6 +304,7 @@ def report_card_data(plan: Plan, fiscal_year: int, *, today: datetime.date | Non
             **{key: len(value) for key, value in _initiative_lists(everything, fy_start, fy_end).items()},
         },
         "goals": goal_rows,
+        "links": _links(plan),
         "alignment": {"department_plans": _alignment(plan), "it_requests": _it_requests(plan, fiscal_year)},
         "method": {
             "metric_share": float(plan.metric_share),

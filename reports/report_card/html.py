@@ -4,6 +4,11 @@ The same HTML is the browser preview and the PDF's source. It carries its print 
 inline and its charts as inline SVG (geometry from reports.charts, drawn by the shared
 `includes/charts/` partials), so it needs no request, no static file server and no network.
 
+Metric charts are the compact kind (templates/reports/report_card/metric_chart.html): a line
+with no mark per reading, only the latest one marked, baseline and target kept, few ticks. The
+browser pages keep the full chart of includes/charts/trend_chart.html. What is charted and
+listed follows digest.py; cards frozen before those rules (schema 1) are shaped here the same way.
+
 Everything that is formatting (percentages, dates, arithmetic written out) happens here; the
 template only lays it out. The arithmetic is written from the frozen figures themselves, so a
 reader can redo each one with a calculator.
@@ -11,17 +16,19 @@ reader can redo each one with a calculator.
 
 import datetime
 
+from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 
 from goals.models import Health
 from reports import charts
+from reports.report_card import digest
 
 TEMPLATE = "reports/report_card/document.html"
 STYLESHEET = "reports/report_card.css"
 HEALTH_LABELS = dict(Health.choices)
 DATE_KEYS = ("_date", "_on", "_at", "_end", "_start", "_ends")
-CHART_WIDTH, CHART_HEIGHT = 480, 190
+CHART_WIDTH, CHART_HEIGHT = 480, 132
 
 
 def report_card_document(card) -> dict:
@@ -108,16 +115,81 @@ def _describe(node: dict, label: str = "") -> None:
 
 
 def _metric_chart(metric: dict) -> charts.TrendChart:
+    shown, count = len(metric["readings"]), metric.get("reading_count", len(metric["readings"]))
+    note = (f"The line joins {shown} of its {count} readings, the last of each period; the latest is marked."
+            if shown < count else "The latest reading is marked.")
     return charts.trend_chart(
         readings=[(r["period_end"], r["value"]) for r in metric["readings"]],
         baseline=metric["baseline"], baseline_date=metric["baseline_date"],
         target=metric["target"], target_date=metric["target_date"],
         unit=metric["unit"], title=metric["name"], width=CHART_WIDTH, height=CHART_HEIGHT,
+        y_tick_count=3, max_x_ticks=5, note=note,
     )
+
+
+def _upgrade(data: dict) -> None:
+    """Shape a card frozen under schema 1 (every reading, whole lists) as digest.py does, in place."""
+    if data.get("schema", 1) >= 2:
+        return
+    for goal in data["goals"]:
+        for objective in goal["objectives"]:
+            for metric in objective["metrics"]:
+                metric["reading_count"] = len(metric["readings"])
+            objective["metrics"] = digest.order_metrics(objective["metrics"])
+            for metric in objective["metrics"]:
+                metric["readings"] = digest.thin_readings(metric["readings"]) if metric["charted"] else []
+        goal.update(digest.cap_lists({name: goal[name] for name in digest.ORDERS}))
+    site = settings.SITE_URL
+    data["links"] = {"site": site, "initiatives": f"{site}/plans/{data['plan']['slug']}/initiatives/",
+                     "goal": f"{site}/goals/", "api": f"{site}/api/v1/"}
+
+
+def _describe_metric(metric: dict) -> None:
+    unit = f" {metric['unit']}" if metric["unit"] else ""
+    metric["attainment_text"] = pct(metric["progress"])
+    metric["pace_text"] = pct(metric["pace"])
+    metric["health_label"] = HEALTH_LABELS.get(metric["health"], "Not rated")
+    metric["target_text"] = f"{charts.format_number(metric['target'])}{unit}"
+    if metric["latest"]:
+        metric["latest_text"] = f"{charts.format_number(metric['latest']['value'])}{unit}"
+    if metric["charted"]:
+        metric["chart"] = _metric_chart(metric)
+
+
+def _metric_groups(objective: dict) -> None:
+    """Split an objective's metrics into charted, listed one per line, and only counted; tally
+    all of them by health ("12 on track, 3 at risk"), so the counts cover every metric."""
+    metrics = objective["metrics"]
+    objective["charted_metrics"] = [m for m in metrics if m["charted"]]
+    objective["other_metrics"] = [m for m in metrics if not m["charted"] and m.get("listed", True)]
+    objective["others_count"] = len(metrics) - len(objective["charted_metrics"])
+    objective["unlisted_count"] = objective["others_count"] - len(objective["other_metrics"])
+    tally: dict[str, int] = {}
+    for metric in metrics:
+        label = metric["health_label"].lower() if metric["progress"] is not None else "not measured"
+        tally[label] = tally.get(label, 0) + 1
+    order = [label.lower() for label in HEALTH_LABELS.values()] + ["not rated", "not measured"]
+    objective["metric_tally"] = ", ".join(
+        f"{tally[label]} {label}" for label in sorted(tally, key=lambda x: order.index(x) if x in order else len(order))
+    )
+
+
+def _goal_lists(goal: dict, links: dict) -> None:
+    """Each capped initiative list of a goal as {items, count, more, url} for the template."""
+    base = f"{links['initiatives']}?goal={goal['id']}"
+    urls = {"completed": f"{base}&health=completed", "needs_attention": f"{base}&health=off_track",
+            "stale": f"{base}&stale=yes"}
+    goal["lists"] = {
+        name: {"items": goal[name], "count": goal[f"{name}_count"], "more": goal[f"{name}_count"] - len(goal[name]),
+               "url": urls[name]}
+        for name in digest.ORDERS
+    }
+    goal["lists"]["needs_attention"]["also_url"] = f"{base}&health=at_risk"
 
 
 def _context(document: dict) -> dict:
     data = _readable(document)
+    _upgrade(data)
     share = data["method"]["metric_share"]
     _describe(data["overall"], data["plan"]["title"])
     for goal in data["goals"]:
@@ -129,11 +201,9 @@ def _context(document: dict) -> dict:
             objective["weight_text"] = f"{objective['weight']:g}"
             objective["arithmetic"] = _objective_arithmetic(objective, share)
             for metric in objective["metrics"]:
-                metric["attainment_text"] = pct(metric["progress"])
-                if metric["latest"]:
-                    unit = f" {metric['unit']}" if metric["unit"] else ""
-                    metric["latest_text"] = f"{charts.format_number(metric['latest']['value'])}{unit}"
-                metric["chart"] = _metric_chart(metric)
+                _describe_metric(metric)
+            _metric_groups(objective)
+        _goal_lists(goal, data["links"])
     data["overall"]["arithmetic"] = _weighted(data["goals"])
     method = data["method"]
     method["boundaries"] = [{"grade": letter, "ratio": f"{bound:.2f}"} for letter, bound in method["grade_boundaries"]]
@@ -147,7 +217,8 @@ def _context(document: dict) -> dict:
         "card": data.get("card", {}), "narrative": data.get("narrative", {}),
         "is_draft": not data.get("card", {}).get("is_final", False),
         "running_title": f"{data['city']} · {data['plan']['title']} · FY{year} report card",
-        "css": _stylesheet(),
+        "css": _stylesheet(), "list_cap": digest.INITIATIVES_PER_LIST,
+        "chart_cap": digest.METRIC_CHARTS_PER_OBJECTIVE, "row_cap": digest.METRIC_ROWS_PER_OBJECTIVE,
     }
 
 
