@@ -69,3 +69,32 @@ def test_nice_ticks_cover_the_range_with_round_steps():
     assert charts.nice_ticks(3, 47, 5) == [0, 20, 40, 60]
     # A flat range is widened by one: 0.5..1.5; raw step 0.25 rounds up to 0.5 (1, 2, 5 × 10^n).
     assert charts.nice_ticks(0.5, 0.5) == [0.5, 1.0, 1.5]
+
+
+def _three_readings_chart(**options) -> charts.TrendChart:
+    return charts.trend_chart(
+        readings=[(datetime.date(2022, 6, 30), 55), (datetime.date(2023, 6, 30), 70), (datetime.date(2024, 6, 30), 80)],
+        baseline=50, baseline_date=datetime.date(2021, 6, 30), target=90, target_date=datetime.date(2026, 6, 30),
+        unit="%", title="Uptime", **options,
+    )
+
+
+def test_browser_trend_chart_still_marks_every_reading_with_its_value():
+    svg = render_to_string("includes/charts/trend_chart.html", {"chart": _three_readings_chart(), "table": False})
+    titles = [c.findtext("{http://www.w3.org/2000/svg}title") or c.findtext("title")
+              for c in ElementTree.fromstring(svg).iter() if c.tag.endswith("circle") and len(c)]
+    # One titled circle per reading (the target's ring has no title); five y ticks by default.
+    assert titles == ["2022-06-30: 55 %", "2023-06-30: 70 %", "2024-06-30: 80 %"]
+    assert len(_three_readings_chart().y_ticks) == 5
+
+
+def test_report_card_chart_draws_the_line_and_marks_only_the_latest_reading():
+    chart = _three_readings_chart(y_tick_count=3, note="The latest reading is marked.")
+    svg = render_to_string("reports/report_card/metric_chart.html", {"chart": chart})
+    circles = [c for c in ElementTree.fromstring(svg).iter() if c.tag.endswith("circle")]
+    assert len(circles) == 1 and (float(circles[0].get("cx")), float(circles[0].get("cy"))) == (
+        chart.points[-1].x, chart.points[-1].y)
+    assert chart.path.count("L") == 2  # the line still joins all three readings
+    # Three ticks over 50..90: raw step (90 − 50) / 2 = 20, so steps of 20 from 40 (the floor) to 100.
+    assert [t.label for t in chart.y_ticks] == ["40", "60", "80", "100"]
+    assert chart.desc.endswith("latest 80 %. The latest reading is marked.")
