@@ -8,6 +8,29 @@ Kept apart, as DESIGN.md asks ("a report is a generator plus formatters"):
 - `report_card_html(document)` (html.py) draws that dict, plus the CIO's narrative, with the one
   template the browser preview also shows;
 - `report_card_pdf(html)` (pdf.py) prints the HTML with WeasyPrint, tagged as PDF/UA-1.
+
+A card a council member can read, for a city of any size (digest.py holds the rules): every
+figure and every count covers the whole plan, but what is drawn and listed is capped.
+
+- Metric charts are compact (a line through the readings, only the latest reading marked,
+  baseline and target lines kept, three value ticks), drawn by reports/report_card/metric_chart.html
+  from reports.charts' geometry; the browser pages keep their full charts with a mark per reading.
+  A line joins at most 24 readings: all of them when there are no more, otherwise the last of
+  each calendar quarter (half-year, year, ... for longer histories), always ending at the latest.
+- Per objective, charts for the 3 metrics furthest behind pace (pace − attainment), one line each
+  (latest, target, attainment, health in words) for the next 12, the rest counted; all of its
+  metrics tallied by health. Each metric's attainment stays in the appendix, so M can be redone.
+- Per goal, the lists of initiatives completed this fiscal year, at risk or off track, and stale
+  show the 10 most urgent (latest completion; off track, then furthest behind pace; oldest
+  update), each headed by its exact count, with "… and N more" and the URL of the full list in
+  Planboard (SITE_URL, frozen with the card). The browser, the API and the export hold everything.
+- The frozen data carries only what is drawn: readings only for charted metrics (already
+  thinned), the latest reading and count of readings for every metric, the capped lists with
+  their counts. Schema 2; cards frozen under schema 1 are shaped the same way when drawn.
+
+At the scale-1 benchmark city (12 goals, 80 objectives, 2,500 metrics with monthly readings,
+3,000 initiatives) that is about 200 pages: 240 charts, 960 metric lines, 360 initiatives listed,
+and an appendix with every figure's inputs.
 """
 
 from reports.report_card.data import fiscal_year_errors, report_card_data
