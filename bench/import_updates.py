@@ -21,6 +21,8 @@ import sys
 import time
 from pathlib import Path
 
+from common import ensure_postgres_database
+
 ROOT = Path(__file__).resolve().parent.parent
 ROWS = int(os.environ.get("BENCH_IMPORT_ROWS", "5000"))
 PER_INITIATIVE = 10
@@ -28,23 +30,6 @@ MAX_SECONDS = 30.0
 # One plan per run, named after the process, so two runs at once (make bench beside a manual run) keep apart.
 SLUG = f"bench-import-{os.getpid()}"
 
-
-def ensure_postgres_database(url: str) -> None:
-    import dj_database_url
-    import psycopg2
-    from psycopg2 import sql
-
-    config = dj_database_url.parse(url)
-    if not config["ENGINE"].endswith("postgresql"):
-        return
-    server = psycopg2.connect(dbname="postgres", user=config["USER"] or None, password=config["PASSWORD"] or None,
-                              host=config["HOST"] or None, port=config["PORT"] or None)
-    server.autocommit = True
-    with server.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]])
-        if cursor.fetchone() is None:
-            cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(config["NAME"])))
-    server.close()
 
 
 def build_plan():

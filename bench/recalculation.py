@@ -24,10 +24,11 @@ every scale. The machine's load average is printed too: on shared cores every fi
 import os
 import platform
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
+
+from common import ensure_postgres_database, git_commit, load_average, machine, masked
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/planboard_bench"
 ROOT = Path(__file__).resolve().parent.parent
@@ -53,14 +54,6 @@ SELECT o.id,
 """
 
 
-def masked(url: str) -> str:
-    """The database URL without its password, fit to print."""
-    scheme, sep, rest = url.partition("://")
-    credentials, at, host = rest.rpartition("@")
-    if at and ":" in credentials:
-        credentials = credentials.split(":", 1)[0] + ":***"
-    return f"{scheme}{sep}{credentials}{at}{host}"
-
 
 def parse_repeats(raw: str) -> int:
     if not raw.strip().isdigit() or int(raw) < 1:
@@ -82,47 +75,8 @@ def parse_scales(raw: str) -> list[float]:
     return scales
 
 
-def ensure_postgres_database(url: str) -> None:
-    """Create the benchmark's PostgreSQL database if it does not exist yet."""
-    import dj_database_url
-    import psycopg2
-    from psycopg2 import sql
-
-    config = dj_database_url.parse(url)
-    if not config["ENGINE"].endswith("postgresql"):
-        return
-    server = psycopg2.connect(dbname="postgres", user=config["USER"] or None, password=config["PASSWORD"] or None,
-                              host=config["HOST"] or None, port=config["PORT"] or None)
-    server.autocommit = True
-    with server.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]])
-        if cursor.fetchone() is None:
-            cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(config["NAME"])))
-            print(f"Created database {config['NAME']}.")
-    server.close()
 
 
-def git_commit() -> str:
-    def git(*args: str) -> str:
-        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True).stdout.strip()
-
-    commit = git("rev-parse", "--short", "HEAD") or "unknown"
-    return commit + (" + uncommitted changes" if git("status", "--porcelain", "--untracked-files=no") else "")
-
-
-def machine() -> str:
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor()) if Path("/proc/cpuinfo").exists() else ""
-    memory = ""
-    if Path("/proc/meminfo").exists():
-        kib = int(Path("/proc/meminfo").read_text().split()[1])
-        memory = f", {kib / 1024 / 1024:.0f} GiB RAM"
-    return f"nproc {len(os.sched_getaffinity(0))} ({cpu}){memory}, {platform.system()} {platform.release()}"
-
-
-def load_average() -> str:
-    """Other work on the same cores skews every figure: print it beside them."""
-    return ", ".join(f"{value:.2f}" for value in os.getloadavg())
 
 
 def timed(function, repeats: int = REPEATS) -> tuple[list[float], object]:
