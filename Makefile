@@ -64,7 +64,8 @@ clean:
 # Then the import benchmark (bench/import_updates.py): a 5,000-row status update file, at most 30 s,
 # in IMPORT_BENCH_DATABASE_URL (default: the local PostgreSQL database planboard_importbench).
 # Then, on the scale-1 plan in DATABASE_URL (reused, generated if missing), Planboard under gunicorn
-# with DEBUG off: API list throughput against a hello-world view (bench/api_throughput.py, wrk),
+# with DEBUG off and the local Redis as its shared cache (CACHE_URL, default redis://127.0.0.1:6379/2):
+# API list throughput against a hello-world view, with the response cache and without (bench/api_throughput.py, wrk),
 # dashboard and initiative page latency (bench/pages.py, wrk) and the report card's seconds and peak
 # memory against WeasyPrint on the same HTML (bench/report_card.py). Every benchmark runs even when
 # an earlier one reports a FAIL; make fails at the end if any did. wrk comes from Debian: installed

@@ -27,6 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/planboard_bench"
+DEFAULT_CACHE_URL = "redis://127.0.0.1:6379/2"
 # The plan bench/recalculation.py generates at scale 1 in the same database: reused, not rebuilt.
 SCALE_ONE_SLUG = "bench-1"
 SEED = 2026
@@ -67,6 +68,10 @@ def bench_environment() -> str:
     os.environ["DEBUG"] = "false"
     os.environ.setdefault("SECRET_KEY", "bench-" + secrets.token_urlsafe(32))
     os.environ["ALLOWED_HOSTS"] = "127.0.0.1"
+    # As in production (docker-compose.yml): one Redis cache shared by the workers, for throttle
+    # counts, the data generation and cached API responses. Its own database number, away from
+    # Celery's broker; tasks still run inline (no REDIS_URL).
+    os.environ.setdefault("CACHE_URL", DEFAULT_CACHE_URL)
     # A signed-in caller may make 1,200 API requests a minute by default; wrk makes far more.
     os.environ["API_USER_REQUESTS_PER_MINUTE"] = "1000000000"
     os.environ["LOG_LEVEL"] = "WARNING"
@@ -255,14 +260,15 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def gunicorn(workers: int = 2) -> Iterator[str]:
-    """Planboard (with the benchmark's hello-world route) under gunicorn on loopback; its base URL."""
+def gunicorn(workers: int = 2, environment: dict[str, str] | None = None) -> Iterator[str]:
+    """Planboard (with the benchmark's hello-world route) under gunicorn on loopback; its base URL.
+    `environment` adds to or overrides this process's variables for the server."""
     port = _free_port()
     log = tempfile.NamedTemporaryFile(prefix="bench-gunicorn-", suffix=".log", delete=False)
     process = subprocess.Popen(
         [str(BIN / "gunicorn"), "--workers", str(workers), "--worker-class", "sync", "--bind", f"127.0.0.1:{port}",
          "--no-control-socket", "--chdir", str(ROOT), "planboard.wsgi:application"],
-        cwd=ROOT, env=os.environ.copy(), stdout=log, stderr=subprocess.STDOUT,
+        cwd=ROOT, env={**os.environ, **(environment or {})}, stdout=log, stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
     try:

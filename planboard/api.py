@@ -16,7 +16,10 @@ from initiatives.api.planning import PlanPlanningViewSet
 from reports.api import views as reports
 from reports.api.report_cards import ReportCardViewSet
 
+# No `.json` suffix routes: JSON is the one format (PDFs are asked for with Accept or `?format=pdf`),
+# and every suffix route doubles the patterns each request is matched against.
 router = DefaultRouter()
+router.include_format_suffixes = False
 router.register("departments", goals.DepartmentViewSet, basename="department")
 router.register("plans", goals.PlanViewSet, basename="plan")
 router.register("plans", PlanExportViewSet, basename="plan-export")

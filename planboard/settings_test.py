@@ -7,3 +7,6 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CELERY_TASK_ALWAYS_EAGER = True
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
+# Cached API responses as in production (each test process has its own in-memory cache). Tests run
+# inside a transaction, where reads never use the cache; tests of the cache use transaction=True.
+API_CACHE_SECONDS = 300

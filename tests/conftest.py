@@ -4,6 +4,7 @@ import pytest
 
 from planboard.permissions import Role
 from tests.factories import user_with_role
+from tests.redis_cache import redis_cache_settings
 
 # Under .ci/run a missing PostgreSQL or Redis is a failure, not a skip.
 STRICT_SERVICES = os.environ.get("PLANBOARD_REQUIRE_SERVICES") == "1"
@@ -41,3 +42,21 @@ def editor(db):
 @pytest.fixture
 def viewer(db):
     return user_with_role(Role.VIEWER, username="viewer")
+
+
+@pytest.fixture(params=["in-process", "redis"])
+def either_cache(request, settings):
+    """The test twice: on the in-process cache of development, then on a real Redis cache (database
+    15 of REDIS_URL's server), the shared cache of production. Each starts and ends empty."""
+    from django.core.cache import cache
+
+    from planboard import generation
+
+    if request.param == "redis":
+        if not settings.REDIS_URL:
+            pytest.skip("needs Redis: set REDIS_URL=redis://... (as .ci/run does)")
+        settings.CACHES = redis_cache_settings(settings.REDIS_URL)
+    cache.clear()
+    generation._bump_owed = False
+    yield request.param
+    cache.clear()

@@ -28,12 +28,13 @@ from goals.api.serializers import (
 )
 from goals.models import Metric, Objective
 from planboard import permissions
+from planboard.api_cache import CachedListMixin
 from planboard.api_support import VersionedWriteMixin
 
 PROGRESS_ORDERING = ["progress", "pace", "health"]
 
 
-class PlanDataViewSet(VersionedWriteMixin, viewsets.ModelViewSet):
+class PlanDataViewSet(CachedListMixin, VersionedWriteMixin, viewsets.ModelViewSet):
     """Plan structure, written through goals.services.plan_item_* with that model's rules."""
 
     create_service = services.plan_item_create
@@ -134,7 +135,7 @@ METRIC_ID = OpenApiParameter("metric_pk", OpenApiTypes.INT, OpenApiParameter.PAT
 
 
 @extend_schema_view(list=extend_schema(parameters=[METRIC_ID]), create=extend_schema(parameters=[METRIC_ID]))
-class ReadingViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+class ReadingViewSet(CachedListMixin, mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
     """A metric's readings, oldest first. Posting records one through goals.services.metric_record_reading
     (the metric's owner or whoever may edit its plan); a second reading for a period needs `correct`."""
 

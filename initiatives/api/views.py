@@ -22,12 +22,13 @@ from initiatives.api.serializers import (
 )
 from initiatives.models import Initiative, StatusUpdate
 from planboard import permissions
+from planboard.api_cache import CachedListMixin
 from planboard.api_support import VersionedWriteMixin
 
 PROGRESS_ORDERING = ["progress", "pace", "health"]
 
 
-class InitiativeDataViewSet(VersionedWriteMixin, viewsets.ModelViewSet):
+class InitiativeDataViewSet(CachedListMixin, VersionedWriteMixin, viewsets.ModelViewSet):
     """Written through initiatives.services.initiative_item_* with that model's rules."""
 
     create_service = services.initiative_item_create
@@ -64,7 +65,7 @@ INITIATIVE_ID = OpenApiParameter(
 
 
 @extend_schema_view(list=extend_schema(parameters=[INITIATIVE_ID]), create=extend_schema(parameters=[INITIATIVE_ID]))
-class StatusUpdateViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+class StatusUpdateViewSet(CachedListMixin, mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
     """An initiative's status timeline, newest first. Append-only: updates are posted, never changed.
 
     Posting takes the initiative's `version` (409 with the current initiative when stale) and

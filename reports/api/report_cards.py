@@ -19,6 +19,7 @@ from rest_framework.reverse import reverse
 
 from goals.models import Plan
 from planboard import permissions
+from planboard.api_cache import CachedListMixin
 from planboard.api_support import EscapingJSONRenderer, VisibleKey
 from reports import services
 from reports.models import ReportCard
@@ -70,7 +71,7 @@ class ReportCardDetailSerializer(ReportCardSerializer):
         read_only_fields = [*ReportCardSerializer.Meta.read_only_fields, "data"]
 
 
-class ReportCardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+class ReportCardViewSet(CachedListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
                         viewsets.GenericViewSet):
     """Report cards of the plans the caller may read (the public: final cards of published plans).
 

@@ -39,6 +39,8 @@ print(json.dumps({
     "EMAIL_PORT": settings.EMAIL_PORT,
     "EMAIL_BACKEND": settings.EMAIL_BACKEND,
     "STATICFILES_BACKEND": settings.STORAGES["staticfiles"]["BACKEND"],
+    "CACHE": {key: settings.CACHES["default"].get(key) for key in ("BACKEND", "LOCATION")},
+    "API_CACHE_SECONDS": settings.API_CACHE_SECONDS,
 }))
 """
 
@@ -99,6 +101,16 @@ def test_redis_url_that_is_not_redis_is_refused():
     assert "'http://x'" in message
 
 
+def test_cache_url_that_is_not_redis_is_refused():
+    message = assert_start_up_refused("CACHE_URL", CACHE_URL="memcached://cache.example.gov:11211")
+    assert "redis://" in message
+
+
+def test_negative_api_cache_seconds_is_refused():
+    message = assert_start_up_refused("API_CACHE_SECONDS", API_CACHE_SECONDS="-5")
+    assert "at least 0" in message
+
+
 def test_email_port_that_is_not_a_number_is_refused():
     message = assert_start_up_refused("EMAIL_PORT", EMAIL_PORT="abc")
     assert "whole number" in message
@@ -144,6 +156,21 @@ def test_with_redis_url_tasks_go_to_that_broker():
     loaded = settings_after_start_up(REDIS_URL="redis://cache.example.gov:6380/2")
     assert loaded["CELERY_TASK_ALWAYS_EAGER"] is False
     assert loaded["CELERY_BROKER_URL"] == "redis://cache.example.gov:6380/2"
+
+
+def test_without_cache_url_each_process_caches_alone_and_api_responses_are_not_cached():
+    loaded = settings_after_start_up()
+    assert loaded["CACHE"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
+    # A write in one worker could not reach what another had cached, so nothing is cached.
+    assert loaded["API_CACHE_SECONDS"] == 0
+
+
+def test_cache_url_shares_one_redis_cache_and_caches_api_responses():
+    loaded = settings_after_start_up(CACHE_URL="redis://cache.example.gov:6379/1")
+    assert loaded["CACHE"] == {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": "redis://cache.example.gov:6379/1"}
+    assert loaded["API_CACHE_SECONDS"] == 300
+    assert settings_after_start_up(CACHE_URL="redis://cache.example.gov:6379/1", API_CACHE_SECONDS="0")[
+        "API_CACHE_SECONDS"] == 0
 
 
 def test_production_settings_start_and_use_hashed_static_files():
