@@ -38,6 +38,7 @@ from goals.models import (
     Theme,
 )
 from initiatives.models import AlignmentScore, Initiative, InitiativeStatus, ITRequest, Milestone, StatusUpdate
+from planboard import generation
 from reports.models import ProgressSnapshot
 from reports.recalculation import plan_recalculate
 
@@ -198,6 +199,7 @@ def insert_rows(model: type[models.Model], fields: list[str], rows: Iterable[tup
         if connection.vendor == "postgresql":
             stream = _CopyStream(rows)
             cursor.cursor.copy_expert(f"COPY {table} ({column_list}) FROM STDIN", stream, size=COPY_READ)
+            generation.data_changed(connection)  # COPY goes around Django's cursor and its watch
             return stream.rows
         # Values repeat a lot (days, statuses), so each column's conversion is cached.
         prepare = [functools.lru_cache(maxsize=4096)(functools.partial(c.get_db_prep_save, connection=connection))

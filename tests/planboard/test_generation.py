@@ -120,6 +120,19 @@ def test_raw_sql_and_bulk_updates_move_it_too():
     assert before < after_raw < generation.current()
 
 
+def test_rows_copied_around_djangos_cursor_move_it(monkeypatch):
+    # generate_city loads big cities with COPY (PostgreSQL) or executemany, then says so itself.
+    from django.utils import timezone
+
+    from reports.citygen import insert_rows
+
+    now = timezone.now()
+    rows = [(f"Dept {i}", f"dept-{i}", True, 1, now, now) for i in range(3)]
+    before = generation.current()
+    assert insert_rows(Department, ["name", "slug", "is_active", "version", "created_at", "updated_at"], rows) == 3
+    assert generation.current() > before
+
+
 def test_session_writes_do_not_move_it():
     before = generation.current()
     session = SessionStore()
