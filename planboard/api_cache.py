@@ -16,6 +16,12 @@ serializer and the renderer, not authentication, permissions or throttling, whic
 before the view. Nothing is cached when API_CACHE_SECONDS is 0, when the cache cannot be reached,
 for a response other than 200, or for a read inside a database transaction (it might see its
 own uncommitted writes). Entries expire after API_CACHE_SECONDS in any case.
+
+Token authentication (CachedTokenAuthentication) leans on the same generation: a token this
+process has checked is trusted until the generation moves, and revoking a token or deactivating
+its user is a write that moves it. For a known token, the generation and the caller's throttle
+count come back from the shared cache in one round trip, and the body is usually in this
+process's own memory (LocalResponses): a cached list then costs no query and one call to Redis.
 """
 
 import copy
