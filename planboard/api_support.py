@@ -23,7 +23,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Model, QuerySet
-from rest_framework import exceptions, filters, serializers, status, throttling
+from rest_framework import exceptions, filters, negotiation, serializers, status, throttling
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.renderers import JSONRenderer
@@ -56,6 +56,18 @@ class EscapingJSONRenderer(JSONRenderer):
         body = super().render(data, accepted_media_type, renderer_context)
         # In JSON these characters only occur inside strings, where the escape means the same.
         return body.replace(b"<", b"\\u003c").replace(b">", b"\\u003e").replace(b"&", b"\\u0026")
+
+
+class ContentNegotiation(negotiation.DefaultContentNegotiation):
+    """DRF's content negotiation, with the usual request (no `?format=`, no Accept header or
+    `*/*`) answered without parsing: the view's first renderer, which is what DRF would choose."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        accept = request.META.get("HTTP_ACCEPT", "*/*")
+        if (renderers and not format_suffix and accept == "*/*"
+                and self.settings.URL_FORMAT_OVERRIDE not in request.query_params):
+            return renderers[0], renderers[0].media_type
+        return super().select_renderer(request, renderers, format_suffix)
 
 
 class SearchFilter(filters.SearchFilter):

@@ -200,6 +200,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_RENDERER_CLASSES": ["planboard.api_support.EscapingJSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "planboard.api_support.ContentNegotiation",
     "EXCEPTION_HANDLER": "planboard.api_support.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": ["planboard.api_support.AnonThrottle", "planboard.api_support.UserThrottle"],
     "DEFAULT_THROTTLE_RATES": {
