@@ -257,7 +257,9 @@ class ProgressSerializer(VersionedSerializer):
         choices=Health.choices, allow_blank=True, read_only=True, help_text="Blank until there is a figure."
     )
     computed_at = serializers.DateTimeField(read_only=True, allow_null=True)
-    grade = serializers.SerializerMethodField(help_text="Report-card grade A-F from progress and pace; null: not graded.")
+    grade = serializers.SerializerMethodField(
+        help_text="Report-card grade A-F from progress and pace; null: not graded."
+    )
 
     def get_grade(self, obj) -> str | None:
         return grade(obj.progress, obj.pace)

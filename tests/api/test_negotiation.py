@@ -8,7 +8,9 @@ from rest_framework.test import APIRequestFactory
 from planboard.api_support import ContentNegotiation, EscapingJSONRenderer
 from reports.api.report_cards import PDFRenderer
 
-RENDERER_LISTS = [[EscapingJSONRenderer()], [EscapingJSONRenderer(), PDFRenderer()], [PDFRenderer(), EscapingJSONRenderer()]]
+RENDERER_LISTS = [
+    [EscapingJSONRenderer()], [EscapingJSONRenderer(), PDFRenderer()], [PDFRenderer(), EscapingJSONRenderer()],
+]
 
 
 @pytest.mark.parametrize("renderers", RENDERER_LISTS)
