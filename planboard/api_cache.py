@@ -83,9 +83,9 @@ def response_key(request) -> str | None:
 
 class LocalResponses:
     """This process's most recently used responses, in front of the shared cache: a hit costs no
-    round trip to Redis. Bounded by the bytes of the bodies (least recently used go first) and by
-    API_CACHE_SECONDS like the shared entries. Keys carry the generation, so an entry here is as
-    current as one in the shared cache."""
+    round trip to Redis. Bounded by the bytes of the bodies (least recently used go first), and
+    each copy expires API_CACHE_SECONDS after it was taken. Keys carry the generation, so a copy
+    here is as current as the entry in the shared cache; the expiry is only a backstop."""
 
     def __init__(self, max_bytes: int):
         self.max_bytes = max_bytes
@@ -157,20 +157,20 @@ def store_response(key: str, response: Response) -> None:
         logger.warning("An API response cannot be cached (%s).", error)
 
 
-class CachedReadsMixin:
-    """For a DRF view: `answer_from_cache(respond)` serves a stored response or runs `respond` and
-    stores its answer (see the module docstring). Lists use it through CachedListMixin."""
+class CachedListMixin:
+    """A DRF viewset whose `list` is answered from the cache while the data has not changed
+    (see the module docstring): a stored response, or the list, rendered and stored on its way out."""
 
     cache_key_for_response: str | None = None
 
-    def answer_from_cache(self, respond) -> HttpResponse:
-        key = response_key(self.request)
+    def list(self, request, *args, **kwargs):
+        key = response_key(request)
         if key is not None:
             hit = cached_response(key)
             if hit is not None:
                 return hit
         self.cache_key_for_response = key
-        return respond()
+        return super().list(request, *args, **kwargs)
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
@@ -178,13 +178,6 @@ class CachedReadsMixin:
         if key is not None and response.status_code == 200 and isinstance(response, Response):
             store_response(key, response)
         return response
-
-
-class CachedListMixin(CachedReadsMixin):
-    """A viewset whose `list` is answered from the cache while the data has not changed."""
-
-    def list(self, request, *args, **kwargs):
-        return self.answer_from_cache(lambda: super(CachedListMixin, self).list(request, *args, **kwargs))
 
 
 class CachedTokenAuthentication(TokenAuthentication):

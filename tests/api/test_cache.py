@@ -169,6 +169,23 @@ def test_on_redis_a_cached_answer_costs_one_round_trip(city, viewer_client, sett
 
 
 @committed
+def test_with_the_shared_cache_down_the_api_still_reads_and_writes_fresh_data(city, api, editor, settings, caplog):
+    # django-redis pointed at a port nothing listens on: every call to the cache is refused.
+    working = settings.CACHES
+    settings.CACHES = redis_cache_settings("redis://127.0.0.1:1/0")
+    client = api(editor)
+    assert "ENT-1" in codes(client.get(LIST))  # not cached, not throttled: let through
+    patched = client.patch(f"/api/v1/initiatives/{city.initiative.pk}/", {"title": "Still saved", "version": 1},
+                           format="json")
+    assert patched.status_code == 200, patched.content
+    assert Initiative.objects.get(pk=city.initiative.pk).title == "Still saved"
+    assert "Still saved" in [item["title"] for item in client.get(LIST).json()["results"]]
+    assert api_cache.local_responses.size == 0
+    assert "cannot be moved on" in caplog.text and "let through" in caplog.text
+    settings.CACHES = working  # the fixtures empty the cache as the test ends
+
+
+@committed
 def test_refused_and_failed_requests_are_not_cached(city, viewer_client):
     assert viewer_client.get("/api/v1/initiatives/?status=nonsense").status_code == 400
     assert viewer_client.get("/api/v1/initiatives/?page=99").status_code == 404
