@@ -9,7 +9,7 @@ throttle counts, the data generation and cached responses are what production ha
 middleware (bench/hello.py, the yardstick of PITFALLS.md), then against the first page of 50
 initiatives, authenticated with the API token of a user in the Viewer group (who reads every
 plan). Nothing writes during the run, so after the first request the list is answered from the
-response cache (planboard/api_cache.py): authentication, permission and throttle still run on
+response cache (planboard/api_cache/responses.py): authentication, permission and throttle still run on
 every request. For comparison (no target) the same list is then measured on a second server with
 API_CACHE_SECONDS=0, where every request runs the queries and the serializer. Each run follows a
 2-second warm-up; every response must be 200 (a non-2xx answer or a socket error stops the

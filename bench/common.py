@@ -143,7 +143,7 @@ def scale_one_plan():
     from django.core.management import call_command
 
     from goals.models import Plan
-    from reports.citygen import GENERATED_MARK
+    from planboard.citygen import GENERATED_MARK
 
     plan = Plan.objects.filter(slug=SCALE_ONE_SLUG).first()
     wanted = f"{GENERATED_MARK} (scale 1,"
@@ -160,7 +160,7 @@ def bench_viewer():
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
 
-    from planboard.permissions import Role
+    from planboard.core.permissions import Role
 
     user, _ = get_user_model().objects.get_or_create(
         username=BENCH_USERNAME, defaults={"first_name": "Benchmark", "last_name": "Viewer"})

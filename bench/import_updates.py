@@ -39,7 +39,7 @@ def build_plan():
 
     from goals.models import Plan
     from initiatives.models import Initiative
-    from planboard.permissions import Role
+    from planboard.core.permissions import Role
     from planboard.transfer.layouts import UPDATES
 
     for old in Plan.objects.filter(slug__startswith="bench-import"):

@@ -5,7 +5,7 @@ Run it with `make bench` (a benchmark, not a test). For each scale in BENCH_SCAL
 DATABASE_URL (PostgreSQL is the target; the database is created when missing), then measures
 (BENCH_REPEATS runs per timing, default 3):
 
-- generate s: `reports.citygen.city_generate`, without deleting the previous run's plan;
+- generate s: `planboard.citygen.city_generate`, without deleting the previous run's plan;
 - recalc s: a full `plan_recalculate(plan_id=...)` (no snapshot: the run after every change),
   best and median of three;
 - queries: how many statements one recalculation issues (it must not grow with the plan);
@@ -105,7 +105,7 @@ def yardstick(plan_id: int) -> list[tuple]:
 def yardstick_disagreements(plan_id: int, rows: list[tuple]) -> int:
     """Objectives whose stored progress differs from what the yardstick's two means give."""
     from goals.models import Objective, Plan
-    from reports.progress import objective_progress
+    from planboard.core.progress import objective_progress
 
     share = float(Plan.objects.get(pk=plan_id).metric_share)
     stored = dict(Objective.objects.filter(goal__plan_id=plan_id).values_list("id", "progress"))
@@ -123,7 +123,7 @@ def bench_scale(scale: float, on_postgres: bool) -> dict:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from reports.citygen import city_generate
+    from planboard.citygen import city_generate
     from reports.recalculation import plan_recalculate
 
     slug = "bench-" + f"{scale:g}".replace(".", "-")

@@ -127,7 +127,7 @@ def current_fiscal_year(plan) -> int:
     """The fiscal year in progress, kept within the plan's years (the card of a year not begun is refused)."""
     from django.utils import timezone
 
-    from goals.fiscal import fiscal_year_of
+    from planboard.core.fiscal import fiscal_year_of
 
     year = fiscal_year_of(timezone.localdate(), plan.fiscal_year_start_month)
     return min(max(year, plan.start_fiscal_year), plan.end_fiscal_year)

@@ -3,7 +3,7 @@ themes, goals, objectives, metrics and readings.
 
 Django's admin does not nest inlines, so the plan is a chain of pages: a plan lists its goals,
 a goal its objectives, an objective its metrics, a metric its readings; each row links to the
-child's own page. Who may do what comes from planboard.permissions (see planboard/admin_mixins.py).
+child's own page. Who may do what comes from planboard.core.permissions (see planboard/core/admin.py).
 """
 
 from django.contrib import admin
@@ -11,6 +11,7 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils.html import format_html_join
 
+from goals import visibility as goals_visible
 from goals.models import (
     BusinessDriver,
     Department,
@@ -23,8 +24,8 @@ from goals.models import (
     Plan,
     Theme,
 )
-from planboard import permissions
-from planboard.admin_mixins import PlanboardAdmin, PlanboardInline, ProgressColumns, may_record_some_reading
+from planboard.core import permissions
+from planboard.core.admin import PlanboardAdmin, PlanboardInline, ProgressColumns, may_record_some_reading
 
 ONLY_RELATED = admin.RelatedOnlyFieldListFilter
 
@@ -66,7 +67,7 @@ class DepartmentAdmin(AdministratorsOnly, PlanboardAdmin):
     history_list_display = ["name", "is_active"]
 
     def visible(self, user):
-        return permissions.visible_departments(user).annotate(member_count=Count("memberships"))
+        return goals_visible.visible_departments(user).annotate(member_count=Count("memberships"))
 
     @admin.display(description="Members", ordering="member_count")
     def member_count(self, obj) -> int:
@@ -84,7 +85,7 @@ class DepartmentMembershipAdmin(AdministratorsOnly, PlanboardAdmin):
     history_list_display = ["role"]
 
     def visible(self, user):
-        return DepartmentMembership.objects.filter(department__in=permissions.visible_departments(user))
+        return DepartmentMembership.objects.filter(department__in=goals_visible.visible_departments(user))
 
 
 # --- Plans and the parts that hang directly off them ---------------------------------------------
@@ -147,7 +148,7 @@ class PlanAdmin(ProgressColumns, PlanboardAdmin):
     history_list_display = ["title", "status", "is_published"]
 
     def visible(self, user):
-        return permissions.visible_plans(user)
+        return goals_visible.visible_plans(user)
 
     def may_add(self, user) -> bool:
         who = permissions.actor(user)
@@ -185,7 +186,7 @@ class PlanPartAdmin(PlanboardAdmin):
     history_list_display = ["name", "order"]
 
     def visible(self, user):
-        return self.model.objects.filter(plan__in=permissions.visible_plans(user))
+        return self.model.objects.filter(plan__in=goals_visible.visible_plans(user))
 
 
 @admin.register(Pillar)
@@ -235,7 +236,7 @@ class GoalAdmin(ProgressColumns, PlanboardAdmin):
     history_list_display = ["number", "title", "weight"]
 
     def visible(self, user):
-        return permissions.visible_goals(user)
+        return goals_visible.visible_goals(user)
 
 
 class MetricInline(PlanboardInline, admin.TabularInline):
@@ -261,7 +262,7 @@ class ObjectiveAdmin(ProgressColumns, PlanboardAdmin):
     history_list_display = ["code", "title", "term", "weight"]
 
     def visible(self, user):
-        return permissions.visible_objectives(user)
+        return goals_visible.visible_objectives(user)
 
     @admin.display(description="Plan", ordering="goal__plan__title")
     def plan(self, obj) -> str:
@@ -310,7 +311,7 @@ class MetricAdmin(ProgressColumns, PlanboardAdmin):
     history_list_display = ["name", "baseline", "target", "target_date"]
 
     def visible(self, user):
-        return permissions.visible_metrics(user)
+        return goals_visible.visible_metrics(user)
 
     def save_formset(self, request, form, formset, change):
         for reading_form in formset.forms:
@@ -340,7 +341,7 @@ class MetricReadingAdmin(PlanboardAdmin):
     history_list_display = ["period_end", "value"]
 
     def visible(self, user):
-        return permissions.visible_readings(user)
+        return goals_visible.visible_readings(user)
 
     def may_add(self, user) -> bool:
         return may_record_some_reading(user)

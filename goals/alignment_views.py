@@ -12,11 +12,12 @@ import csv
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from goals import visibility as goals_visible
 from goals import selectors
 from goals.alignment import alignment_summary, department_plans_of
 from goals.models import Plan
-from planboard import permissions
-from planboard.views import refuse
+from planboard.core import permissions
+from planboard.core.views import refuse
 
 
 def _enterprise_plan(request: HttpRequest, slug: str) -> Plan | HttpResponse:
@@ -33,7 +34,7 @@ def alignment_matrix(request: HttpRequest, slug: str) -> HttpResponse:
     plan = _enterprise_plan(request, slug)
     if isinstance(plan, HttpResponse):
         return plan
-    summary = alignment_summary(plan, department_plans_of(plan, permissions.visible_plans(request.user)))
+    summary = alignment_summary(plan, department_plans_of(plan, goals_visible.visible_plans(request.user)))
     if request.GET.get("format") == "csv":
         return _csv(summary)
     rows = [{"row": row, "cells": list(zip(summary.goals, row.cells))} for row in summary.rows]

@@ -15,7 +15,8 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
-from goals.fiscal import fiscal_year_end, fiscal_year_start
+from planboard.core.choices import Direction, Frequency, Health, MembershipRole, PlanScope, Term
+from planboard.core.fiscal import fiscal_year_end, fiscal_year_start
 
 # Written only by the progress engine; left out of audit history, which records what people changed.
 PROGRESS_FIELDS = ["progress", "pace", "health", "computed_at"]
@@ -58,18 +59,6 @@ def duplicate_error(instance: models.Model, field: str, message: str, **same) ->
         return {}
 
 
-class Health(models.TextChoices):
-    ON_TRACK = "on_track", "On track"
-    AT_RISK = "at_risk", "At risk"
-    OFF_TRACK = "off_track", "Off track"
-    COMPLETED = "completed", "Completed"
-
-
-class Term(models.TextChoices):
-    SHORT = "short", "Short term (first two fiscal years)"
-    LONG = "long", "Long term (whole plan)"
-
-
 class TrackedModel(models.Model):
     """Creation and change times, plus the `version` that guards against lost updates."""
 
@@ -90,7 +79,7 @@ class TrackedModel(models.Model):
 
 
 class ProgressCache(models.Model):
-    """Figures cached by reports.progress; pages and the API read them, never compute them."""
+    """Figures cached by planboard.core.progress; pages and the API read them, never compute them."""
 
     progress = models.FloatField(null=True, blank=True, editable=False)
     pace = models.FloatField(null=True, blank=True, editable=False)
@@ -119,9 +108,7 @@ class Department(TrackedModel):
 
 
 class DepartmentMembership(models.Model):
-    class Role(models.TextChoices):
-        LIAISON = "liaison", "Department liaison"
-        MEMBER = "member", "Member"
+    Role = MembershipRole
 
     department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="memberships")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
@@ -145,9 +132,7 @@ class DepartmentMembership(models.Model):
 
 
 class Plan(TrackedModel, ProgressCache):
-    class Scope(models.TextChoices):
-        ENTERPRISE = "enterprise", "Enterprise plan"
-        DEPARTMENT = "department", "Department IT plan"
+    Scope = PlanScope
 
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -405,15 +390,8 @@ class Objective(TrackedModel, ProgressCache):
 
 
 class Metric(TrackedModel, ProgressCache):
-    class Direction(models.TextChoices):
-        UP = "up", "Higher is better"
-        DOWN = "down", "Lower is better"
-
-    class Frequency(models.TextChoices):
-        MONTHLY = "monthly", "Monthly"
-        QUARTERLY = "quarterly", "Quarterly"
-        SEMIANNUAL = "semiannual", "Twice a year"
-        ANNUAL = "annual", "Annually"
+    Direction = Direction
+    Frequency = Frequency
 
     objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="metrics")
     name = models.CharField(max_length=300)

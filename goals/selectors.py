@@ -7,19 +7,20 @@ a roll-up.
 
 from django.db.models import Prefetch, QuerySet
 
+from goals import visibility as goals_visible
 from goals.models import Department, Goal, Metric, MetricReading, Objective, Plan
-from planboard import permissions
+from planboard.core import permissions
 
 
 def plan_list(user) -> QuerySet[Plan]:
     """The plans `user` may read: enterprise plans first, then department plans, newest first."""
-    return permissions.visible_plans(user).select_related("department").order_by("scope", "-start_fiscal_year", "title")
+    return goals_visible.visible_plans(user).select_related("department").order_by("scope", "-start_fiscal_year", "title")
 
 
 def plan_active_enterprise(user) -> Plan | None:
     """The plan the home page shows: the newest active enterprise plan `user` may read."""
     return (
-        permissions.visible_plans(user)
+        goals_visible.visible_plans(user)
         .filter(scope=Plan.Scope.ENTERPRISE, status=Plan.Status.ACTIVE)
         .order_by("-start_fiscal_year", "pk")
         .first()
@@ -70,7 +71,7 @@ def metric_detail(pk: int) -> Metric | None:
 
 
 def department_by_slug(user, slug: str) -> Department | None:
-    return permissions.visible_departments(user).filter(slug=slug).first()
+    return goals_visible.visible_departments(user).filter(slug=slug).first()
 
 
 # --- Alignment of a department plan to the enterprise plan ------------------------------------

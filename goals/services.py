@@ -14,9 +14,9 @@ from django.db.models import Model, ProtectedError, QuerySet
 
 from goals.models import BusinessDriver, Department, Goal, Metric, MetricReading, Objective, Pillar, Plan, Theme
 from goals.signals import plan_changed
-from planboard import permissions
-from planboard.audit import save_audited
-from planboard.exceptions import ConflictError
+from planboard.core import permissions
+from planboard.core.audit import save_audited
+from planboard.core.exceptions import ConflictError
 
 
 def plan_mark_changed(*, plan_id: int) -> None:
@@ -68,7 +68,7 @@ def metric_record_reading(
 # --- Plan structure: versioned create, update and delete -----------------------------------
 #
 # One path for every write to the plan's structure, whichever interface asks (API today, forms
-# and imports tomorrow): check permission with planboard.permissions, lock the row, compare the
+# and imports tomorrow): check permission with planboard.core.permissions, lock the row, compare the
 # version the writer saw, validate with the model's own rules (errors name the field), check
 # that many-to-many links stay inside the right plan, save with an audit entry, and mark the
 # plan's figures out of date.
@@ -87,7 +87,7 @@ class ItemRules:
     """How one kind of plan data is permitted, placed in a plan and linked.
 
     `may_create(user, instance)` and `may_change(user, instance)` are the permission rules
-    (calls into planboard.permissions); `may_change` is asked of the row before the change and
+    (calls into planboard.core.permissions); `may_change` is asked of the row before the change and
     of the row as it would be after it, so nobody moves an item out of their own reach.
     `plan_id(instance)` names the plan whose figures the item feeds (None: it feeds none).
     `links` maps each many-to-many field to the rows it may point to (see `Link`).

@@ -1,6 +1,6 @@
 """Plan pages: the list of plans, a goal's drill-down and a metric's page with "Add a reading".
 
-Every page asks planboard.permissions; a POST by someone who may not change the item is
+Every page asks planboard.core.permissions; a POST by someone who may not change the item is
 refused with 403 before anything is read from the form.
 """
 
@@ -12,9 +12,9 @@ from django.shortcuts import redirect, render
 from goals import selectors
 from goals.forms import ReadingForm, attach_errors
 from goals.services import metric_record_reading
-from planboard import permissions
-from planboard.views import refuse
-from reports import charts
+from planboard.core import permissions
+from planboard.core.views import refuse
+from planboard.core import charts
 
 
 def plan_list(request: HttpRequest) -> HttpResponse:

@@ -2,7 +2,7 @@
 
 An initiative's status and percent complete are moved only by status updates, which the admin
 posts through `initiative_post_update` (permission, version and validation rules included);
-status updates are never changed or deleted. Permissions come from planboard.permissions.
+status updates are never changed or deleted. Permissions come from planboard.core.permissions.
 """
 
 from django import forms
@@ -13,19 +13,20 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import urlencode
 
+from initiatives import visibility as initiatives_visible
 from goals.models import BusinessDriver, Pillar
 from initiatives import it_requests
 from initiatives.models import AlignmentScore, Initiative, ITRequest, Milestone, StatusUpdate
 from initiatives.services import initiative_post_update
-from planboard import permissions
-from planboard.admin_mixins import (
+from planboard.core import permissions
+from planboard.core.admin import (
     PlanboardAdmin,
     PlanboardInline,
     PlanboardReadAdmin,
     ProgressColumns,
     may_edit_some_initiative,
 )
-from planboard.exceptions import ConflictError
+from planboard.core.exceptions import ConflictError
 
 ONLY_RELATED = admin.RelatedOnlyFieldListFilter
 STATUS_FIELDS = ["status", "percent_complete", "completed_date", "last_update_on"]
@@ -101,7 +102,7 @@ class StatusUpdateAdmin(PlanboardReadAdmin):
     autocomplete_fields = ["initiative"]
 
     def visible(self, user):
-        return StatusUpdate.objects.filter(initiative__in=permissions.visible_initiatives(user))
+        return StatusUpdate.objects.filter(initiative__in=initiatives_visible.visible_initiatives(user))
 
     def may_add(self, user) -> bool:
         return may_edit_some_initiative(user)
@@ -220,7 +221,7 @@ class InitiativeAdmin(ProgressColumns, PlanboardAdmin):
     history_list_display = ["title", "reported_status", "percent_complete", "target_date"]
 
     def visible(self, user):
-        return permissions.visible_initiatives(user)
+        return initiatives_visible.visible_initiatives(user)
 
     def may_add(self, user) -> bool:
         return may_edit_some_initiative(user)
@@ -265,7 +266,7 @@ class MilestoneAdmin(InitiativeRules, PlanboardAdmin):
     history_list_display = ["title", "due", "done_on"]
 
     def visible(self, user):
-        return permissions.visible_milestones(user)
+        return initiatives_visible.visible_milestones(user)
 
 
 @admin.register(AlignmentScore)
@@ -279,7 +280,7 @@ class AlignmentScoreAdmin(InitiativeRules, PlanboardAdmin):
     history_list_display = ["score"]
 
     def visible(self, user):
-        return AlignmentScore.objects.filter(initiative__in=permissions.visible_initiatives(user))
+        return AlignmentScore.objects.filter(initiative__in=initiatives_visible.visible_initiatives(user))
 
 
 # --- IT requests -------------------------------------------------------------------------------------
@@ -314,7 +315,7 @@ class ITRequestAdmin(PlanboardAdmin):
     history_list_display = ["state", "amount", "exception_reason"]
 
     def visible(self, user):
-        return permissions.visible_it_requests(user)
+        return initiatives_visible.visible_it_requests(user)
 
     def may_add(self, user) -> bool:
         who = permissions.actor(user)

@@ -28,9 +28,9 @@ from initiatives import selectors
 from initiatives.department_plan_forms import DepartmentPlanForm, GoalForm, InitiativeForm, LinksForm, ObjectiveForm
 from initiatives.models import Initiative
 from initiatives.services import initiative_item_create, initiative_item_update
-from planboard import permissions
-from planboard.exceptions import ConflictError
-from planboard.views import refuse
+from planboard.core import permissions
+from planboard.core.exceptions import ConflictError
+from planboard.core.views import refuse
 
 
 def _refuse_change(request: HttpRequest, what: str) -> HttpResponse:

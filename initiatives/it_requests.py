@@ -32,9 +32,9 @@ from goals.alignment import plans_alignment
 from goals.models import Objective, Plan
 from goals.services import ItemRules, Link, plan_item_create, plan_item_delete, plan_item_update
 from initiatives.models import ITRequest
-from planboard import permissions
-from planboard.audit import save_audited
-from planboard.exceptions import ConflictError
+from planboard.core import permissions
+from planboard.core.audit import save_audited
+from planboard.core.exceptions import ConflictError
 
 State = ITRequest.State
 

@@ -10,6 +10,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from planboard.core.choices import InitiativeStatus
 from goals.models import (
     NOT_AUDITED,
     BusinessDriver,
@@ -32,18 +33,6 @@ percent_validators = [
     MinValueValidator(0, "Percent complete must be between 0 and 100."),
     MaxValueValidator(100, "Percent complete must be between 0 and 100."),
 ]
-
-
-class InitiativeStatus(models.TextChoices):
-    """The status an owner reports. Computed health is shown beside it, never replaces it."""
-
-    NOT_STARTED = "not_started", "Not started"
-    ON_TRACK = "on_track", "On track"
-    AT_RISK = "at_risk", "At risk"
-    OFF_TRACK = "off_track", "Off track"
-    ON_HOLD = "on_hold", "On hold"
-    COMPLETED = "completed", "Completed"
-    CANCELLED = "cancelled", "Cancelled"
 
 
 def check_status_and_percent(status: str, percent_complete: int | None) -> dict[str, str]:

@@ -21,9 +21,9 @@ from goals.models import Department, Plan
 from initiatives import priority
 from initiatives.models import Initiative, Milestone
 from initiatives.roadmap import roadmap as roadmap_geometry
-from planboard import permissions
-from planboard.exceptions import ConflictError
-from planboard.views import refuse
+from planboard.core import permissions
+from planboard.core.exceptions import ConflictError
+from planboard.core.views import refuse
 
 
 def _readable_plan(request: HttpRequest, slug: str) -> Plan | HttpResponse:

@@ -32,9 +32,9 @@ from django.db import transaction
 
 from goals.models import BusinessDriver, Pillar, Plan
 from initiatives.models import AlignmentScore, Initiative
-from planboard import permissions
-from planboard.audit import save_audited
-from planboard.exceptions import ConflictError
+from planboard.core import permissions
+from planboard.core.audit import save_audited
+from planboard.core.exceptions import ConflictError
 
 MAX_SCORE = 3
 # The method in words, shown beside every ranking (page and API).

@@ -20,9 +20,9 @@ its milestones, and the SVG's `<title>` and `<desc>`.
 import datetime
 from dataclasses import dataclass, field
 
-from goals.fiscal import fiscal_year_end, fiscal_year_start
+from planboard.core.fiscal import fiscal_year_end, fiscal_year_start
 from goals.models import Plan, Term
-from reports.charts import LinearScale, chart_id, clean_label
+from planboard.core.charts import LinearScale, chart_id, clean_label
 
 LABEL_WIDTH = 300
 CHART_WIDTH = 960

@@ -1,7 +1,7 @@
 """Reads of initiatives for pages: lists with filters, the initiative page, the dashboard's lists,
 My work, a department's plans and a department plan's structure. Each selector runs a fixed
 number of queries whatever the number of rows, and reads the cached figures; staleness applies
-reports.progress.is_stale (the one home of the rule) to fields already loaded.
+planboard.core.progress.is_stale (the one home of the rule) to fields already loaded.
 """
 
 import datetime
@@ -10,13 +10,13 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
+from goals import visibility as goals_visible
 from goals.alignment import ItemAlignment, plan_alignment
 from goals.models import Department, Health, Metric, Objective, Plan, Term
 from goals.selectors import alignment_targets
 from initiatives.api.filters import filter_stale
 from initiatives.models import Initiative, InitiativeStatus, Milestone, StatusUpdate
-from planboard import permissions
-from reports import progress
+from planboard.core import progress
 
 DEADLINE_WINDOW_DAYS = 60
 # The dashboard lists this many of each kind of deadline and counts the rest.
@@ -26,7 +26,7 @@ OPEN_STATUSES = [s for s in InitiativeStatus.values if s not in (InitiativeStatu
 
 
 def is_stale(initiative: Initiative, today: datetime.date) -> bool:
-    """The stale rule of reports.progress applied to one initiative (its plan must be loaded)."""
+    """The stale rule of planboard.core.progress applied to one initiative (its plan must be loaded)."""
     return progress.is_stale(
         status=initiative.status, last_update_on=initiative.last_update_on, start_date=initiative.start_date,
         cadence_days=initiative.cadence_days, today=today,
@@ -227,7 +227,7 @@ def my_metrics(user, today: datetime.date) -> list[Metric]:
 
 
 def department_plans(user, department: Department) -> list[Plan]:
-    return list(permissions.visible_plans(user).filter(department=department).order_by("-start_fiscal_year", "title"))
+    return list(goals_visible.visible_plans(user).filter(department=department).order_by("-start_fiscal_year", "title"))
 
 
 def department_plan_structure(plan: Plan) -> dict:

@@ -22,9 +22,9 @@ from goals.services import (
 )
 from initiatives.it_requests import IT_REQUEST_RULES
 from initiatives.models import Initiative, InitiativeStatus, ITRequest, Milestone, StatusUpdate
-from planboard import permissions
-from planboard.audit import save_audited
-from planboard.exceptions import ConflictError
+from planboard.core import permissions
+from planboard.core.audit import save_audited
+from planboard.core.exceptions import ConflictError
 
 # The fields a status update moves on its initiative (besides version and updated_at).
 STATUS_FIELDS = ["status", "percent_complete", "last_update_on", "completed_date"]

@@ -18,14 +18,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from goals import visibility as goals_visible
+from initiatives import visibility as initiatives_visible
 from goals import selectors
 from goals.models import Department, Plan
 from initiatives import it_requests
 from initiatives.models import ITRequest
-from planboard import permissions
-from planboard.audit import history_diff
-from planboard.exceptions import ConflictError
-from planboard.views import refuse
+from planboard.core import permissions
+from planboard.core.audit import history_diff
+from planboard.core.exceptions import ConflictError
+from planboard.core.views import refuse
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -39,7 +41,7 @@ def _enterprise_plan(request: HttpRequest, slug: str) -> Plan:
 
 def register_data(plan: Plan, user, query) -> dict:
     """The register's rows (with ties) and totals for the reader, in a fixed number of queries."""
-    requests = permissions.visible_it_requests(user).filter(plan=plan).select_related("department", "requested_by")
+    requests = initiatives_visible.visible_it_requests(user).filter(plan=plan).select_related("department", "requested_by")
     state = query.get("state", "")
     if state in ITRequest.State.values:
         requests = requests.filter(state=state)
@@ -83,7 +85,7 @@ def it_request_register(request: HttpRequest, slug: str) -> HttpResponse:
     who = permissions.actor(request.user)
     return render(request, "it_requests/register.html", {
         **data, "plan": plan, "states": ITRequest.State.choices, "nav": "it-requests",
-        "departments": permissions.visible_departments(request.user).order_by("name"),
+        "departments": goals_visible.visible_departments(request.user).order_by("name"),
         "may_file": who.is_admin or bool(who.liaison_department_ids),
     })
 
@@ -136,7 +138,7 @@ def _export(plan: Plan, rows: list[ITRequest], kind: str) -> HttpResponse:
 
 def _visible_request(request: HttpRequest, pk: int) -> ITRequest:
     found = (
-        permissions.visible_it_requests(request.user).select_related("department", "plan", "requested_by", "decided_by",
+        initiatives_visible.visible_it_requests(request.user).select_related("department", "plan", "requested_by", "decided_by",
                                                                      "exception_by").filter(pk=pk).first()
     )
     if found is None:

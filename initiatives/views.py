@@ -21,10 +21,10 @@ from initiatives import selectors
 from initiatives.forms import StatusUpdateForm
 from initiatives.models import Initiative
 from initiatives.services import initiative_post_update
-from planboard import permissions
-from planboard.audit import history_diff
-from planboard.exceptions import ConflictError
-from planboard.views import refuse
+from planboard.core import permissions
+from planboard.core.audit import history_diff
+from planboard.core.exceptions import ConflictError
+from planboard.core.views import refuse
 
 PAGE_SIZE = 50
 HISTORY_SHOWN = 20

@@ -45,7 +45,8 @@ INSTALLED_APPS = [
     "goals",
     "initiatives",
     "reports",
-    "planboard",  # for its template tags (planboard/templatetags/planboard_ui.py)
+    "planboard",  # for its template tags (planboard/templatetags/planboard_ui.py) and commands
+    "planboard.api_cache",  # watches every write to know when cached API answers are stale
 ]
 
 MIDDLEWARE = [
@@ -184,30 +185,30 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
-# The REST API (planboard/api.py, planboard/api_support.py). Token first, so a request without
+# The REST API (planboard/api.py, planboard/core/api.py). Token first, so a request without
 # credentials that needs them gets 401 with a WWW-Authenticate header rather than a bare 403.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "planboard.api_cache.CachedTokenAuthentication",
+        "planboard.api_cache.responses.CachedTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["planboard.api_support.PlanboardPermission"],
-    "DEFAULT_PAGINATION_CLASS": "planboard.api_support.Pagination",
+    "DEFAULT_PERMISSION_CLASSES": ["planboard.core.api.PlanboardPermission"],
+    "DEFAULT_PAGINATION_CLASS": "planboard.core.api.Pagination",
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
-        "planboard.api_support.SearchFilter",
+        "planboard.core.api.SearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_RENDERER_CLASSES": ["planboard.api_support.EscapingJSONRenderer"],
+    "DEFAULT_RENDERER_CLASSES": ["planboard.core.api.EscapingJSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "planboard.api_support.ContentNegotiation",
-    "EXCEPTION_HANDLER": "planboard.api_support.exception_handler",
-    "DEFAULT_THROTTLE_CLASSES": ["planboard.api_support.AnonThrottle", "planboard.api_support.UserThrottle"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "planboard.api_cache.negotiation.ContentNegotiation",
+    "EXCEPTION_HANDLER": "planboard.core.api.exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": ["planboard.api_cache.throttles.AnonThrottle", "planboard.api_cache.throttles.UserThrottle"],
     "DEFAULT_THROTTLE_RATES": {
         "anon": f"{env_int('API_ANON_REQUESTS_PER_MINUTE', 60, minimum=1)}/minute",
         "user": f"{env_int('API_USER_REQUESTS_PER_MINUTE', 1200, minimum=1)}/minute",
     },
-    "DEFAULT_SCHEMA_CLASS": "planboard.api_schema.PlanboardAutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "planboard.core.api_schema.PlanboardAutoSchema",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Planboard API",
@@ -230,7 +231,7 @@ SPECTACULAR_SETTINGS = {
 }
 
 # The cache holds API throttle counts, the data generation and cached API responses
-# (planboard/generation.py, planboard/api_cache.py). With CACHE_URL it is a Redis database that
+# (planboard/api_cache/generation.py, planboard/api_cache/responses.py). With CACHE_URL it is a Redis database that
 # every web worker and Celery worker shares; without, each process has its own.
 CACHE_URL = env_redis_url("CACHE_URL")
 if CACHE_URL:

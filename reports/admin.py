@@ -7,8 +7,9 @@ written by the nightly recalculation and are read-only.
 
 from django.contrib import admin
 
-from planboard import permissions
-from planboard.admin_mixins import PlanboardAdmin, PlanboardReadAdmin, as_percent
+from goals import visibility as goals_visible
+from planboard.core import permissions
+from planboard.core.admin import PlanboardAdmin, PlanboardReadAdmin, as_percent
 from reports.models import ProgressSnapshot, ReportCard
 
 ONLY_RELATED = admin.RelatedOnlyFieldListFilter
@@ -32,7 +33,7 @@ class ReportCardAdmin(PlanboardAdmin):
     history_list_display = ["status", "is_final"]
 
     def visible(self, user):
-        return ReportCard.objects.filter(plan__in=permissions.visible_plans(user))
+        return ReportCard.objects.filter(plan__in=goals_visible.visible_plans(user))
 
     def may_add(self, user) -> bool:
         return False
@@ -64,7 +65,7 @@ class ProgressSnapshotAdmin(PlanboardReadAdmin):
     date_hierarchy = "taken_on"
 
     def visible(self, user):
-        return ProgressSnapshot.objects.filter(plan__in=permissions.visible_plans(user))
+        return ProgressSnapshot.objects.filter(plan__in=goals_visible.visible_plans(user))
 
     def may_add(self, user) -> bool:
         return False

@@ -9,7 +9,7 @@ from django.db.models import Model
 
 from goals.models import Goal, Metric, Objective, Plan
 from initiatives.models import Initiative
-from reports import progress
+from planboard.core import progress
 
 
 def _pct(value: float | None) -> str:

@@ -3,8 +3,9 @@ reports.report_card.data; these only read what a person typed."""
 
 from django import forms
 
+from goals import visibility as goals_visible
 from goals.models import Plan
-from planboard import permissions
+from planboard.core import permissions
 from reports.models import ReportCard
 
 
@@ -18,7 +19,7 @@ class ReportCardRequestForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        plans = [p for p in permissions.visible_plans(user).order_by("scope", "title")
+        plans = [p for p in goals_visible.visible_plans(user).order_by("scope", "title")
                  if permissions.can_generate_report_card(user, p)]
         self.fields["plan"].queryset = Plan.objects.filter(pk__in=[p.pk for p in plans]).order_by("scope", "title")
 

@@ -19,7 +19,7 @@ from django.utils import timezone
 from goals.models import PROGRESS_FIELDS, Goal, Metric, MetricReading, Objective, Plan
 from initiatives.models import Initiative, InitiativeStatus, StatusUpdate
 from reports.models import ProgressSnapshot
-from reports.progress import Figures, PlanFigures, PlanInputs, PlanWindow, compute_plan
+from planboard.core.progress import Figures, PlanFigures, PlanInputs, PlanWindow, compute_plan
 
 logger = logging.getLogger(__name__)
 

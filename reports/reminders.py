@@ -1,7 +1,7 @@
 """The weekly reminder digest: stale initiatives and due metric readings, with escalation.
 
 Each active user who owns a stale initiative or a metric whose next reading is due, in an active
-plan, gets one e-mail listing them. The rules come from reports/progress.py (`is_stale`,
+plan, gets one e-mail listing them. The rules come from planboard/core/progress.py (`is_stale`,
 `reading_due_on`); this module only gathers the candidates, groups them per recipient and sends.
 
 Escalation: an initiative stale for more than twice its update cadence is marked "escalated" in
@@ -34,7 +34,7 @@ from django.utils import timezone
 
 from goals.models import DepartmentMembership, Metric, Plan
 from initiatives.models import Initiative
-from reports.progress import NEVER_STALE_STATUSES, is_stale, reading_due_on
+from planboard.core.progress import NEVER_STALE_STATUSES, is_stale, reading_due_on
 
 logger = logging.getLogger(__name__)
 

@@ -21,10 +21,10 @@ from django.core.files.storage import FileSystemStorage
 from django.db import transaction
 from django.utils import timezone
 
-from goals.fiscal import fiscal_year_end, fiscal_year_of
+from planboard.core.fiscal import fiscal_year_end, fiscal_year_of
 from goals.models import Plan
-from planboard import permissions
-from planboard.audit import save_audited
+from planboard.core import permissions
+from planboard.core.audit import save_audited
 from reports.models import ReportCard
 from reports.report_card import report_card_data, report_card_document, report_card_html, report_card_pdf
 

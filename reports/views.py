@@ -13,8 +13,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from goals.fiscal import fiscal_year_of
-from planboard import permissions
+from planboard.core.fiscal import fiscal_year_of
+from planboard.core import permissions
 from reports import services
 from reports.forms import ReportCardNarrativeForm, ReportCardRequestForm
 from reports.models import ReportCard

@@ -2,7 +2,7 @@ import os
 
 import pytest
 
-from planboard.permissions import Role
+from planboard.core.permissions import Role
 from tests.factories import user_with_role
 from tests.redis_cache import redis_cache_settings
 
@@ -50,7 +50,7 @@ def either_cache(request, settings):
     15 of REDIS_URL's server), the shared cache of production. Each starts and ends empty."""
     from django.core.cache import cache
 
-    from planboard import generation
+    from planboard.api_cache import generation
 
     if request.param == "redis":
         if not settings.REDIS_URL:

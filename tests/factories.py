@@ -20,7 +20,7 @@ from goals.models import (
     Theme,
 )
 from initiatives.models import AlignmentScore, Initiative, ITRequest, Milestone, StatusUpdate
-from planboard.permissions import Role
+from planboard.core.permissions import Role
 
 
 class UserFactory(factory.django.DjangoModelFactory):

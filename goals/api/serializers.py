@@ -11,9 +11,9 @@ from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from rest_framework import serializers
 
+from goals import visibility as goals_visible
 from goals.models import BusinessDriver, Department, Goal, Metric, MetricReading, Objective, Pillar, Plan, Theme
-from planboard import permissions
-from planboard.api_support import PROGRESS_FIELDS, ProgressSerializer, VersionedSerializer, VisibleKey
+from planboard.core.api import PROGRESS_FIELDS, ProgressSerializer, VersionedSerializer, VisibleKey
 
 TRACKING_FIELDS = ["id", "version", "created_at", "updated_at"]
 
@@ -25,11 +25,11 @@ def active_people(_user) -> QuerySet:
 
 class PlanSerializer(ProgressSerializer):
     department = VisibleKey(
-        Department, permissions.visible_departments, allow_null=True, required=False,
+        Department, goals_visible.visible_departments, allow_null=True, required=False,
         help_text="The department that owns a department IT plan; null for an enterprise plan.",
     )
     parent = VisibleKey(
-        Plan, permissions.visible_plans, allow_null=True, required=False,
+        Plan, goals_visible.visible_plans, allow_null=True, required=False,
         help_text="The enterprise plan a department plan aligns to.",
     )
 
@@ -52,7 +52,7 @@ PLAN_PART_FIELDS = [*TRACKING_FIELDS, "plan", "name", "description", "order"]
 
 
 class PillarSerializer(VersionedSerializer):
-    plan = VisibleKey(Plan, permissions.visible_plans)
+    plan = VisibleKey(Plan, goals_visible.visible_plans)
 
     class Meta:
         model = Pillar
@@ -60,8 +60,8 @@ class PillarSerializer(VersionedSerializer):
 
 
 class DriverSerializer(VersionedSerializer):
-    plan = VisibleKey(Plan, permissions.visible_plans)
-    pillar = VisibleKey(Pillar, permissions.visible_pillars, allow_null=True, required=False)
+    plan = VisibleKey(Plan, goals_visible.visible_plans)
+    pillar = VisibleKey(Pillar, goals_visible.visible_pillars, allow_null=True, required=False)
 
     class Meta:
         model = BusinessDriver
@@ -69,7 +69,7 @@ class DriverSerializer(VersionedSerializer):
 
 
 class ThemeSerializer(VersionedSerializer):
-    plan = VisibleKey(Plan, permissions.visible_plans)
+    plan = VisibleKey(Plan, goals_visible.visible_plans)
 
     class Meta:
         model = Theme
@@ -77,7 +77,7 @@ class ThemeSerializer(VersionedSerializer):
 
 
 class GoalSerializer(ProgressSerializer):
-    plan = VisibleKey(Plan, permissions.visible_plans)
+    plan = VisibleKey(Plan, goals_visible.visible_plans)
 
     class Meta:
         model = Goal
@@ -85,10 +85,10 @@ class GoalSerializer(ProgressSerializer):
 
 
 class ObjectiveSerializer(ProgressSerializer):
-    goal = VisibleKey(Goal, permissions.visible_goals)
+    goal = VisibleKey(Goal, goals_visible.visible_goals)
     plan = serializers.IntegerField(source="goal.plan_id", read_only=True)
     aligned_to = VisibleKey(
-        Objective, permissions.visible_objectives, many=True, required=False,
+        Objective, goals_visible.visible_objectives, many=True, required=False,
         help_text="Objectives of the enterprise plan (or of its own plan) this objective serves.",
     )
 
@@ -101,7 +101,7 @@ class ObjectiveSerializer(ProgressSerializer):
 
 
 class MetricSerializer(ProgressSerializer):
-    objective = VisibleKey(Objective, permissions.visible_objectives)
+    objective = VisibleKey(Objective, goals_visible.visible_objectives)
     owner = VisibleKey(get_user_model(), active_people, allow_null=True, required=False)
 
     class Meta:

@@ -1,7 +1,7 @@
 """API views for the plan: departments, plans, pillars, drivers, themes, goals, objectives, metrics
 and a metric's readings.
 
-Reads: each list is the caller's `visible_*` queryset from planboard.permissions, with the related
+Reads: each list is the caller's `visible_*` queryset from planboard.core.permissions, with the related
 rows the serializer needs fetched alongside (a fixed number of queries whatever the page size).
 Writes: goals.services.plan_item_* (versioned, audited, recalculation queued) and, for readings,
 goals.services.metric_record_reading.
@@ -13,6 +13,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.generics import get_object_or_404
 
+from goals import visibility as goals_visible
 from goals import services
 from goals.api import filters
 from goals.api.serializers import (
@@ -27,9 +28,8 @@ from goals.api.serializers import (
     ThemeSerializer,
 )
 from goals.models import Metric, Objective
-from planboard import permissions
-from planboard.api_cache import CachedListMixin
-from planboard.api_support import VersionedWriteMixin
+from planboard.api_cache.responses import CachedListMixin
+from planboard.core.api import VersionedWriteMixin
 
 PROGRESS_ORDERING = ["progress", "pace", "health"]
 
@@ -50,7 +50,7 @@ class DepartmentViewSet(PlanDataViewSet):
     """City departments. Everyone reads the active ones; administrators change them."""
 
     serializer_class = DepartmentSerializer
-    visible = permissions.visible_departments
+    visible = goals_visible.visible_departments
     filterset_class = filters.DepartmentFilter
     search_fields = ["name", "slug"]
     ordering_fields = ["name", "slug"]
@@ -60,7 +60,7 @@ class PlanViewSet(PlanDataViewSet):
     """Enterprise and department IT plans, with their cached progress figures."""
 
     serializer_class = PlanSerializer
-    visible = permissions.visible_plans
+    visible = goals_visible.visible_plans
     filterset_class = filters.PlanFilter
     search_fields = ["title", "slug", "vision", "mission"]
     ordering_fields = ["title", "start_fiscal_year", "end_fiscal_year", "status", *PROGRESS_ORDERING]
@@ -70,7 +70,7 @@ class PillarViewSet(PlanDataViewSet):
     """Pillars (guiding principles) of a plan."""
 
     serializer_class = PillarSerializer
-    visible = permissions.visible_pillars
+    visible = goals_visible.visible_pillars
     filterset_class = filters.PillarFilter
     search_fields = ["name", "description"]
     ordering_fields = ["name", "order", "weight"]
@@ -80,7 +80,7 @@ class DriverViewSet(PlanDataViewSet):
     """Business drivers of a plan."""
 
     serializer_class = DriverSerializer
-    visible = permissions.visible_drivers
+    visible = goals_visible.visible_drivers
     filterset_class = filters.DriverFilter
     search_fields = ["name", "description"]
     ordering_fields = ["name", "order", "weight"]
@@ -90,7 +90,7 @@ class ThemeViewSet(PlanDataViewSet):
     """Thematic categories of a plan's initiatives."""
 
     serializer_class = ThemeSerializer
-    visible = permissions.visible_themes
+    visible = goals_visible.visible_themes
     filterset_class = filters.ThemeFilter
     search_fields = ["name", "description"]
     ordering_fields = ["name", "order"]
@@ -100,7 +100,7 @@ class GoalViewSet(PlanDataViewSet):
     """Goals of a plan."""
 
     serializer_class = GoalSerializer
-    visible = permissions.visible_goals
+    visible = goals_visible.visible_goals
     filterset_class = filters.GoalFilter
     search_fields = ["title", "description"]
     ordering_fields = ["number", "title", "weight", *PROGRESS_ORDERING]
@@ -110,7 +110,7 @@ class ObjectiveViewSet(PlanDataViewSet):
     """Objectives of a goal, and the objectives they align to."""
 
     serializer_class = ObjectiveSerializer
-    visible = permissions.visible_objectives
+    visible = goals_visible.visible_objectives
     filterset_class = filters.ObjectiveFilter
     search_fields = ["code", "title", "description"]
     ordering_fields = ["code", "title", "term", "weight", *PROGRESS_ORDERING]
@@ -125,7 +125,7 @@ class MetricViewSet(PlanDataViewSet):
     """Metrics of an objective: baseline, target and the cached attainment."""
 
     serializer_class = MetricSerializer
-    visible = permissions.visible_metrics
+    visible = goals_visible.visible_metrics
     filterset_class = filters.MetricFilter
     search_fields = ["name", "description", "unit"]
     ordering_fields = ["name", "baseline_date", "target_date", *PROGRESS_ORDERING]
@@ -146,14 +146,14 @@ class ReadingViewSet(CachedListMixin, mixins.ListModelMixin, mixins.CreateModelM
 
     def metric(self) -> Metric:
         if not hasattr(self, "_metric"):
-            metrics = permissions.visible_metrics(self.request.user).select_related("objective__goal__plan", "owner")
+            metrics = goals_visible.visible_metrics(self.request.user).select_related("objective__goal__plan", "owner")
             self._metric = get_object_or_404(metrics, pk=self.kwargs["metric_pk"])
         return self._metric
 
     def get_queryset(self) -> QuerySet:
         if getattr(self, "swagger_fake_view", False):
-            return permissions.visible_readings(self.request.user).none()
-        return permissions.visible_readings(self.request.user).filter(metric=self.metric())
+            return goals_visible.visible_readings(self.request.user).none()
+        return goals_visible.visible_readings(self.request.user).filter(metric=self.metric())
 
     def perform_create(self, serializer) -> None:
         data = serializer.validated_data

@@ -15,10 +15,10 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from goals import visibility as goals_visible
 from goals.models import Goal, Metric, Objective, Plan
 from initiatives.models import Initiative
-from planboard import permissions
-from reports.progress import grade
+from planboard.core.progress import grade
 
 EXPORT_FORMAT = "planboard-plan-export/1"
 
@@ -89,7 +89,7 @@ def _parts(rows) -> list[dict]:
 def plan_export(plan_id: int, user) -> dict:
     """The plan `plan_id` (one `user` may see) with everything under it, as plain data."""
     ids_only = Objective.objects.only("id")
-    plans = permissions.visible_plans(user).select_related("department", "parent").prefetch_related(
+    plans = goals_visible.visible_plans(user).select_related("department", "parent").prefetch_related(
         "pillars", "drivers", "themes",
         Prefetch("goals__objectives", queryset=Objective.objects.prefetch_related(Prefetch("aligned_to", ids_only))),
         "goals__objectives__metrics__readings",
@@ -126,7 +126,7 @@ class PlanExportViewSet(viewsets.GenericViewSet):
     queryset = Plan.objects.none()
 
     def get_queryset(self):
-        return permissions.visible_plans(self.request.user)
+        return goals_visible.visible_plans(self.request.user)
 
     @extend_schema(
         responses={200: OpenApiTypes.OBJECT},

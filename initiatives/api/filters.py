@@ -1,6 +1,6 @@
 """Filters for initiatives, milestones and IT requests, named after the fields.
 
-`?stale=true` applies the rule of reports.progress.is_stale in the database: an initiative not
+`?stale=true` applies the rule of planboard.core.progress.is_stale in the database: an initiative not
 completed, cancelled or on hold whose last update (or, with none, its start date) is more than its
 cadence (its own, else its plan's) days before today, or which has neither date.
 """
@@ -15,7 +15,7 @@ from django.utils import timezone
 from goals.api.filters import IdFilter
 from goals.models import Health, Term
 from initiatives.models import Initiative, InitiativeStatus, ITRequest, Milestone, StatusUpdate
-from reports.progress import NEVER_STALE_STATUSES
+from planboard.core.progress import NEVER_STALE_STATUSES
 
 
 def filter_stale(queryset: QuerySet[Initiative], stale: bool, today: datetime.date | None = None) -> QuerySet:

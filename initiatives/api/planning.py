@@ -10,7 +10,7 @@
   (409 when stale); `reject` takes an optional `reason`, `exception` a required `reason`.
 
 The rules are those of goals.alignment, initiatives.priority and initiatives.it_requests; who may
-read is the `visible_*` queryset (404 otherwise), who may act is planboard.permissions (403).
+read is the `visible_*` queryset (404 otherwise), who may act is planboard.core.permissions (403).
 """
 
 from drf_spectacular.types import OpenApiTypes
@@ -20,10 +20,10 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from goals import visibility as goals_visible
 from goals.alignment import ItemAlignment, alignment_summary, department_plans_of, plan_alignment
 from goals.models import Objective, Plan
 from initiatives import it_requests, priority
-from planboard import permissions
 
 
 def _objective(objective: Objective) -> dict:
@@ -49,7 +49,7 @@ def alignment_data(plan: Plan, user) -> dict:
             "plan": plan.pk, "scope": plan.scope, "aligns_to": plan.parent_id,
             "items": [_item(a) for a in result.items], "unaligned_count": result.unaligned_count,
         }
-    summary = alignment_summary(plan, department_plans_of(plan, permissions.visible_plans(user)))
+    summary = alignment_summary(plan, department_plans_of(plan, goals_visible.visible_plans(user)))
 
     def cells(row_cells) -> list[dict]:
         return [
@@ -100,7 +100,7 @@ class PlanPlanningViewSet(viewsets.GenericViewSet):
     """`alignment` and `priority` of one plan the caller may read."""
 
     def get_queryset(self):
-        return permissions.visible_plans(self.request.user).select_related("department", "parent")
+        return goals_visible.visible_plans(self.request.user).select_related("department", "parent")
 
     @extend_schema(responses={200: OpenApiTypes.OBJECT}, description="How the plan aligns (see the module docstring).")
     @action(detail=True, methods=["get"])

@@ -7,32 +7,33 @@ status update is posted (`POST /initiatives/{id}/updates/`), so the timeline exp
 from django.utils import timezone
 from rest_framework import serializers
 
+from goals import visibility as goals_visible
+from initiatives import visibility as initiatives_visible
 from goals.api.serializers import TRACKING_FIELDS, active_people
 from goals.models import Department, Objective, Plan, Theme
 from initiatives.models import Initiative, InitiativeStatus, ITRequest, Milestone, StatusUpdate
-from planboard import permissions
-from planboard.api_support import PROGRESS_FIELDS, ProgressSerializer, VersionedSerializer, VisibleKey
-from reports.progress import is_stale
+from planboard.core.api import PROGRESS_FIELDS, ProgressSerializer, VersionedSerializer, VisibleKey
+from planboard.core.progress import is_stale
 
 
 class InitiativeSerializer(ProgressSerializer):
-    plan = VisibleKey(Plan, permissions.visible_plans)
-    theme = VisibleKey(Theme, permissions.visible_themes, allow_null=True, required=False)
-    department = VisibleKey(Department, permissions.visible_departments, allow_null=True, required=False)
+    plan = VisibleKey(Plan, goals_visible.visible_plans)
+    theme = VisibleKey(Theme, goals_visible.visible_themes, allow_null=True, required=False)
+    department = VisibleKey(Department, goals_visible.visible_departments, allow_null=True, required=False)
     owner = VisibleKey(Initiative._meta.get_field("owner").related_model, active_people, allow_null=True, required=False)
     supports = VisibleKey(
-        Objective, permissions.visible_objectives, many=True, required=False,
+        Objective, goals_visible.visible_objectives, many=True, required=False,
         help_text="Objectives of the initiative's own plan that it supports.",
     )
     aligned_to = VisibleKey(
-        Objective, permissions.visible_objectives, many=True, required=False,
+        Objective, goals_visible.visible_objectives, many=True, required=False,
         help_text="For a department plan's initiative: objectives of the enterprise plan (or its own plan) it serves.",
     )
     last_update_on = serializers.DateField(read_only=True, allow_null=True)
     priority_score = serializers.FloatField(read_only=True, allow_null=True)
     priority_rank = serializers.IntegerField(read_only=True, allow_null=True)
     stale = serializers.SerializerMethodField(
-        help_text="No status update within the update cadence (the rule of reports.progress.is_stale)."
+        help_text="No status update within the update cadence (the rule of planboard.core.progress.is_stale)."
     )
 
     class Meta:
@@ -69,7 +70,7 @@ class StatusUpdateSerializer(serializers.ModelSerializer):
 
 
 class MilestoneSerializer(VersionedSerializer):
-    initiative = VisibleKey(Initiative, permissions.visible_initiatives)
+    initiative = VisibleKey(Initiative, initiatives_visible.visible_initiatives)
 
     class Meta:
         model = Milestone
@@ -77,10 +78,10 @@ class MilestoneSerializer(VersionedSerializer):
 
 
 class ITRequestSerializer(VersionedSerializer):
-    department = VisibleKey(Department, permissions.visible_departments)
-    plan = VisibleKey(Plan, permissions.visible_plans, help_text="The enterprise plan the request is weighed against.")
+    department = VisibleKey(Department, goals_visible.visible_departments)
+    plan = VisibleKey(Plan, goals_visible.visible_plans, help_text="The enterprise plan the request is weighed against.")
     objectives = VisibleKey(
-        Objective, permissions.visible_objectives, many=True, required=False,
+        Objective, goals_visible.visible_objectives, many=True, required=False,
         help_text="Objectives of that plan the spending serves.",
     )
 

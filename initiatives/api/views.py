@@ -10,6 +10,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.generics import get_object_or_404
 
+from initiatives import visibility as initiatives_visible
 from goals.models import Objective
 from initiatives import services
 from initiatives.api import filters
@@ -21,9 +22,8 @@ from initiatives.api.serializers import (
     StatusUpdateSerializer,
 )
 from initiatives.models import Initiative, StatusUpdate
-from planboard import permissions
-from planboard.api_cache import CachedListMixin
-from planboard.api_support import VersionedWriteMixin
+from planboard.api_cache.responses import CachedListMixin
+from planboard.core.api import VersionedWriteMixin
 
 PROGRESS_ORDERING = ["progress", "pace", "health"]
 
@@ -44,7 +44,7 @@ class InitiativeViewSet(InitiativeDataViewSet):
     """Initiatives with their reported status and computed figures. Status moves by posting updates."""
 
     serializer_class = InitiativeSerializer
-    visible = permissions.visible_initiatives
+    visible = initiatives_visible.visible_initiatives
     filterset_class = filters.InitiativeFilter
     search_fields = ["code", "title", "description"]
     ordering_fields = [
@@ -80,7 +80,7 @@ class StatusUpdateViewSet(CachedListMixin, mixins.ListModelMixin, mixins.CreateM
 
     def initiative(self) -> Initiative:
         if not hasattr(self, "_initiative"):
-            initiatives = permissions.visible_initiatives(self.request.user).select_related("plan")
+            initiatives = initiatives_visible.visible_initiatives(self.request.user).select_related("plan")
             self._initiative = get_object_or_404(initiatives, pk=self.kwargs["initiative_pk"])
         return self._initiative
 
@@ -90,7 +90,7 @@ class StatusUpdateViewSet(CachedListMixin, mixins.ListModelMixin, mixins.CreateM
         return self.initiative_updates().filter(initiative=self.initiative())
 
     def initiative_updates(self) -> QuerySet:
-        return StatusUpdate.objects.filter(initiative__in=permissions.visible_initiatives(self.request.user))
+        return StatusUpdate.objects.filter(initiative__in=initiatives_visible.visible_initiatives(self.request.user))
 
     def conflict_serializer(self) -> InitiativeSerializer:
         return InitiativeSerializer()
@@ -111,7 +111,7 @@ class MilestoneViewSet(InitiativeDataViewSet):
     """Milestones of an initiative: what is due when, and when it was done."""
 
     serializer_class = MilestoneSerializer
-    visible = permissions.visible_milestones
+    visible = initiatives_visible.visible_milestones
     filterset_class = filters.MilestoneFilter
     search_fields = ["title"]
     ordering_fields = ["due", "done_on", "title"]
@@ -126,7 +126,7 @@ class ITRequestViewSet(SpendGateActions, InitiativeDataViewSet):
     """
 
     serializer_class = ITRequestSerializer
-    visible = permissions.visible_it_requests
+    visible = initiatives_visible.visible_it_requests
     filterset_class = filters.ITRequestFilter
     search_fields = ["title", "justification"]
     ordering_fields = ["title", "amount", "fiscal_year", "state"]

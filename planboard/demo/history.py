@@ -9,7 +9,7 @@ import datetime
 import random
 from decimal import Decimal
 
-from goals.fiscal import fiscal_year_end, fiscal_year_of
+from planboard.core.fiscal import fiscal_year_end, fiscal_year_of
 
 MONTHS_PER_PERIOD = {"monthly": 1, "quarterly": 3, "semiannual": 6, "annual": 12}
 MAX_UPDATES = 4

@@ -25,7 +25,7 @@ from goals.services import metric_record_reading
 from initiatives.models import Initiative, Milestone, StatusUpdate
 from initiatives.priority import priority_recompute
 from initiatives.services import initiative_post_update
-from planboard.audit import save_audited
+from planboard.core.audit import save_audited
 from planboard.demo import aurora, department_plans, history, people, phoenix, phoenix_initiatives
 from planboard.demo.alignment import ensure_alignment_scores, ensure_aurora_criteria, ensure_it_requests
 from reports.models import ProgressSnapshot

@@ -5,7 +5,7 @@ A user who already exists is left as they are, so a password changed since the f
 never reset.
 """
 
-from planboard.permissions import Role
+from planboard.core.permissions import Role
 
 DEFAULT_PASSWORD = "planboard-demo"
 PASSWORD_ENV_VAR = "PLANBOARD_DEMO_PASSWORD"

@@ -1,15 +1,15 @@
 """Template filters and tags for figures, health and charts.
 
 Figures are the cached ones (`progress`, `pace`, `health`); these helpers only format them and
-call `reports.progress.grade`, the one home of the grading rule. They accept model rows or the
+call `planboard.core.progress.grade`, the one home of the grading rule. They accept model rows or the
 plain dicts a report card freezes, so pages and the PDF format figures the same way.
 """
 
 from django import template
 from django.urls import reverse
 
-from reports import charts
-from reports import progress as method
+from planboard.core import charts
+from planboard.core import progress as method
 
 register = template.Library()
 
@@ -74,13 +74,13 @@ def figure(node, label: str = "") -> dict:
 
 @register.inclusion_tag("includes/charts/progress_bar.html")
 def progress_bar(progress: float | None, pace: float | None, health: str = "", label: str = "") -> dict:
-    """Draw a progress bar with a pace marker (see reports.charts.progress_bar)."""
+    """Draw a progress bar with a pace marker (see planboard.core.charts.progress_bar)."""
     return {"chart": charts.progress_bar(progress, pace, health or "", label)}
 
 
 @register.inclusion_tag("includes/charts/sparkline.html")
 def sparkline(series, label: str = "") -> dict:
-    """Draw a trend sparkline from [(date, progress), ...] (see reports.charts.sparkline)."""
+    """Draw a trend sparkline from [(date, progress), ...] (see planboard.core.charts.sparkline)."""
     return {"chart": charts.sparkline(series or [], label)}
 
 

@@ -2,7 +2,7 @@
 
 Alignment and the IT request register belong to an enterprise plan (a department plan's page
 links to its parent's); priority and the roadmap to the plan on screen. A link is listed only
-when planboard.permissions lets the reader open the page. The group is a closed <details>, so
+when planboard.core.permissions lets the reader open the page. The group is a closed <details>, so
 a 375px phone header keeps its height; each planning page carries its own planning sub-navigation.
 """
 
@@ -10,7 +10,7 @@ from django import template
 from django.urls import reverse
 
 from goals.models import Plan
-from planboard import permissions
+from planboard.core import permissions
 
 register = template.Library()
 

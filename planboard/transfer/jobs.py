@@ -2,7 +2,7 @@
 
 The web process saves the upload and a small JSON state file under MEDIA_ROOT/transfer/<job id>/
 (the web and worker containers share media, as for report card PDFs), then either runs the job
-inline (small files, or no broker) or queues `reports.tasks.run_spreadsheet_import`. The job
+inline (small files, or no broker) or queues `planboard.transfer.tasks.run_spreadsheet_import`. The job
 writes its progress to the state file as it goes; the problems of a refused file go to
 problems.csv beside it. Files instead of a table keep imports free of a migration and work the
 same with or without Celery; the state is only ever read by the person who started the job.

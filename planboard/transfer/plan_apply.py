@@ -19,7 +19,7 @@ from goals.models import Goal, Metric, Objective, Plan, Theme
 from goals.services import plan_item_create, plan_item_update
 from initiatives.models import Initiative
 from initiatives.services import initiative_item_create, initiative_item_update
-from planboard.exceptions import ConflictError
+from planboard.core.exceptions import ConflictError
 from planboard.transfer.plan_check import Item, PlanCheck
 from planboard.transfer.problems import ImportRefused, Outcome, Problem
 

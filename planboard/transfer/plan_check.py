@@ -22,7 +22,7 @@ from goals.models import Department, Goal, Metric, Objective, Plan, Term, Theme
 from goals.services import PLAN_ITEM_RULES, ItemRules
 from initiatives.models import Initiative, InitiativeStatus
 from initiatives.services import INITIATIVE_ITEM_RULES
-from planboard import permissions
+from planboard.core import permissions
 from planboard.transfer import layouts
 from planboard.transfer.cells import RowCheck
 from planboard.transfer.problems import Problem

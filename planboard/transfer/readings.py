@@ -15,7 +15,7 @@ from django.db import transaction
 
 from goals.models import Metric, MetricReading
 from goals.services import metric_record_reading
-from planboard import permissions
+from planboard.core import permissions
 from planboard.transfer.cells import RowCheck
 from planboard.transfer.problems import ImportRefused, Problem
 from planboard.transfer.read import Row

@@ -25,7 +25,7 @@ from django.db.models import Q
 
 from initiatives.models import Initiative, InitiativeStatus, StatusUpdate
 from initiatives.services import UpdateSpec, initiative_post_updates
-from planboard import permissions
+from planboard.core import permissions
 from planboard.transfer.cells import RowCheck
 from planboard.transfer.problems import ImportRefused, Problem
 from planboard.transfer.read import Row

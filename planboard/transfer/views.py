@@ -14,7 +14,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, Stream
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
-from planboard import permissions
+from goals import visibility as goals_visible
 from planboard.transfer.exports import CONTENT_TYPES, csv_lines, kind_sheets, write_xlsx
 from planboard.transfer.forms import ImportForm
 from planboard.transfer.jobs import job_create, job_load, job_problems, job_run, problems_path
@@ -44,7 +44,7 @@ def transfer_home(request: HttpRequest) -> HttpResponse:
         else:
             _queue(job.id)
         return redirect("transfer:job", job_id=job.id)
-    plans = permissions.visible_plans(request.user).order_by("-start_fiscal_year", "title")
+    plans = goals_visible.visible_plans(request.user).order_by("-start_fiscal_year", "title")
     return render(request, "transfer/home.html", {
         "form": form, "plans": plans, "kinds": KIND_LABELS, "nav": "transfer",
         "limits": {"bytes": settings.TRANSFER_MAX_UPLOAD_BYTES, "rows": settings.TRANSFER_MAX_ROWS},
@@ -54,7 +54,7 @@ def transfer_home(request: HttpRequest) -> HttpResponse:
 
 def _queue(job_id: str) -> None:
     """Queue the job; if the broker cannot take it, run it now rather than leave it waiting forever."""
-    from reports.tasks import run_spreadsheet_import
+    from planboard.transfer.tasks import run_spreadsheet_import
 
     try:
         run_spreadsheet_import.apply_async(args=[job_id], retry=False)
@@ -113,7 +113,7 @@ def export_download(request: HttpRequest, slug: str, kind: str, fmt: str) -> Htt
     """A plan, its status updates or its readings, in the import's layout, for a plan the person may read."""
     if kind not in KINDS:
         raise Http404("No such export.")
-    plan = get_object_or_404(permissions.visible_plans(request.user).select_related("department", "parent"), slug=slug)
+    plan = get_object_or_404(goals_visible.visible_plans(request.user).select_related("department", "parent"), slug=slug)
     return _spreadsheet(kind, plan, fmt, f"{plan.slug}-{kind}")
 
 

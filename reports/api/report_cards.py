@@ -3,7 +3,7 @@
 `POST /api/v1/report-cards/ {"plan": id, "fiscal_year": 2025}` freezes the plan's figures and
 queues the rendering (reports.services.report_card_request): 202 with the card and its URL in
 `Location`; poll `GET /api/v1/report-cards/{id}/` until `status` is `done`, then fetch
-`GET /api/v1/report-cards/{id}/pdf/`. Who may request: planboard.permissions.can_generate_report_card.
+`GET /api/v1/report-cards/{id}/pdf/`. Who may request: planboard.core.permissions.can_generate_report_card.
 """
 
 from django.core.exceptions import PermissionDenied
@@ -17,10 +17,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
+from goals import visibility as goals_visible
 from goals.models import Plan
-from planboard import permissions
-from planboard.api_cache import CachedListMixin
-from planboard.api_support import EscapingJSONRenderer, VisibleKey
+from planboard.core import permissions
+from planboard.api_cache.responses import CachedListMixin
+from planboard.core.api import EscapingJSONRenderer, VisibleKey
 from reports import services
 from reports.models import ReportCard
 from reports.report_card.selectors import visible_report_cards
@@ -39,7 +40,7 @@ class PDFRenderer(BaseRenderer):
 
 
 class ReportCardSerializer(serializers.ModelSerializer):
-    plan = VisibleKey(Plan, permissions.visible_plans)
+    plan = VisibleKey(Plan, goals_visible.visible_plans)
     fiscal_year = serializers.IntegerField(min_value=2000, max_value=2100)
     url = serializers.SerializerMethodField(help_text="This card in the API.")
     pdf_url = serializers.SerializerMethodField(help_text="The PDF, once `status` is `done`; null before.")

@@ -14,12 +14,13 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from planboard import permissions
+from goals import visibility as goals_visible
+from initiatives import visibility as initiatives_visible
 from reports.explain import progress_explain
 
 
 class ExplainViewSet(viewsets.GenericViewSet):
-    """One item's explanation; `visible` is its planboard.permissions queryset."""
+    """One item's explanation; `visible` is its planboard.core.permissions queryset."""
 
     visible: Callable[[Any], QuerySet]
     related: tuple[str, ...] = ()
@@ -37,21 +38,21 @@ class ExplainViewSet(viewsets.GenericViewSet):
 
 
 class PlanExplainViewSet(ExplainViewSet):
-    visible = permissions.visible_plans
+    visible = goals_visible.visible_plans
 
 
 class GoalExplainViewSet(ExplainViewSet):
-    visible = permissions.visible_goals
+    visible = goals_visible.visible_goals
 
 
 class ObjectiveExplainViewSet(ExplainViewSet):
-    visible = permissions.visible_objectives
+    visible = goals_visible.visible_objectives
     related = ("goal__plan",)
 
 
 class MetricExplainViewSet(ExplainViewSet):
-    visible = permissions.visible_metrics
+    visible = goals_visible.visible_metrics
 
 
 class InitiativeExplainViewSet(ExplainViewSet):
-    visible = permissions.visible_initiatives
+    visible = initiatives_visible.visible_initiatives

@@ -14,7 +14,7 @@ figure and every count covers the whole plan, but what is drawn and listed is ca
 
 - Metric charts are compact (a line through the readings, only the latest reading marked,
   baseline and target lines kept, three value ticks), drawn by reports/report_card/metric_chart.html
-  from reports.charts' geometry; the browser pages keep their full charts with a mark per reading.
+  from planboard.core.charts' geometry; the browser pages keep their full charts with a mark per reading.
   A line joins at most 24 readings: all of them when there are no more, otherwise the last of
   each calendar quarter (half-year, year, ... for longer histories), always ending at the latest.
 - Per objective, charts for the 3 metrics furthest behind pace (pace − attainment), one line each

@@ -24,12 +24,12 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
 
-from goals.fiscal import fiscal_year_end, fiscal_year_of, fiscal_year_start
+from planboard.core.fiscal import fiscal_year_end, fiscal_year_of, fiscal_year_start
 from goals.models import Goal, Health, Metric, MetricReading, Objective, Plan
 from initiatives.models import Initiative, InitiativeStatus, ITRequest
-from reports import progress
+from planboard.core import progress
 from reports.models import ProgressSnapshot
-from reports.progress import PlanWindow
+from planboard.core.progress import PlanWindow
 from reports.report_card.digest import cap_lists, order_metrics, thin_readings
 
 # Bump when the shape of the dict changes; html.py can then still draw cards frozen earlier.

@@ -1,7 +1,7 @@
 """How a report card is drawn: its frozen data (and the CIO's narrative) as one HTML document.
 
 The same HTML is the browser preview and the PDF's source. It carries its print stylesheet
-inline and its charts as inline SVG (geometry from reports.charts, drawn by the shared
+inline and its charts as inline SVG (geometry from planboard.core.charts, drawn by the shared
 `includes/charts/` partials), so it needs no request, no static file server and no network.
 
 Metric charts are the compact kind (templates/reports/report_card/metric_chart.html): a line
@@ -21,7 +21,7 @@ from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 
 from goals.models import Health
-from reports import charts
+from planboard.core import charts
 from reports.report_card import digest
 
 TEMPLATE = "reports/report_card/document.html"

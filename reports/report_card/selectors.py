@@ -2,13 +2,14 @@
 
 from django.db.models import QuerySet
 
-from planboard import permissions
+from goals import visibility as goals_visible
+from planboard.core import permissions
 from reports.models import ReportCard
 
 
 def visible_report_cards(user) -> QuerySet[ReportCard]:
     """Cards of the plans `user` may read; the public (signed out) sees only final cards."""
-    cards = ReportCard.objects.filter(plan__in=permissions.visible_plans(user)).select_related("plan", "generated_by")
+    cards = ReportCard.objects.filter(plan__in=goals_visible.visible_plans(user)).select_related("plan", "generated_by")
     if permissions.actor(user).is_anonymous:
         cards = cards.filter(is_final=True)
     return cards

@@ -3,7 +3,7 @@
 Kinds: empty, too long, wrong type, out of range, a NUL character, a wrong choice, a rule across
 fields. HTML is a separate case: it is stored as typed (the browser, the admin and imports store
 the same text, so refusing it here alone would split the rules) and never sent back as markup:
-JSON responses escape <, > and & (see planboard/api_support.py).
+JSON responses escape <, > and & (see planboard/core/api.py).
 """
 
 import json

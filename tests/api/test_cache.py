@@ -16,9 +16,9 @@ from rest_framework.authtoken.models import Token
 
 from goals.models import DepartmentMembership
 from initiatives.models import Initiative
-from planboard import api_cache
-from planboard.api_cache import CachedTokenAuthentication, LocalResponses
-from planboard.permissions import Role
+from planboard.api_cache import responses as api_cache
+from planboard.api_cache.responses import CachedTokenAuthentication, LocalResponses
+from planboard.core.permissions import Role
 from tests.factories import InitiativeFactory, MembershipFactory, UserFactory
 from tests.redis_cache import redis_cache_settings
 

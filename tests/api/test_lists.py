@@ -22,7 +22,7 @@ from goals.models import (
 )
 from initiatives.api.filters import filter_stale
 from initiatives.models import Initiative, ITRequest, Milestone, StatusUpdate
-from reports.progress import is_stale
+from planboard.core.progress import is_stale
 from tests.factories import GoalFactory, InitiativeFactory, ObjectiveFactory, PlanFactory, ThemeFactory, UserFactory
 
 

@@ -5,7 +5,8 @@ from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.request import Request
 from rest_framework.test import APIRequestFactory
 
-from planboard.api_support import ContentNegotiation, EscapingJSONRenderer
+from planboard.api_cache.negotiation import ContentNegotiation
+from planboard.core.api import EscapingJSONRenderer
 from reports.api.report_cards import PDFRenderer
 
 RENDERER_LISTS = [

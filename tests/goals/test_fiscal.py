@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from goals.fiscal import fiscal_year_end, fiscal_year_of, fiscal_year_start
+from planboard.core.fiscal import fiscal_year_end, fiscal_year_of, fiscal_year_start
 
 JULY, OCTOBER, JANUARY = 7, 10, 1
 

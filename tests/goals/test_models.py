@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from goals.models import Goal, MetricReading, Plan
-from planboard.audit import save_audited
+from planboard.core.audit import save_audited
 from tests.factories import (
     DepartmentFactory,
     DepartmentPlanFactory,

@@ -9,8 +9,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from goals.models import MetricReading, Plan
 from goals.services import metric_record_reading
-from planboard.audit import history_diff
-from planboard.permissions import Role
+from planboard.core.audit import history_diff
+from planboard.core.permissions import Role
 from tests.factories import (
     DepartmentPlanFactory,
     MembershipFactory,

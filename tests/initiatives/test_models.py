@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from initiatives.models import StatusUpdate
-from planboard.audit import save_audited
+from planboard.core.audit import save_audited
 from tests.factories import (
     AlignmentScoreFactory,
     DepartmentFactory,

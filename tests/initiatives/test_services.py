@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from initiatives.models import Initiative, StatusUpdate
 from initiatives.services import initiative_post_update
-from planboard.exceptions import ConflictError
+from planboard.core.exceptions import ConflictError
 from tests.factories import InitiativeFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -111,7 +111,7 @@ def test_bulk_updates_append_move_the_newest_and_audit_once_per_initiative(owned
 
 
 def history_diff_fields(initiative):
-    from planboard.audit import history_diff
+    from planboard.core.audit import history_diff
 
     return [change["field"] for change in history_diff(initiative)[0]["changes"]]
 

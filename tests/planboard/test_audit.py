@@ -11,8 +11,8 @@ from django.urls import reverse
 from goals.models import Goal
 from initiatives.models import Initiative
 from initiatives.services import initiative_post_update
-from planboard.admin_mixins import ADMIN_REASON
-from planboard.audit import history_diff, save_audited
+from planboard.core.admin import ADMIN_REASON
+from planboard.core.audit import history_diff, save_audited
 from tests.factories import GoalFactory, InitiativeFactory, ObjectiveFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -13,7 +13,7 @@ from django.db import connection, connections, transaction
 from redis.exceptions import ConnectionError as RedisConnectionError
 
 from goals.models import Department
-from planboard import generation
+from planboard.api_cache import generation
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -125,7 +125,7 @@ def test_rows_copied_around_djangos_cursor_move_it(monkeypatch):
     # generate_city loads big cities with COPY (PostgreSQL) or executemany, then says so itself.
     from django.utils import timezone
 
-    from reports.citygen import insert_rows
+    from planboard.citygen import insert_rows
 
     now = timezone.now()
     rows = [(f"Dept {i}", f"dept-{i}", True, 1, now, now) for i in range(3)]

@@ -18,10 +18,10 @@ from django.utils import timezone
 
 from goals.models import BusinessDriver, DepartmentMembership, Metric, MetricReading, Objective, Plan
 from initiatives.models import AlignmentScore, Initiative, ITRequest, StatusUpdate
-from planboard import permissions
+from planboard.core import permissions
 from planboard.demo import aurora
 from planboard.demo.history import period_ends, update_series
-from planboard.permissions import Role
+from planboard.core.permissions import Role
 
 User = get_user_model()
 DONE_OR_DROPPED = ("completed", "cancelled")

@@ -3,7 +3,7 @@ in-process cache of development, which must give the same answers."""
 
 from django.core.cache import cache
 
-from planboard import generation, shared_cache
+from planboard.api_cache import generation, shared_cache
 
 
 def test_a_counter_starts_at_one_and_counts_up(either_cache):

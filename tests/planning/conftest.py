@@ -12,7 +12,7 @@ IT plans aligned to it, a liaison for each department, the CIO and a plan editor
 import pytest
 
 from goals.models import DepartmentMembership
-from planboard.permissions import Role
+from planboard.core.permissions import Role
 from tests.factories import (
     DepartmentFactory,
     DepartmentPlanFactory,

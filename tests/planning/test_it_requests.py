@@ -17,7 +17,7 @@ from initiatives.it_requests import (
     request_ties,
 )
 from initiatives.models import ITRequest
-from planboard.exceptions import ConflictError
+from planboard.core.exceptions import ConflictError
 from tests.factories import ITRequestFactory
 
 

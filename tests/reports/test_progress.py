@@ -4,8 +4,8 @@ import datetime
 
 import pytest
 
-from reports import progress
-from reports.progress import PlanInputs, PlanWindow, compute_plan
+from planboard.core import progress
+from planboard.core.progress import PlanInputs, PlanWindow, compute_plan
 
 D = datetime.date
 

@@ -20,7 +20,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from goals.models import Goal
 from reports import services
 from reports.models import ProgressSnapshot, ReportCard
-from reports.progress import grade
+from planboard.core.progress import grade
 from reports.recalculation import plan_recalculate
 from reports.report_card import report_card_data, report_card_document, report_card_html, report_card_pdf
 from reports.tasks import render_report_card

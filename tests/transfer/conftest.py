@@ -2,7 +2,7 @@ import datetime
 
 import pytest
 
-from planboard.permissions import Role
+from planboard.core.permissions import Role
 from tests.factories import InitiativeFactory, MetricFactory, PlanFactory, UserFactory, user_with_role
 
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from goals.models import DepartmentMembership, Plan
 from initiatives.models import InitiativeStatus
-from planboard.permissions import Role
+from planboard.core.permissions import Role
 from reports.recalculation import plan_recalculate
 from tests.factories import (
     DepartmentFactory,

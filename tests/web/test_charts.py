@@ -1,4 +1,4 @@
-"""Chart geometry (reports.charts) and the SVG partials that draw it."""
+"""Chart geometry (planboard.core.charts) and the SVG partials that draw it."""
 
 import datetime
 from decimal import Decimal
@@ -6,7 +6,7 @@ from xml.etree import ElementTree
 
 from django.template.loader import render_to_string
 
-from reports import charts
+from planboard.core import charts
 
 
 def test_clean_label_removes_characters_xml_forbids_and_keeps_text():

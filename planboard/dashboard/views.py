@@ -1,7 +1,7 @@
 """The pages that bring the apps together: the home page and plan dashboard, My work, and the
 explanation of any figure ("how is 62% computed").
 
-Permissions come from planboard.permissions; figures are the cached ones; the lists come from
+Permissions come from planboard.core.permissions; figures are the cached ones; the lists come from
 the selectors of goals and initiatives.
 """
 
@@ -9,8 +9,6 @@ import datetime
 from collections import defaultdict
 
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -19,18 +17,12 @@ from goals import selectors as plan_selectors
 from goals.models import Goal, Metric, Objective, Plan
 from initiatives import selectors as initiative_selectors
 from initiatives.models import Initiative
-from planboard import permissions
+from planboard.core import permissions
+from planboard.core.views import refuse
 from reports.explain import progress_explain
 from reports.models import ProgressSnapshot
 
 TREND_DAYS = 365
-
-
-def refuse(request: HttpRequest) -> HttpResponse:
-    """Anonymous visitors are sent to sign in; signed-in users who may not read get 403."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    raise PermissionDenied("You may not read this plan.")
 
 
 def snapshot_series(plan: Plan, today: datetime.date) -> dict[tuple[str, int], list]:

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.core.validators import validate_slug
 
-from reports.citygen import MAX_SCALE, city_counts, city_generate
+from planboard.citygen import MAX_SCALE, city_counts, city_generate
 
 # Department slugs are "<plan slug>-dept-NNNN" and must fit the 60 characters of Department.slug.
 MAX_PLAN_SLUG_LENGTH = 40

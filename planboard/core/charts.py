@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from goals.models import Health
+from planboard.core.choices import Health
 
 # Characters XML 1.0 forbids even when escaped: C0 controls except tab/newline/return, lone
 # surrogates, and the two non-characters U+FFFE/U+FFFF.

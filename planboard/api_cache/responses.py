@@ -3,7 +3,7 @@
 City dashboards and feeds poll the same lists over and over; between two changes to the plan
 the answer is the same bytes. A response is stored under a key made of
 
-- the data generation (planboard/generation.py), which moves after every committed write, so
+- the data generation (planboard/api_cache/generation.py), which moves after every committed write, so
   a change anyone makes, by any path, ends every older entry at once;
 - the caller's user id: what they may see follows from their groups, memberships and flags,
   which are rows too, so a change to them is a write as well (anonymous callers share one key);
@@ -40,8 +40,8 @@ from django.utils import timezone
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.response import Response
 
-from planboard import generation
-from planboard.api_support import UserThrottle
+from planboard.api_cache import generation
+from planboard.api_cache.throttles import UserThrottle
 
 logger = logging.getLogger(__name__)
 
@@ -54,7 +54,7 @@ def request_generation(request, also_count: tuple[str, int] | None = None) -> in
     answered from the cache (caching off, a transaction open, the cache out of reach).
 
     `also_count` (a throttle counter's key and lifetime) is counted in the same round trip, and
-    its value left in `planboard_counted` for the throttle (planboard.api_support.CountingThrottle).
+    its value left in `planboard_counted` for the throttle (planboard.api_cache.throttles.CountingThrottle).
     """
     django_request = getattr(request, "_request", request)  # a DRF Request wraps Django's
     if not hasattr(django_request, "planboard_generation"):

@@ -1,6 +1,6 @@
 """The OpenAPI schema of /api/v1/ (drf-spectacular), with every error response documented.
 
-Kept apart from planboard/api_support.py because drf_spectacular.openapi imports
+Kept apart from planboard/core/api.py because drf_spectacular.openapi imports
 rest_framework.views, which in turn loads the classes the settings name from api_support.
 """
 
@@ -8,7 +8,7 @@ from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import ResolvedComponent, build_parameter_type, force_instance
 from drf_spectacular.utils import OpenApiParameter
 
-from planboard.api_support import VersionedWriteMixin
+from planboard.core.api import VersionedWriteMixin
 
 FIELD_ERRORS_SCHEMA = {
     "type": "object",
@@ -24,7 +24,7 @@ DETAIL_SCHEMA = {
 ERROR_DESCRIPTIONS = {
     "400": "Bad input; the body names each field at fault.",
     "401": "No valid credentials: sign in or send `Authorization: Token <key>`.",
-    "403": "Signed in, but not allowed to do this (planboard.permissions).",
+    "403": "Signed in, but not allowed to do this (planboard.core.permissions).",
     "404": "No such object, or not one the caller may see; or a page past the end.",
     "409": "The `version` sent is stale: someone changed the object first. Nothing was changed; "
     "`current` is the object as stored now.",

@@ -15,20 +15,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
-from goals.models import (
-    BusinessDriver,
-    Department,
-    DepartmentMembership,
-    Goal,
-    Metric,
-    MetricReading,
-    Objective,
-    Pillar,
-    Plan,
-    Theme,
-)
-from initiatives.models import Initiative, ITRequest, Milestone
-
+from planboard.core.choices import MembershipRole, PlanScope
 
 class Role:
     ADMIN = "CIO / administrator"
@@ -71,7 +58,7 @@ def actor(user) -> Actor:
         reads_everything=is_editor or Role.VIEWER in groups,
         department_ids=frozenset(dept for dept, _ in memberships),
         liaison_department_ids=frozenset(
-            dept for dept, role in memberships if role == DepartmentMembership.Role.LIAISON
+            dept for dept, role in memberships if role == MembershipRole.LIAISON
         ),
     )
     user._planboard_actor = result
@@ -96,82 +83,43 @@ def _plan_filter(who: Actor, prefix: str = "") -> Q | None:
         return published
     return (
         published
-        | Q(**{f"{prefix}scope": Plan.Scope.ENTERPRISE})
+        | Q(**{f"{prefix}scope": PlanScope.ENTERPRISE})
         | Q(**{f"{prefix}department__in": who.department_ids})
     )
 
 
-def _filtered(queryset: QuerySet, who: Actor, prefix: str) -> QuerySet:
-    condition = _plan_filter(who, prefix)
+def readable(queryset: QuerySet, user, plan_path: str = "") -> QuerySet:
+    """`queryset` narrowed to the rows in plans `user` may read; `plan_path` leads from its model to
+    the Plan ("plan__", "goal__plan__"; "" for plans themselves). The apps' `visible_*` selectors
+    (goals.visibility, initiatives.visibility) apply it to each model."""
+    condition = _plan_filter(actor(user), plan_path)
     return queryset if condition is None else queryset.filter(condition)
 
 
-def visible_plans(user) -> QuerySet[Plan]:
-    return _filtered(Plan.objects.all(), actor(user), "")
-
-
-def visible_pillars(user) -> QuerySet[Pillar]:
-    return _filtered(Pillar.objects.all(), actor(user), "plan__")
-
-
-def visible_drivers(user) -> QuerySet[BusinessDriver]:
-    return _filtered(BusinessDriver.objects.all(), actor(user), "plan__")
-
-
-def visible_themes(user) -> QuerySet[Theme]:
-    return _filtered(Theme.objects.all(), actor(user), "plan__")
-
-
-def visible_goals(user) -> QuerySet[Goal]:
-    return _filtered(Goal.objects.all(), actor(user), "plan__")
-
-
-def visible_objectives(user) -> QuerySet[Objective]:
-    return _filtered(Objective.objects.all(), actor(user), "goal__plan__")
-
-
-def visible_metrics(user) -> QuerySet[Metric]:
-    return _filtered(Metric.objects.all(), actor(user), "objective__goal__plan__")
-
-
-def visible_readings(user) -> QuerySet[MetricReading]:
-    return _filtered(MetricReading.objects.all(), actor(user), "metric__objective__goal__plan__")
-
-
-def visible_initiatives(user) -> QuerySet[Initiative]:
-    return _filtered(Initiative.objects.all(), actor(user), "plan__")
-
-
-def visible_milestones(user) -> QuerySet[Milestone]:
-    return _filtered(Milestone.objects.all(), actor(user), "initiative__plan__")
-
-
-def visible_departments(user) -> QuerySet[Department]:
+def readable_departments(queryset: QuerySet, user) -> QuerySet:
     """Department names are public record; only active ones are listed to non-administrators."""
-    queryset = Department.objects.all()
     return queryset if actor(user).is_admin else queryset.filter(is_active=True)
 
 
-def visible_it_requests(user) -> QuerySet[ITRequest]:
+def readable_it_requests(queryset: QuerySet, user) -> QuerySet:
+    """IT requests: administrators, editors and viewers read all; others their departments' own."""
     who = actor(user)
-    if who.reads_everything:
-        return ITRequest.objects.all()
-    return ITRequest.objects.filter(department__in=who.department_ids)
+    return queryset if who.reads_everything else queryset.filter(department__in=who.department_ids)
 
 
-def can_view_plan(user, plan: Plan) -> bool:
+def can_view_plan(user, plan) -> bool:
     who = actor(user)
     if who.reads_everything or plan.is_published:
         return True
     if who.is_anonymous:
         return False
-    return plan.scope == Plan.Scope.ENTERPRISE or plan.department_id in who.department_ids
+    return plan.scope == PlanScope.ENTERPRISE or plan.department_id in who.department_ids
 
 
 # --- Changing ------------------------------------------------------------------------------
 
 
-def can_edit_plan(user, plan: Plan) -> bool:
+def can_edit_plan(user, plan) -> bool:
     """Change a plan's structure: pillars, drivers, themes, goals, objectives, metrics, weights.
 
     Administrators change any plan; plan editors the enterprise plans; a department's liaison
@@ -180,7 +128,7 @@ def can_edit_plan(user, plan: Plan) -> bool:
     who = actor(user)
     if who.is_admin:
         return True
-    if plan.scope == Plan.Scope.ENTERPRISE:
+    if plan.scope == PlanScope.ENTERPRISE:
         return who.is_editor
     return plan.department_id in who.liaison_department_ids
 
@@ -190,16 +138,16 @@ def can_edit_department(user) -> bool:
     return actor(user).is_admin
 
 
-def can_create_plan(user, *, scope: str, department: Department | None = None) -> bool:
+def can_create_plan(user, *, scope: str, department=None) -> bool:
     who = actor(user)
     if who.is_admin:
         return True
-    if scope == Plan.Scope.ENTERPRISE:
+    if scope == PlanScope.ENTERPRISE:
         return False
     return department is not None and department.pk in who.liaison_department_ids
 
 
-def can_edit_initiative(user, initiative: Initiative) -> bool:
+def can_edit_initiative(user, initiative) -> bool:
     """Post status updates, milestones and details for an initiative.
 
     Those who may edit its plan, its owner, and members of the department it belongs to (or of
@@ -218,7 +166,7 @@ def can_edit_initiative(user, initiative: Initiative) -> bool:
     return can_edit_plan(user, plan)
 
 
-def can_edit_metric(user, metric: Metric) -> bool:
+def can_edit_metric(user, metric) -> bool:
     """Record readings for a metric: its owner, and whoever may edit its plan."""
     who = actor(user)
     if who.is_anonymous:
@@ -228,13 +176,13 @@ def can_edit_metric(user, metric: Metric) -> bool:
     return can_edit_plan(user, metric.objective.goal.plan)
 
 
-def can_edit_it_request(user, request: ITRequest) -> bool:
+def can_edit_it_request(user, request) -> bool:
     """Draft and submit a request: administrators and the requesting department's liaisons."""
     who = actor(user)
     return who.is_admin or request.department_id in who.liaison_department_ids
 
 
-def can_file_it_request(user, department: Department) -> bool:
+def can_file_it_request(user, department) -> bool:
     who = actor(user)
     return who.is_admin or department.pk in who.liaison_department_ids
 
@@ -244,7 +192,7 @@ def can_decide_it_request(user) -> bool:
     return actor(user).is_admin
 
 
-def can_generate_report_card(user, plan: Plan, *, final: bool = False) -> bool:
+def can_generate_report_card(user, plan, *, final: bool = False) -> bool:
     """Generate, regenerate and word a plan's report card; with `final`, mark one final.
 
     The CIO (administrators) does everything. Plan editors, who prepare the figures for the CIO,
@@ -256,4 +204,4 @@ def can_generate_report_card(user, plan: Plan, *, final: bool = False) -> bool:
     who = actor(user)
     if who.is_admin:
         return True
-    return not final and who.is_editor and plan.scope == Plan.Scope.ENTERPRISE
+    return not final and who.is_editor and plan.scope == PlanScope.ENTERPRISE

@@ -1,8 +1,9 @@
-"""Shared pieces of the REST API: pagination, errors, permissions, throttles and versioned writes.
+"""Shared pieces of the REST API: pagination, errors, permissions and versioned writes.
 
 The settings name several of these classes, and DRF imports them while rest_framework.views
 itself loads, so this module must not import rest_framework.views, generics or viewsets, nor
-drf_spectacular.openapi (the schema class lives in planboard/api_schema.py).
+drf_spectacular.openapi (the schema class lives in planboard/core/api_schema.py). Throttles, token
+authentication and the response cache are in planboard/api_cache/.
 
 Every viewset under /api/v1/ is built from these, so the API answers the same way everywhere:
 
@@ -11,7 +12,7 @@ Every viewset under /api/v1/ is built from these, so the API answers the same wa
   object as a whole), `{"detail": "..."}` otherwise, and `{"detail": ..., "current": {...}}` with
   409 when a write carried a stale `version`;
 - what a caller may read comes from the view's `visible_*` queryset (invisible objects are 404),
-  what they may change from the service rules, both in planboard.permissions;
+  what they may change from the service rules, both in planboard.core.permissions;
 - text is stored as typed: HTML is not interpreted anywhere. JSON responses escape `<`, `>` and
   `&` as \\u003c, \\u003e, \\u0026, so a title holding markup cannot become markup even if a
   consumer pastes the response into a page; decoded, the string is unchanged.
@@ -23,18 +24,16 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Model, QuerySet
-from rest_framework import exceptions, filters, negotiation, serializers, status, throttling
+from rest_framework import exceptions, filters, serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
-from goals.models import Health
-from planboard import shared_cache
-from planboard.exceptions import ConflictError
-from planboard.generation import CACHE_ERRORS
-from reports.progress import grade
+from planboard.core.choices import Health
+from planboard.core.exceptions import ConflictError
+from planboard.core.progress import grade
 
 logger = logging.getLogger(__name__)
 
@@ -58,18 +57,6 @@ class EscapingJSONRenderer(JSONRenderer):
         return body.replace(b"<", b"\\u003c").replace(b">", b"\\u003e").replace(b"&", b"\\u0026")
 
 
-class ContentNegotiation(negotiation.DefaultContentNegotiation):
-    """DRF's content negotiation, with the usual request (no `?format=`, no Accept header or
-    `*/*`) answered without parsing: the view's first renderer, which is what DRF would choose."""
-
-    def select_renderer(self, request, renderers, format_suffix=None):
-        accept = request.META.get("HTTP_ACCEPT", "*/*")
-        if (renderers and not format_suffix and accept == "*/*"
-                and self.settings.URL_FORMAT_OVERRIDE not in request.query_params):
-            return renderers[0], renderers[0].media_type
-        return super().select_renderer(request, renderers, format_suffix)
-
-
 class SearchFilter(filters.SearchFilter):
     """DRF's `?search=`, with a refused term reported against `search`."""
 
@@ -78,82 +65,6 @@ class SearchFilter(filters.SearchFilter):
             return super().get_search_terms(request)
         except exceptions.ValidationError as error:
             raise exceptions.ValidationError({self.search_param: error.detail}) from None
-
-
-class CountingThrottle(throttling.SimpleRateThrottle):
-    """DRF's rate for the view's scope, counted as one number per caller and fixed window.
-
-    DRF's own throttles keep a list of every request's time, read and written whole on each
-    request, so their cost grows with the rate allowed. Here a request adds one to a counter in
-    the shared cache (planboard/shared_cache.py: one round trip, or none when the request's
-    first trip to the cache already counted it, see CachedTokenAuthentication) whose key names
-    the window, so an old window's count is never read again and expires on its own. A caller may
-    make up to twice the rate across the boundary between two windows; Retry-After says when the
-    window ends. If the cache cannot be reached, requests are let through (and logged).
-    """
-
-    def get_rate(self) -> str | None:
-        # Read on each request, so a changed setting (and each test's) takes effect at once.
-        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
-
-    def counter_key(self, caller: str, now: float) -> str:
-        """The key of `caller`'s count in the window that holds `now`."""
-        return f"{caller}:{int(now // self.duration)}"
-
-    def allow_request(self, request, view) -> bool:
-        if self.rate is None:
-            return True
-        caller = self.get_cache_key(request, view)
-        if caller is None:
-            return True
-        self.now = self.timer()
-        self.window_ends_at = (self.now // self.duration + 1) * self.duration
-        key = self.counter_key(caller, self.now)
-        counted = getattr(request._request, "planboard_counted", {}).pop(key, None)
-        if counted is None:
-            try:
-                counted = shared_cache.count(key, timeout=2 * self.duration)
-            except CACHE_ERRORS as error:
-                logger.warning("API throttle counts cannot be reached (%s); the request is let through.", error)
-                return True
-        return counted <= self.num_requests
-
-    def wait(self) -> float:
-        return max(0.0, self.window_ends_at - self.now)
-
-
-class AnonThrottle(CountingThrottle):
-    """Requests without credentials, per client address."""
-
-    scope = "anon"
-
-    def get_cache_key(self, request, view) -> str | None:
-        if request.user and request.user.is_authenticated:
-            return None
-        return f"throttle:anon:{self.get_ident(request)}"
-
-
-class UserThrottle(CountingThrottle):
-    """Requests per signed-in user (per client address for the rest, under the same rate)."""
-
-    scope = "user"
-
-    def get_cache_key(self, request, view) -> str | None:
-        if request.user and request.user.is_authenticated:
-            return self.caller_for_user(request.user.pk)
-        return f"throttle:user:{self.get_ident(request)}"
-
-    @staticmethod
-    def caller_for_user(user_pk: int) -> str:
-        return f"throttle:user:{user_pk}"
-
-    @classmethod
-    def counter_for_user(cls, user_pk: int) -> tuple[str, int] | None:
-        """The key and lifetime of the user's counter now, to be counted ahead (None: no limit)."""
-        throttle = cls()
-        if throttle.rate is None:
-            return None
-        return throttle.counter_key(cls.caller_for_user(user_pk), throttle.timer()), 2 * throttle.duration
 
 
 # --- Errors --------------------------------------------------------------------------------
@@ -190,9 +101,9 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
 
 
 class PlanboardPermission(BasePermission):
-    """Reads are open; the view's queryset (planboard.permissions.visible_*) limits what is seen,
+    """Reads are open; the view's queryset (planboard.core.permissions.visible_*) limits what is seen,
     so an object the caller may not see is a 404. Writes need a signed-in user, and a change to an
-    existing object the view's `may_write` (planboard.permissions via the service rules), else 403.
+    existing object the view's `may_write` (planboard.core.permissions via the service rules), else 403.
     Creation is decided by the service once the new object's place (plan, department) is known."""
 
     def has_permission(self, request, view) -> bool:
@@ -285,7 +196,7 @@ class VersionedWriteMixin:
     """Reads from the caller's `visible_*` queryset; create, update and delete through a service,
     with the `version` check (see the module docstring). Mix into a DRF ModelViewSet.
 
-    A view sets `visible` (a planboard.permissions queryset function), `rules` (a
+    A view sets `visible` (a planboard.core.permissions queryset function), `rules` (a
     goals.services.ItemRules) and the three services; the services check permission, lock,
     compare versions, validate, audit and mark the plan for recalculation.
     """

@@ -1,12 +1,12 @@
 """The data generation: one number that moves after every committed write to the database.
 
-Cached API responses (planboard/api_cache.py) are stored under the generation they were read
+Cached API responses (planboard/api_cache/responses.py) are stored under the generation they were read
 at, so any committed write makes every older entry unreachable at once. Nothing has to remember
 to invalidate: an execute wrapper, installed on each database connection as it opens, sees every
 statement, and one that is not a read bumps the generation. That covers the services, the admin,
 imports, Celery tasks, management commands, migrations and the raw SQL of the progress engine
 (`UPDATE … FROM unnest`) alike; code that writes around Django's cursor (COPY in
-reports/citygen.py) calls `data_changed()` itself.
+planboard/citygen.py) calls `data_changed()` itself.
 
 When the bump happens is what makes the cache safe. A reader takes the generation *before* it
 reads the data, and the bump comes *after* the commit (at once in autocommit mode; through
@@ -34,7 +34,7 @@ from django.db.backends.signals import connection_created
 from django_redis.exceptions import ConnectionInterrupted
 from redis.exceptions import RedisError
 
-from planboard import shared_cache
+from planboard.api_cache import shared_cache
 
 logger = logging.getLogger(__name__)
 
@@ -79,7 +79,7 @@ def current() -> int | None:
 
 def current_and_count(counter: tuple[str, int]) -> tuple[int | None, dict[str, int]]:
     """current(), with one counter (key, seconds to live) counted in the same round trip to the
-    cache (planboard/shared_cache.py); the counter's new value by key, or nothing if it was not counted."""
+    cache (planboard/api_cache/shared_cache.py); the counter's new value by key, or nothing if it was not counted."""
     if _bump_owed:
         return current(), {}
     key, timeout = counter

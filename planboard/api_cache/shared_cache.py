@@ -1,8 +1,8 @@
 """Counting in the shared cache, in one round trip where Django's cache API needs several.
 
 The API's hot path touches the cache on every request: the throttle adds one to the caller's count
-(planboard/api_support.py) and cached reads need the data generation (planboard/generation.py,
-planboard/api_cache.py). With django-redis (CACHE_URL set) each call here is one Lua script run
+(planboard/core/api.py) and cached reads need the data generation (planboard/api_cache/generation.py,
+planboard/api_cache/responses.py). With django-redis (CACHE_URL set) each call here is one Lua script run
 by Redis, atomic, and `read_and_count` does both jobs in the same round trip. With any other
 backend (the per-process cache of development and tests) the same results come from the cache API.
 """

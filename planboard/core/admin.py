@@ -1,4 +1,4 @@
-"""What every Planboard admin page shares: permissions from `planboard.permissions`, read-only
+"""What every Planboard admin page shares: permissions from `planboard.core.permissions`, read-only
 audit history, and marking a plan's cached figures for recalculation when its data is saved.
 
 Django's per-model permission table is not consulted. Staff status still decides who may log in
@@ -28,8 +28,8 @@ from simple_history.admin import SimpleHistoryAdmin
 from goals.models import Metric, Plan
 from goals.services import plan_mark_changed
 from initiatives.models import Initiative
-from planboard import permissions
-from planboard.exceptions import ConflictError
+from planboard.core import permissions
+from planboard.core.exceptions import ConflictError
 
 ADMIN_REASON = "Edited in the admin"
 SEEN_VERSION = "seen_version"
@@ -284,7 +284,7 @@ class PermissionsMixin:
 
 
 class PlanboardAdmin(PermissionsMixin, SimpleHistoryAdmin):
-    """A model admin with permissions from planboard.permissions and read-only audit history."""
+    """A model admin with permissions from planboard.core.permissions and read-only audit history."""
 
     form = PlanboardForm
     # The field a new row's slug is filled in from, as the user types.

@@ -15,9 +15,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from goals.fiscal import fiscal_year_start
-from goals.models import Health, Term
-from initiatives.models import InitiativeStatus
+from planboard.core.fiscal import fiscal_year_start
+from planboard.core.choices import Health, InitiativeStatus, Term
 
 # Health thresholds: how far progress may trail pace before an item is at risk / off track.
 ON_TRACK_SLACK = 0.10

@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db import connection, models, transaction
 
-from goals.fiscal import fiscal_year_end, fiscal_year_start
+from planboard.core.fiscal import fiscal_year_end, fiscal_year_start
 from goals.models import (
     BusinessDriver,
     Department,
@@ -38,7 +38,7 @@ from goals.models import (
     Theme,
 )
 from initiatives.models import AlignmentScore, Initiative, InitiativeStatus, ITRequest, Milestone, StatusUpdate
-from planboard import generation
+from planboard.api_cache import generation
 from reports.models import ProgressSnapshot
 from reports.recalculation import plan_recalculate
 
