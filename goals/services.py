@@ -8,28 +8,30 @@ from decimal import Decimal
 from operator import attrgetter
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Model, ProtectedError, QuerySet
 
 from goals.models import BusinessDriver, Department, Goal, Metric, MetricReading, Objective, Pillar, Plan, Theme
-from goals.signals import plan_changed
 from planboard.core import permissions
 from planboard.core.audit import save_audited
 from planboard.core.exceptions import ConflictError
+from planboard.core.tasks import RECALCULATE_PLAN, registered
 
 
 def plan_mark_changed(*, plan_id: int) -> None:
-    """Mark the plan's cached figures out of date and, after commit, announce the change.
+    """Mark the plan's cached figures out of date and, after commit, queue its recalculation.
 
     The dirty flag is written inside the caller's transaction, so if the recalculation cannot be
     queued (broker down) the next scheduled run still finds the plan and catches up.
     """
     newly_dirty = Plan.objects.filter(pk=plan_id, needs_recalculation=False).update(needs_recalculation=True)
     # Already dirty means a recalculation is pending (queued, or due from the catch-up run):
-    # queueing another would only repeat it. This is what bounds a burst of updates.
+    # queueing another would only repeat it. This is what bounds a burst of updates. The task
+    # waits for the commit itself (planboard.core.tasks.TransactionAwareTask).
     if newly_dirty:
-        transaction.on_commit(lambda: plan_changed.send(sender=Plan, plan_id=plan_id))
+        registered(RECALCULATE_PLAN).apply_async(args=[plan_id], countdown=settings.RECALCULATION_DEBOUNCE_SECONDS)
 
 
 def metric_record_reading(

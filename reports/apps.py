@@ -6,4 +6,5 @@ class ReportsConfig(AppConfig):
     verbose_name = "Progress and report cards"
 
     def ready(self) -> None:
-        from reports import signals  # noqa: F401  (connects the recalculation receiver)
+        # Registers the tasks that services below reports queue by name (planboard.core.tasks).
+        from reports import tasks  # noqa: F401

@@ -1,22 +1,27 @@
 """Celery tasks for the progress engine. Each is thin: load by id, call the service.
 
-Recalculation is queued after the transaction that changed a plan commits. Deduplication comes
-from the plan's dirty flag (goals.services.plan_mark_changed queues only when the flag goes from
-clean to dirty) and the debounce below: a burst of updates to one plan within the debounce
-window leads to one recalculation.
+Recalculation is queued after the transaction that changed a plan commits (TransactionAwareTask).
+Deduplication comes from the plan's dirty flag (goals.services.plan_mark_changed queues only when
+the flag goes from clean to dirty) and the debounce (RECALCULATION_DEBOUNCE_SECONDS): a burst of
+updates to one plan within the debounce window leads to one recalculation.
 """
 
 import logging
 
 from celery import shared_task
-from django.conf import settings
+
+from planboard.core.tasks import TransactionAwareTask
 
 logger = logging.getLogger(__name__)
-_broker_unreachable = False
 
 
-@shared_task(acks_late=True, autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=5)
+@shared_task(
+    base=TransactionAwareTask, queued_what="the recalculation of plan", acks_late=True,
+    autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=5,
+)
 def recalculate_plan(plan_id: int) -> None:
+    """Recalculate one plan. Queued by goals.services.plan_mark_changed once the change commits;
+    if it cannot be queued the plan stays marked dirty for recalculate_dirty_plans."""
     from reports.recalculation import plan_recalculate
 
     plan_recalculate(plan_id=plan_id)
@@ -36,31 +41,6 @@ def recalculate_all_and_snapshot() -> int:
     from reports.recalculation import plans_recalculate
 
     return plans_recalculate(snapshot=True)
-
-
-def queue_plan_recalculation(plan_id: int) -> bool:
-    """Queue a recalculation of one plan; never raise, never hang when the broker is down.
-
-    If it cannot be queued the plan stays marked dirty, and the periodic catch-up run (or
-    `manage.py recalculate`) recalculates it. The outage is logged once, not on every save.
-    """
-    global _broker_unreachable
-    try:
-        recalculate_plan.apply_async(args=[plan_id], countdown=settings.RECALCULATION_DEBOUNCE_SECONDS, retry=False)
-    except Exception as exc:  # kombu raises several types for an unreachable broker
-        if not _broker_unreachable:
-            logger.error(
-                "Could not queue the recalculation of plan %s (%s: %s). The plan stays marked for "
-                "recalculation; the next scheduled run or `manage.py recalculate` will catch up. "
-                "Further failures are not logged until the broker answers again.",
-                plan_id, type(exc).__name__, exc,
-            )
-        _broker_unreachable = True
-        return False
-    if _broker_unreachable:
-        logger.warning("The task broker answers again; recalculations are queued as usual.")
-        _broker_unreachable = False
-    return True
 
 
 @shared_task(acks_late=True)

@@ -93,7 +93,7 @@ def celery_conf():
 def unreachable_broker(celery_conf, monkeypatch):
     """Point the Celery app at a closed local port, as if Redis were down."""
     celery_conf(task_always_eager=False, broker_url="redis://127.0.0.1:9/0")
-    monkeypatch.setattr(tasks, "_broker_unreachable", False)
+    monkeypatch.setattr(type(celery_app.tasks[tasks.recalculate_plan.name]), "broker_unreachable", False)
 
 
 def test_broker_down_still_saves_quickly_and_leaves_the_plan_dirty(
