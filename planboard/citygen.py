@@ -22,6 +22,7 @@ from itertools import islice
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.management import call_command
 from django.db import connection, models, transaction
 
 from planboard.core.fiscal import fiscal_year_end, fiscal_year_start
@@ -38,7 +39,6 @@ from goals.models import (
     Theme,
 )
 from initiatives.models import AlignmentScore, Initiative, InitiativeStatus, ITRequest, Milestone, StatusUpdate
-from planboard.api_cache import generation
 from reports.models import ProgressSnapshot
 from reports.recalculation import plan_recalculate
 
@@ -199,7 +199,9 @@ def insert_rows(model: type[models.Model], fields: list[str], rows: Iterable[tup
         if connection.vendor == "postgresql":
             stream = _CopyStream(rows)
             cursor.cursor.copy_expert(f"COPY {table} ({column_list}) FROM STDIN", stream, size=COPY_READ)
-            generation.data_changed(connection)  # COPY goes around Django's cursor and its watch
+            # COPY goes around Django's cursor, so cached API answers are not told: the documented
+            # command for writes Django cannot see moves them on once this transaction commits.
+            transaction.on_commit(lambda: call_command("api_cache_reset", verbosity=0))
             return stream.rows
         # Values repeat a lot (days, statuses), so each column's conversion is cached.
         prepare = [functools.lru_cache(maxsize=4096)(functools.partial(c.get_db_prep_save, connection=connection))

@@ -184,11 +184,14 @@ class CachedTokenAuthentication(TokenAuthentication):
     """DRF's `Authorization: Token …` authentication. While the data generation stands, a token
     this process has already checked is answered from memory instead of a query: revoking a token
     or deactivating, changing or deleting its user is a committed write, which moves the
-    generation, so it takes effect from the next request on. Each request gets its own copy of
-    the user object."""
+    generation, so it takes effect from the next request on. A remembered token also expires with
+    the responses, API_CACHE_SECONDS after it was checked, whatever happens to the generation
+    (a write Django did not see is bounded the same way as a cached answer). Each request gets its
+    own copy of the user object."""
 
-    # Token key → (generation, user, token), for this process; emptied when it grows past MAX_KNOWN.
-    known: dict[str, tuple[int, Any, Any]] = {}
+    # Token key → (generation, expiry on the monotonic clock, user, token), for this process;
+    # emptied when it grows past MAX_KNOWN.
+    known: dict[str, tuple[int, float, Any, Any]] = {}
     MAX_KNOWN = 1000
 
     def authenticate(self, request):
@@ -197,19 +200,21 @@ class CachedTokenAuthentication(TokenAuthentication):
 
     def authenticate_credentials(self, key: str):
         known = self.known.get(key)
+        if known is not None and known[1] <= time.monotonic():
+            known = None
         # The hot path (a known token polling a list): the generation that validates the entry
         # and the user's throttle count come back from the cache in one round trip.
         view = (self.request.parser_context or {}).get("view")
         counter = None
         if known is not None and UserThrottle in getattr(view, "throttle_classes", ()):
-            counter = UserThrottle.counter_for_user(known[1].pk)
+            counter = UserThrottle.counter_for_user(known[2].pk)
         current = request_generation(self.request, also_count=counter)
         if current is not None and known is not None and known[0] == current:
-            return copy.copy(known[1]), known[2]
+            return copy.copy(known[2]), known[3]
         user, token = super().authenticate_credentials(key)
         if current is not None:
             if len(self.known) >= self.MAX_KNOWN:
                 self.known.clear()
-            self.known[key] = (current, user, token)
+            self.known[key] = (current, time.monotonic() + settings.API_CACHE_SECONDS, user, token)
             user = copy.copy(user)
         return user, token

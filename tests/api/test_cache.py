@@ -236,3 +236,53 @@ def test_local_copies_expire_like_the_shared_ones(monkeypatch):
     assert local.get("a") is not None
     now[0] += 2
     assert local.get("a") is None and local.size == 0
+
+
+def _write_around_django(sql: str, params: list) -> None:
+    """A change Django never sees: another connection to the same database (psql, a restore)."""
+    conf = connection.settings_dict
+    if connection.vendor == "postgresql":
+        import psycopg2
+
+        outside = psycopg2.connect(dbname=conf["NAME"], user=conf["USER"], host=conf["HOST"] or "127.0.0.1",
+                                   port=conf["PORT"] or 5432, password=conf["PASSWORD"] or None)
+    else:
+        import sqlite3
+
+        outside = sqlite3.connect(conf["NAME"])
+        sql = sql.replace("%s", "?")
+    try:
+        outside.cursor().execute(sql, params)
+        outside.commit()
+    finally:
+        outside.close()
+
+
+@committed
+def test_a_write_outside_django_shows_after_api_cache_reset(city, viewer_client):
+    from django.core.management import call_command
+
+    if connection.vendor == "sqlite" and connection.settings_dict["NAME"].startswith(("file:memorydb", ":memory:")):
+        pytest.skip("an in-memory SQLite database cannot be reached from another connection")
+    assert codes(viewer_client.get(LIST)) == ["ENT-1", "POL-1", "WAT-1"]
+    _write_around_django("UPDATE initiatives_initiative SET code = %s WHERE code = %s", ["ZZZ-1", "ENT-1"])
+    # Nothing told the cache: the answer it holds is served (until API_CACHE_SECONDS, or ...)
+    assert codes(viewer_client.get(LIST)) == ["ENT-1", "POL-1", "WAT-1"]
+    # ... the documented command for such writes.
+    call_command("api_cache_reset", verbosity=0)
+    assert codes(viewer_client.get(LIST)) == ["POL-1", "WAT-1", "ZZZ-1"]
+
+
+@committed
+def test_a_remembered_token_expires_with_the_responses(city, api, settings, monkeypatch, django_assert_num_queries):
+    settings.API_CACHE_SECONDS = 60
+    client = api(city.liaison_a)
+    assert client.get(LIST).status_code == 200
+    with django_assert_num_queries(0):  # the token is remembered, the answer cached
+        assert client.get(LIST).status_code == 200
+    later = api_cache.time.monotonic() + 61
+    monkeypatch.setattr(api_cache.time, "monotonic", lambda: later)
+    api_cache.local_responses.clear()
+    # 61 s on the token is checked again (one query for the token and its user), though nothing was written.
+    with django_assert_num_queries(1):
+        assert client.get(LIST).status_code == 200
