@@ -1,6 +1,7 @@
 # Planboard's two everyday commands:
 #   make run    set up .venv, migrate, load the demo plans and serve http://127.0.0.1:8000/
-#   make test   set up .venv with the test tools, run Django's checks and the test suite
+#   make test   set up .venv with the test tools, lint (ruff, import-linter), run Django's checks and the test suite
+#   make lint   only the linters: ruff check, ruff format --check, lint-imports (the layers in pyproject.toml)
 # Neither needs anything but python3.11: with no DATABASE_URL the database is a SQLite file
 # under var/, and with no REDIS_URL Celery tasks run inline.
 
@@ -18,11 +19,12 @@ PYTEST_ARGS ?=
 RUN_STAMP := $(VENV)/.installed-run
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: help run test clean system-deps
+.PHONY: help run test lint clean system-deps
 
 help:
 	@echo "make run     install, migrate, load the demo plans, serve http://127.0.0.1:8000/"
-	@echo "make test    install with test tools, check, verify migrations, run pytest"
+	@echo "make test    install with test tools, lint, check, verify migrations, run pytest"
+	@echo "make lint    ruff check, ruff format --check and the import-linter layer contracts"
 	@echo "make clean   remove .venv, var/ (the SQLite database, media, static) and caches"
 
 $(BIN)/python:
@@ -49,7 +51,12 @@ run: $(RUN_STAMP) system-deps | var
 	$(MANAGE) load_demo
 	$(MANAGE) runserver 127.0.0.1:8000
 
-test: $(DEV_STAMP) system-deps | var
+lint: $(DEV_STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+
+test: lint system-deps | var
 	$(MANAGE) check
 	$(MANAGE) makemigrations --check --dry-run
 	$(BIN)/pytest $(PYTEST_ARGS)
