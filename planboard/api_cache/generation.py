@@ -5,8 +5,10 @@ at, so any committed write makes every older entry unreachable at once. Nothing 
 to invalidate: an execute wrapper, installed on each database connection as it opens, sees every
 statement, and one that is not a read bumps the generation. That covers the services, the admin,
 imports, Celery tasks, management commands, migrations and the raw SQL of the progress engine
-(`UPDATE … FROM unnest`) alike; code that writes around Django's cursor (COPY in
-planboard/citygen.py) calls `data_changed()` itself.
+(`UPDATE … FROM unnest`) alike. Writes Django cannot see (COPY in planboard/citygen/bulk.py,
+which goes around its cursor; a restore; SQL typed into psql) are followed by
+`manage.py api_cache_reset`, which moves the generation by hand; entries expire after
+API_CACHE_SECONDS in any case.
 
 When the bump happens is what makes the cache safe. A reader takes the generation *before* it
 reads the data, and the bump comes *after* the commit (at once in autocommit mode; through
