@@ -220,10 +220,10 @@ def print_header(title: str, url: str, extra: dict[str, str]) -> None:
 def print_table(header: list[str], lines: list[list[str]]) -> None:
     """Right-aligned columns, like bench/recalculation.py's table."""
     widths = [max(len(h), *(len(line[i]) for line in lines)) for i, h in enumerate(header)]
-    print(" | ".join(h.rjust(w) for h, w in zip(header, widths)))
+    print(" | ".join(h.rjust(w) for h, w in zip(header, widths, strict=True)))
     print("-+-".join("-" * w for w in widths))
     for line in lines:
-        print(" | ".join(cell.rjust(w) for cell, w in zip(line, widths)))
+        print(" | ".join(cell.rjust(w) for cell, w in zip(line, widths, strict=True)))
 
 
 def print_verdicts(results: list[tuple[bool, str]]) -> bool:

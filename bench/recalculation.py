@@ -163,10 +163,10 @@ def print_table(rows: list[dict]) -> None:
         "n/a" if r["ratio"] is None else f"{r['ratio']:.1f}x / {r['ratio_median']:.1f}x",
     ] for r in rows]
     widths = [max(len(h), *(len(line[i]) for line in lines)) for i, h in enumerate(header)]
-    print(" | ".join(h.rjust(w) for h, w in zip(header, widths)))
+    print(" | ".join(h.rjust(w) for h, w in zip(header, widths, strict=True)))
     print("-+-".join("-" * w for w in widths))
     for line in lines:
-        print(" | ".join(cell.rjust(w) for cell, w in zip(line, widths)))
+        print(" | ".join(cell.rjust(w) for cell, w in zip(line, widths, strict=True)))
 
 
 def check_targets(rows: list[dict], on_postgres: bool) -> bool:

@@ -96,7 +96,7 @@ def insert_rows(model: type[models.Model], fields: list[str], rows: Iterable[tup
         sql = f"INSERT INTO {table} ({column_list}) VALUES ({', '.join(['%s'] * len(columns))})"
         rows, written = iter(rows), 0
         while chunk := list(islice(rows, BULK_CHUNK)):
-            cursor.executemany(sql, [tuple(p(v) for p, v in zip(prepare, row)) for row in chunk])
+            cursor.executemany(sql, [tuple(p(v) for p, v in zip(prepare, row, strict=True)) for row in chunk])
             written += len(chunk)
         return written
 

@@ -181,7 +181,7 @@ class CityGenerator:
         weights = [(s["final"] - s["start"]).days + 1 if s["start"] <= self.today else 0 for s in stories]
         update_counts = self._allocate(self.counts["updates"], weights)
         rows = []
-        for n, (story, updates) in enumerate(zip(stories, update_counts)):
+        for n, (story, updates) in enumerate(zip(stories, update_counts, strict=True)):
             if not updates:  # nothing reported yet: the initiative still reads as not started
                 story.update(status=Status.NOT_STARTED, percent=0)
             department = departments[rng.randrange(len(departments))]
@@ -204,7 +204,7 @@ class CityGenerator:
                 links.append(supports(initiative_id=initiative.pk, objective_id=objective.pk))
         supports.objects.bulk_create(links, batch_size=BULK_BATCH)
         self.counts["supports"] = len(links)
-        return [(i.pk, s, u) for i, s, u in zip(initiatives, stories, update_counts)]
+        return [(i.pk, s, u) for i, s, u in zip(initiatives, stories, update_counts, strict=True)]
 
     def status_update_rows(self, initiatives: list[tuple]) -> Iterator[tuple]:
         """Each initiative's updates from its start to its last update, percent rising to its final figure."""
@@ -263,7 +263,7 @@ class CityGenerator:
                            "last": latest - lag, "length": lengths[n], "percent": unit == "%",
                            "digits": 2 if unit in ("%", "$") else 0})
         metrics = Metric.objects.bulk_create(rows, batch_size=BULK_BATCH)
-        return [(m.pk, s) for m, s in zip(metrics, shapes)]
+        return [(m.pk, s) for m, s in zip(metrics, shapes, strict=True)]
 
     def reading_rows(self, metrics: list[tuple]) -> Iterator[tuple]:
         """One reading per month per metric, ending at the metric's latest month: never in the future."""

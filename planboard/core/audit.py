@@ -30,7 +30,7 @@ def history_diff(instance: models.Model, limit: int | None = None) -> list[dict]
     records = list(records if limit is None else records[:limit + 1])
     shown = records if limit is None else records[:limit]
     changes = []
-    for newer, older in zip(shown, records[1:] + [None]):
+    for newer, older in zip(shown, records[1:] + [None], strict=False):
         fields = []
         if older is not None:
             delta = newer.diff_against(older)

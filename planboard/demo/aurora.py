@@ -246,7 +246,7 @@ def _initiative(theme: str, index: int, row: tuple) -> dict:
     return {
         "code": code, "title": title, "theme": theme, "term": term, "department": department,
         "start": start, "target": target, "status": status, "percent": percent, "last": last,
-        "pillar_scores": dict(zip((ONE_IT, CUSTOMER, AGILITY), pillar_scores)),
+        "pillar_scores": dict(zip((ONE_IT, CUSTOMER, AGILITY), pillar_scores, strict=True)),
         "driver_scores": {key: int(score) for key, score in (pair.split(":") for pair in driver_scores.split())},
     }
 

@@ -270,7 +270,7 @@ class DemoLoader:
             values = history.reading_values(
                 shape, ends, baseline_date=metric.baseline_date, target_date=metric.target_date
             )
-            for period_end, value in zip(ends, values):
+            for period_end, value in zip(ends, values, strict=True):
                 metric_record_reading(metric=metric, entered_by=author, period_end=period_end, value=value)
                 self.result.created[MetricReading._meta.label] += 1
 

@@ -119,7 +119,7 @@ def _records(header: list[str], rows: Iterator[tuple[int, tuple]], sheet: str) -
                 return
             continue
         blank_run = 0
-        values = {name: cell for name, cell in zip(header, cells) if name}
+        values = {name: cell for name, cell in zip(header, cells, strict=False) if name}
         yield Row(sheet, number, values)
 
 
