@@ -12,7 +12,7 @@ or explicit CIO approval. Here that reads:
 - approval needs a *tie*: one of the request's objectives is an objective of the request's
   enterprise plan (direct), or an objective of the department's own IT plan (aligned to that
   enterprise plan) that reaches one of its objectives under the alignment rule of
-  goals.alignment (indirect); without a tie, only a recorded CIO exception lets it through.
+  initiatives.alignment.rules (indirect); without a tie, only a recorded CIO exception lets it through.
 
 Every transition is one transaction: the row is locked, the version the caller saw compared
 (ConflictError when stale), the state checked (a ValidationError naming `state`), and the change
@@ -28,9 +28,9 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from goals.alignment import plans_alignment
 from goals.models import Objective, Plan
 from goals.services import ItemRules, Link, plan_item_create, plan_item_delete, plan_item_update
+from initiatives.alignment.rules import plans_alignment
 from initiatives.models import ITRequest
 from planboard.core import permissions
 from planboard.core.audit import save_audited

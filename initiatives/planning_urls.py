@@ -1,12 +1,10 @@
-"""Pages for alignment, the spend gate, priority and the roadmap (included from planboard/urls.py)."""
+"""Pages for the spend gate, priority and the roadmap (included from planboard/urls.py)."""
 
 from django.urls import path
 
-from goals import alignment_views
 from initiatives import planning_views, spend_views
 
 urlpatterns = [
-    path("plans/<slug:slug>/alignment/", alignment_views.alignment_matrix, name="alignment-matrix"),
     path("plans/<slug:slug>/it-requests/", spend_views.it_request_register, name="it-request-register"),
     path("plans/<slug:slug>/it-requests/new/", spend_views.it_request_new, name="it-request-new"),
     path("it-requests/<int:pk>/", spend_views.it_request_detail, name="it-request-detail"),

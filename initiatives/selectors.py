@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from goals import visibility as goals_visible
-from goals.alignment import ItemAlignment, plan_alignment
 from goals.models import Department, Health, Metric, Objective, Plan, Term
 from goals.selectors import alignment_targets
+from initiatives.alignment.rules import ItemAlignment, plan_alignment
 from initiatives.api.filters import filter_stale
 from initiatives.models import Initiative, InitiativeStatus, Milestone, StatusUpdate
 from planboard.core import progress
@@ -236,7 +236,7 @@ def department_plan_structure(plan: Plan) -> dict:
     Goals in number order, each with its objectives' alignments (`goal.alignments`), the plan's
     initiatives' alignments, and on every alignment `links`: the objectives the item links to
     itself (enterprise or its own plan's), so an indirect link to an objective that is not yet
-    aligned still shows. Whether an item is aligned comes from goals.alignment, the one rule.
+    aligned still shows. Whether an item is aligned comes from initiatives.alignment.rules, the one rule.
     """
     alignment = plan_alignment(plan)
     goals = list(plan.goals.order_by("number"))

@@ -14,10 +14,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from goals import selectors as plan_selectors
-from goals.alignment import plan_alignment
 from goals.forms import attach_errors
 from goals.models import Plan
 from initiatives import selectors
+from initiatives.alignment.rules import plan_alignment
 from initiatives.forms import StatusUpdateForm
 from initiatives.models import Initiative
 from initiatives.services import initiative_post_update

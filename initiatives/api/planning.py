@@ -9,7 +9,7 @@
 - `POST /api/v1/it-requests/{id}/submit|approve|reject|exception/` with the request's `version`
   (409 when stale); `reject` takes an optional `reason`, `exception` a required `reason`.
 
-The rules are those of goals.alignment, initiatives.priority and initiatives.it_requests; who may
+The rules are those of initiatives.alignment.rules, initiatives.priority and initiatives.it_requests; who may
 read is the `visible_*` queryset (404 otherwise), who may act is planboard.core.permissions (403).
 """
 
@@ -21,7 +21,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from goals import visibility as goals_visible
-from goals.alignment import ItemAlignment, alignment_summary, department_plans_of, plan_alignment
+from initiatives.alignment.rules import ItemAlignment, alignment_summary, department_plans_of, plan_alignment
 from goals.models import Objective, Plan
 from initiatives import it_requests, priority
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from goals.alignment import alignment_summary, plan_alignment, plans_alignment, trace_links
+from initiatives.alignment.rules import alignment_summary, plan_alignment, plans_alignment, trace_links
 from tests.factories import DepartmentFactory, DepartmentPlanFactory, GoalFactory, InitiativeFactory, ObjectiveFactory
 
 

@@ -5,7 +5,7 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 
-from goals.alignment import alignment_summary, department_plans_of
+from initiatives.alignment.rules import alignment_summary, department_plans_of
 from goals.models import Plan
 from initiatives.models import ITRequest
 from initiatives.priority import plan_ranking

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from goals.alignment import plan_alignment
+from initiatives.alignment.rules import plan_alignment
 from goals.models import Goal, Objective, Plan
 from initiatives.models import Initiative
 from tests.factories import GoalFactory, InitiativeFactory, ObjectiveFactory, PlanFactory

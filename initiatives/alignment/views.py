@@ -12,10 +12,10 @@ import csv
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from goals import visibility as goals_visible
 from goals import selectors
-from goals.alignment import alignment_summary, department_plans_of
+from goals import visibility as goals_visible
 from goals.models import Plan
+from initiatives.alignment.rules import alignment_summary, department_plans_of
 from planboard.core import permissions
 from planboard.core.views import refuse
 
@@ -38,7 +38,7 @@ def alignment_matrix(request: HttpRequest, slug: str) -> HttpResponse:
     if request.GET.get("format") == "csv":
         return _csv(summary)
     rows = [{"row": row, "cells": list(zip(summary.goals, row.cells))} for row in summary.rows]
-    return render(request, "alignment/matrix.html", {
+    return render(request, "initiatives/alignment/matrix.html", {
         "plan": plan, "summary": summary, "rows": rows, "totals": list(zip(summary.goals, summary.totals)),
         "reads_everything": permissions.actor(request.user).reads_everything, "nav": "alignment",
     })

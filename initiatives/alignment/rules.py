@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from django.db.models import Model
 
 from goals.models import Department, Goal, Objective, Plan
+from initiatives.models import Initiative
 
 
 @dataclass
@@ -102,8 +103,6 @@ class PlanAlignment:
 
 def plans_alignment(plans: Iterable[Plan]) -> dict[int, PlanAlignment]:
     """The alignment of each department plan, by plan id, in five queries whatever their number."""
-    from initiatives.models import Initiative  # initiatives depends on goals, not the other way
-
     plans = {plan.pk: plan for plan in plans}
     objectives = list(
         Objective.objects.filter(goal__plan_id__in=plans).select_related("goal").order_by("goal__number", "code")
