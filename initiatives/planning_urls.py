@@ -1,15 +1,12 @@
-"""Pages for the spend gate, priority and the roadmap (included from planboard/urls.py)."""
+"""Pages for the spend gate (included from planboard/urls.py)."""
 
 from django.urls import path
 
-from initiatives import planning_views, spend_views
+from initiatives import spend_views
 
 urlpatterns = [
     path("plans/<slug:slug>/it-requests/", spend_views.it_request_register, name="it-request-register"),
     path("plans/<slug:slug>/it-requests/new/", spend_views.it_request_new, name="it-request-new"),
     path("it-requests/<int:pk>/", spend_views.it_request_detail, name="it-request-detail"),
     path("it-requests/<int:pk>/<slug:action>/", spend_views.it_request_act, name="it-request-act"),
-    path("plans/<slug:slug>/priority/", planning_views.priority_ranking, name="priority-ranking"),
-    path("plans/<slug:slug>/priority/sensitivity/", planning_views.priority_sensitivity, name="priority-sensitivity"),
-    path("plans/<slug:slug>/roadmap/", planning_views.roadmap, name="roadmap"),
 ]

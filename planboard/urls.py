@@ -16,5 +16,7 @@ urlpatterns = [
     path("", include("initiatives.urls")),
     path("", include("initiatives.alignment.urls")),
     path("", include("initiatives.planning_urls")),
+    path("", include("initiatives.priority.urls")),
+    path("", include("initiatives.roadmap.urls")),
     path("", include("initiatives.department_plan_urls")),
 ]

@@ -5,10 +5,10 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 
-from initiatives.alignment.rules import alignment_summary, department_plans_of
 from goals.models import Plan
+from initiatives.alignment.rules import alignment_summary, department_plans_of
 from initiatives.models import ITRequest
-from initiatives.priority import plan_ranking
+from initiatives.priority.rules import plan_ranking
 from planboard.demo import aurora, phoenix
 
 

@@ -19,7 +19,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from initiatives.models import AlignmentScore, Initiative
-from initiatives.priority import (
+from initiatives.priority.rules import (
     alignment_score_set,
     natural_key,
     plan_ranking,

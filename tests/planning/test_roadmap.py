@@ -6,7 +6,7 @@ Plan FY2023-FY2024, July start: the axis runs 2022-07-01 .. 2024-06-30, 731 days
 
 import datetime
 
-from initiatives.roadmap import AXIS_HEIGHT, GROUP_HEADER, ROW_HEIGHT, roadmap
+from initiatives.roadmap.geometry import AXIS_HEIGHT, GROUP_HEADER, ROW_HEIGHT, roadmap
 from tests.factories import InitiativeFactory, MilestoneFactory, PlanFactory, ThemeFactory
 
 d = datetime.date

@@ -1,6 +1,6 @@
 """Roadmap geometry: a plan's initiatives on a fiscal-year timeline, grouped by theme.
 
-The template `templates/roadmap/_roadmap_svg.html` only draws what `roadmap(...)` returns, so
+The template `templates/initiatives/roadmap/_roadmap_svg.html` only draws what `roadmap(...)` returns, so
 the screen and print look the same. Reading it:
 
 - the time axis spans the plan's fiscal years (first day of the first to the last day of the
@@ -20,9 +20,9 @@ its milestones, and the SVG's `<title>` and `<desc>`.
 import datetime
 from dataclasses import dataclass, field
 
-from planboard.core.fiscal import fiscal_year_end, fiscal_year_start
 from goals.models import Plan, Term
 from planboard.core.charts import LinearScale, chart_id, clean_label
+from planboard.core.fiscal import fiscal_year_end, fiscal_year_start
 
 LABEL_WIDTH = 300
 CHART_WIDTH = 960

@@ -1,26 +1,20 @@
-"""Priority, sensitivity and roadmap pages of a plan.
+"""Priority and sensitivity pages of a plan.
 
 - Priority: the method and the weights beside the ranking; plan editors (whoever may edit the
   plan's structure) change the weights in a form on the same page, which re-ranks and stores
-  the figures (initiatives.priority.priority_weights_update).
+  the figures (initiatives.priority.rules.priority_weights_update).
 - Sensitivity: for each weight moved ±10%, the initiatives whose rank changes.
-- Roadmap: the plan's initiatives on a fiscal-year timeline (server-side SVG, printable), with
-  filters by department and theme; the table after it is the chart's text alternative.
 """
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
-from django.utils import timezone
 
 from goals import selectors
-from goals.models import Department, Plan
-from initiatives import priority
-from initiatives.models import Initiative, Milestone
-from initiatives.roadmap import roadmap as roadmap_geometry
+from goals.models import Plan
+from initiatives.models import Initiative
+from initiatives.priority import rules as priority
 from planboard.core import permissions
 from planboard.core.exceptions import ConflictError
 from planboard.core.views import refuse
@@ -74,7 +68,7 @@ def priority_ranking(request: HttpRequest, slug: str) -> HttpResponse:
         {"criterion": c, "field": f"weight-{c.key}", "error": errors.get(c.key, ""), "value": typed.get(c.key, c.weight)}
         for c in ranking.criteria
     ]
-    return render(request, "priority/ranking.html", {
+    return render(request, "initiatives/priority/ranking.html", {
         "plan": plan, "ranking": ranking, "criteria": criteria, "may_edit": may_edit, "method": priority.METHOD,
         "rows": [{"row": r, "scores": [r.scores.get(c.key) for c in ranking.criteria]} for r in ranking.rows],
         "nav": "priority",
@@ -87,36 +81,7 @@ def priority_sensitivity(request: HttpRequest, slug: str) -> HttpResponse:
     if isinstance(plan, HttpResponse):
         return plan
     ranking = priority.plan_ranking(plan)
-    return render(request, "priority/sensitivity.html", {
+    return render(request, "initiatives/priority/sensitivity.html", {
         "plan": plan, "ranking": ranking, "shifts": priority.sensitivity(ranking), "method": priority.METHOD,
         "nav": "sensitivity",
-    })
-
-
-def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
-
-
-def roadmap(request: HttpRequest, slug: str) -> HttpResponse:
-    """The plan's initiatives by fiscal year and theme; `?department=<id>&theme=<id>` filter it."""
-    plan = _readable_plan(request, slug)
-    if isinstance(plan, HttpResponse):
-        return plan
-    department, theme = _int(request.GET.get("department")), _int(request.GET.get("theme"))
-    initiatives = Initiative.objects.filter(plan=plan).select_related("theme", "department").prefetch_related(
-        Prefetch("milestones", queryset=Milestone.objects.order_by("due", "title"))
-    )
-    if department:
-        initiatives = initiatives.filter(department_id=department)
-    if theme:
-        initiatives = initiatives.filter(theme_id=theme)
-    chart = roadmap_geometry(
-        plan, list(initiatives.order_by("code")), timezone.localdate(),
-        url_for=lambda i: reverse("initiative-detail", args=[i.pk]),
-    )
-    return render(request, "roadmap/roadmap.html", {
-        "plan": plan, "chart": chart, "nav": "roadmap",
-        "themes": list(plan.themes.order_by("order", "name")),
-        "departments": list(Department.objects.filter(initiatives__plan=plan).distinct().order_by("name")),
-        "chosen": {"department": department, "theme": theme},
     })
