@@ -2,7 +2,7 @@
 
 - Priority: the method and the weights beside the ranking; plan editors (whoever may edit the
   plan's structure) change the weights in a form on the same page, which re-ranks and stores
-  the figures (initiatives.priority.rules.priority_weights_update).
+  the figures (initiatives.priority.services.priority_weights_update).
 - Sensitivity: for each weight moved ±10%, the initiatives whose rank changes.
 """
 
@@ -15,6 +15,7 @@ from goals import selectors
 from goals.models import Plan
 from initiatives.models import Initiative
 from initiatives.priority import rules as priority
+from initiatives.priority.services import priority_weights_update
 from planboard.core import permissions
 from planboard.core.exceptions import ConflictError
 from planboard.core.views import refuse
@@ -55,7 +56,7 @@ def priority_ranking(request: HttpRequest, slug: str) -> HttpResponse:
             raise PermissionDenied("You may not change this plan's weights.")
         weights, versions = _weights_from(request.POST, ranking)
         try:
-            priority.priority_weights_update(plan=plan, actor=request.user, weights=weights, versions=versions)
+            priority_weights_update(plan=plan, actor=request.user, weights=weights, versions=versions)
         except ValidationError as error:
             errors, typed, status = {k: v[0] for k, v in error.message_dict.items()}, weights, 400
         except ConflictError as error:

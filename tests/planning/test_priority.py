@@ -19,14 +19,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from initiatives.models import AlignmentScore, Initiative
-from initiatives.priority.rules import (
-    alignment_score_set,
-    natural_key,
-    plan_ranking,
-    priority_recompute,
-    priority_weights_update,
-    sensitivity,
-)
+from initiatives.priority.rules import natural_key, plan_ranking, sensitivity
+from initiatives.priority.services import alignment_score_set, priority_recompute, priority_weights_update
 from tests.factories import DriverFactory, InitiativeFactory, PillarFactory
 
 SCORES = {"A-1": (3, 0, 1), "A-2": (1, 3, 2), "A-3": (2, 1, 0), "A-10": (2, 0, 1)}
