@@ -15,7 +15,7 @@ urlpatterns = [
     path("", include("goals.urls")),
     path("", include("initiatives.urls")),
     path("", include("initiatives.alignment.urls")),
-    path("", include("initiatives.planning_urls")),
+    path("", include("initiatives.it_requests.urls")),
     path("", include("initiatives.priority.urls")),
     path("", include("initiatives.roadmap.urls")),
     path("", include("initiatives.department_plan_urls")),

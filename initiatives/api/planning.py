@@ -21,9 +21,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from goals import visibility as goals_visible
-from initiatives.alignment.rules import ItemAlignment, alignment_summary, department_plans_of, plan_alignment
 from goals.models import Objective, Plan
-from initiatives import it_requests
+from initiatives.alignment.rules import ItemAlignment, alignment_summary, department_plans_of, plan_alignment
+from initiatives.it_requests import services as it_requests
 from initiatives.priority import rules as priority
 
 

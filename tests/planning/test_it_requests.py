@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from initiatives.it_requests import (
+from initiatives.it_requests.services import (
     it_request_approve,
     it_request_delete,
     it_request_file,

@@ -4,7 +4,7 @@ The register lists the requests weighed against an enterprise plan that the read
 (filters: state, department, fiscal year), with totals per department and per enterprise goal,
 and downloads as CSV or XLSX (`?format=csv|xlsx`, same rows as the page). A request tied to two
 goals counts in each goal's total; the grand total counts it once. Every write goes through
-initiatives.it_requests, which checks permission, state and version.
+initiatives.it_requests.services, which checks permission, state and version.
 """
 
 import csv
@@ -12,17 +12,17 @@ import io
 from collections import defaultdict
 from decimal import Decimal
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from goals import visibility as goals_visible
-from initiatives import visibility as initiatives_visible
 from goals import selectors
+from goals import visibility as goals_visible
 from goals.models import Department, Plan
-from initiatives import it_requests
+from initiatives import visibility as initiatives_visible
+from initiatives.it_requests import services as it_requests
+from initiatives.it_requests.forms import FileRequestForm
 from initiatives.models import ITRequest
 from planboard.core import permissions
 from planboard.core.audit import history_diff
@@ -83,7 +83,7 @@ def it_request_register(request: HttpRequest, slug: str) -> HttpResponse:
     if export in ("csv", "xlsx"):
         return _export(plan, data["rows"], export)
     who = permissions.actor(request.user)
-    return render(request, "it_requests/register.html", {
+    return render(request, "initiatives/it_requests/register.html", {
         **data, "plan": plan, "states": ITRequest.State.choices, "nav": "it-requests",
         "departments": goals_visible.visible_departments(request.user).order_by("name"),
         "may_file": who.is_admin or bool(who.liaison_department_ids),
@@ -151,7 +151,7 @@ def it_request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if not request.user.is_authenticated:
         return refuse(request)
     it_request = _visible_request(request, pk)
-    return render(request, "it_requests/detail.html", {
+    return render(request, "initiatives/it_requests/detail.html", {
         "it_request": it_request, "plan": it_request.plan, "tie": it_requests.request_tie(it_request),
         "may": {action: it_requests.may_act(request.user, it_request, action) for action in it_requests.TRANSITIONS},
         "history": history_diff(it_request)[:20], "nav": "it-requests",
@@ -187,18 +187,6 @@ def it_request_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     return redirect("it-request-detail", pk=pk)
 
 
-class FileRequestForm(forms.Form):
-    department = forms.ModelChoiceField(queryset=Department.objects.none())
-    title = forms.CharField(max_length=200)
-    amount = forms.DecimalField(max_digits=14, decimal_places=2, min_value=0, help_text="US dollars.")
-    fiscal_year = forms.IntegerField(min_value=2000, max_value=2100, help_text="FY2026 is the year that ends in 2026.")
-    justification = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
-    objectives = forms.MultipleChoiceField(
-        required=False, widget=forms.CheckboxSelectMultiple,
-        help_text="Enterprise objectives the spending serves, or your department plan's objectives aligned to them.",
-    )
-
-
 def it_request_new(request: HttpRequest, slug: str) -> HttpResponse:
     """File a draft request against an enterprise plan: the department's liaisons and the CIO."""
     plan = _enterprise_plan(request, slug)
@@ -232,5 +220,5 @@ def it_request_new(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             messages.success(request, "Draft filed. Submit it when it is ready for the CIO.")
             return redirect("it-request-detail", pk=filed.pk)
-    return render(request, "it_requests/form.html", {"form": form, "plan": plan, "nav": "it-requests"},
+    return render(request, "initiatives/it_requests/form.html", {"form": form, "plan": plan, "nav": "it-requests"},
                   status=400 if request.method == "POST" else 200)
