@@ -9,8 +9,6 @@ initiatives.it_requests.services, which checks permission, state and version.
 
 import csv
 import io
-from collections import defaultdict
-from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -23,6 +21,8 @@ from goals.models import Department, Plan
 from initiatives import visibility as initiatives_visible
 from initiatives.it_requests import services as it_requests
 from initiatives.it_requests.forms import FileRequestForm
+from initiatives.it_requests.rules import request_tie
+from initiatives.it_requests.selectors import it_request_register_data
 from initiatives.models import ITRequest
 from planboard.core import permissions
 from planboard.core.audit import history_diff
@@ -39,46 +39,12 @@ def _enterprise_plan(request: HttpRequest, slug: str) -> Plan:
     return plan
 
 
-def register_data(plan: Plan, user, query) -> dict:
-    """The register's rows (with ties) and totals for the reader, in a fixed number of queries."""
-    requests = initiatives_visible.visible_it_requests(user).filter(plan=plan).select_related("department", "requested_by")
-    state = query.get("state", "")
-    if state in ITRequest.State.values:
-        requests = requests.filter(state=state)
-    department = query.get("department", "")
-    if department.isdigit():
-        requests = requests.filter(department_id=int(department))
-    year = query.get("fiscal_year", "")
-    if year.isdigit():
-        requests = requests.filter(fiscal_year=int(year))
-    rows = list(requests.order_by("-fiscal_year", "department__name", "title"))
-    ties = it_requests.request_ties(rows)
-    goals = list(plan.goals.order_by("number"))
-    by_goal: dict[int | None, Decimal] = defaultdict(Decimal)
-    by_department: dict[int, dict] = {}
-    for row in rows:
-        row.tie = ties[row.pk]
-        for goal_id in row.tie.goal_ids or [None]:
-            by_goal[goal_id] += row.amount
-        totals = by_department.setdefault(row.department_id, {"department": row.department, "total": Decimal(0),
-                                                              **{s: Decimal(0) for s in ITRequest.State.values}})
-        totals[row.state] += row.amount
-        totals["total"] += row.amount
-    return {
-        "rows": rows, "goals": goals,
-        "goal_totals": [(goal, by_goal[goal.pk]) for goal in goals], "untied_total": by_goal[None],
-        "department_totals": sorted(by_department.values(), key=lambda t: t["department"].name),
-        "grand_total": sum((r.amount for r in rows), Decimal(0)),
-        "filters": {"state": state, "department": department, "fiscal_year": year},
-    }
-
-
 def it_request_register(request: HttpRequest, slug: str) -> HttpResponse:
     """The register of an enterprise plan's IT requests; `?format=csv|xlsx` downloads it."""
     plan = _enterprise_plan(request, slug)
     if not permissions.can_view_plan(request.user, plan) or permissions.actor(request.user).is_anonymous:
         return refuse(request)
-    data = register_data(plan, request.user, request.GET)
+    data = it_request_register_data(plan, request.user, request.GET)
     export = request.GET.get("format")
     if export in ("csv", "xlsx"):
         return _export(plan, data["rows"], export)
@@ -152,7 +118,7 @@ def it_request_detail(request: HttpRequest, pk: int) -> HttpResponse:
         return refuse(request)
     it_request = _visible_request(request, pk)
     return render(request, "initiatives/it_requests/detail.html", {
-        "it_request": it_request, "plan": it_request.plan, "tie": it_requests.request_tie(it_request),
+        "it_request": it_request, "plan": it_request.plan, "tie": request_tie(it_request),
         "may": {action: it_requests.may_act(request.user, it_request, action) for action in it_requests.TRANSITIONS},
         "history": history_diff(it_request)[:20], "nav": "it-requests",
     })

@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from initiatives.it_requests.rules import request_tie, request_ties
 from initiatives.it_requests.services import (
     it_request_approve,
     it_request_delete,
@@ -13,8 +14,6 @@ from initiatives.it_requests.services import (
     it_request_reject,
     it_request_submit,
     it_request_update,
-    request_tie,
-    request_ties,
 )
 from initiatives.models import ITRequest
 from planboard.core.exceptions import ConflictError
