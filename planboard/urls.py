@@ -18,5 +18,5 @@ urlpatterns = [
     path("", include("initiatives.it_requests.urls")),
     path("", include("initiatives.priority.urls")),
     path("", include("initiatives.roadmap.urls")),
-    path("", include("initiatives.department_plan_urls")),
+    path("", include("initiatives.department_plans.urls")),
 ]

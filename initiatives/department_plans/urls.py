@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from initiatives import department_plan_views as views
+from initiatives.department_plans import views
 
 urlpatterns = [
     path("departments/<slug:slug>/plans/new/", views.department_plan_new, name="department-plan-new"),

@@ -25,7 +25,7 @@ from goals.forms import attach_errors
 from goals.models import Department, Goal, Objective, Plan
 from goals.services import plan_item_create, plan_item_update
 from initiatives import selectors
-from initiatives.department_plan_forms import DepartmentPlanForm, GoalForm, InitiativeForm, LinksForm, ObjectiveForm
+from initiatives.department_plans.forms import DepartmentPlanForm, GoalForm, InitiativeForm, LinksForm, ObjectiveForm
 from initiatives.models import Initiative
 from initiatives.services import initiative_item_create, initiative_item_update
 from planboard.core import permissions
@@ -89,7 +89,7 @@ def department_plan_new(request: HttpRequest, slug: str) -> HttpResponse:
                 messages.success(request, f"{plan.title} created. Add its goals, objectives and initiatives, "
                                           "and link each to the enterprise objectives it serves.")
                 return redirect("department-plan-edit", slug=plan.slug)
-    return render(request, "department_plans/plan_form.html", {
+    return render(request, "initiatives/department_plans/plan_form.html", {
         "department": department, "parent": parent, "form": form, "nav": "plans",
     }, status=status)
 
@@ -107,7 +107,7 @@ def department_plan_edit(request: HttpRequest, slug: str) -> HttpResponse:
     plan = _editable_plan(request, slug)
     if isinstance(plan, HttpResponse):
         return plan
-    return render(request, "department_plans/structure.html", {
+    return render(request, "initiatives/department_plans/structure.html", {
         "department_plan": plan, **selectors.department_plan_structure(plan), "nav": "plans",
     })
 
@@ -167,7 +167,7 @@ def initiative_new(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _item_page(request: HttpRequest, plan: Plan, form, heading: str, status: int, item: Model | None = None,
                conflict: str = "") -> HttpResponse:
-    return render(request, "department_plans/item_form.html", {
+    return render(request, "initiatives/department_plans/item_form.html", {
         "department_plan": plan, "form": form, "heading": heading, "item": item, "conflict": conflict, "nav": "plans",
     }, status=status)
 
