@@ -1,19 +1,16 @@
-"""Reads of initiatives for pages: lists with filters, the initiative page, the dashboard's lists,
-My work, a department's plans and a department plan's structure. Each selector runs a fixed
+"""Reads of initiatives for pages: lists with filters, the initiative page, the dashboard's lists
+and My work (a department's plans are initiatives.department_plans.selectors). Each selector runs a fixed
 number of queries whatever the number of rows, and reads the cached figures; staleness applies
 planboard.core.progress.is_stale (the one home of the rule) to fields already loaded.
 """
 
 import datetime
-from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from goals import visibility as goals_visible
 from goals.models import Department, Health, Metric, Objective, Plan, Term
 from goals.selectors import alignment_targets
-from initiatives.alignment.rules import ItemAlignment, plan_alignment
 from initiatives.api.filters import filter_stale
 from initiatives.models import Initiative, InitiativeStatus, Milestone, StatusUpdate
 from planboard.core import progress
@@ -221,37 +218,3 @@ def my_metrics(user, today: datetime.date) -> list[Metric]:
         )
         metric.reading_overdue = metric.reading_due_on < today
     return sorted(rows, key=lambda m: (m.reading_due_on, m.name))
-
-
-# --- A department's IT plan ------------------------------------------------------------------
-
-
-def department_plans(user, department: Department) -> list[Plan]:
-    return list(goals_visible.visible_plans(user).filter(department=department).order_by("-start_fiscal_year", "title"))
-
-
-def department_plan_structure(plan: Plan) -> dict:
-    """A department plan as its liaison edits it, in eight queries whatever its size.
-
-    Goals in number order, each with its objectives' alignments (`goal.alignments`), the plan's
-    initiatives' alignments, and on every alignment `links`: the objectives the item links to
-    itself (enterprise or its own plan's), so an indirect link to an objective that is not yet
-    aligned still shows. Whether an item is aligned comes from initiatives.alignment.rules, the one rule.
-    """
-    alignment = plan_alignment(plan)
-    goals = list(plan.goals.order_by("number"))
-    by_goal: dict[int, list[ItemAlignment]] = defaultdict(list)
-    for item in alignment.objectives:
-        by_goal[item.item.goal_id].append(item)
-    for goal in goals:
-        goal.alignments = by_goal[goal.pk]
-    links: dict[tuple[str, int], list[Objective]] = defaultdict(list)
-    objective_links = Objective.aligned_to.through.objects.filter(from_objective__goal__plan=plan)
-    for row in objective_links.select_related("to_objective__goal__plan").order_by("to_objective__code"):
-        links[("objective", row.from_objective_id)].append(row.to_objective)
-    initiative_links = Initiative.aligned_to.through.objects.filter(initiative__plan=plan)
-    for row in initiative_links.select_related("objective__goal__plan").order_by("objective__code"):
-        links[("initiative", row.initiative_id)].append(row.objective)
-    for item in alignment.items:
-        item.links = links[(item.kind, item.item.pk)]
-    return {"goals": goals, "initiatives": alignment.initiatives, "alignment": alignment}

@@ -1,6 +1,7 @@
-"""A department's IT plan in the browser: its liaison (or the CIO) creates the plan, adds goals,
-objectives and initiatives, and links each objective and initiative to the enterprise objectives
-it serves, directly or through another objective of the same plan.
+"""A department's IT plan in the browser: the department's page shows its plans, each objective
+and initiative with the enterprise objectives it serves; its liaison (or the CIO) creates the
+plan, adds goals, objectives and initiatives, and links each objective and initiative to the
+enterprise objectives it serves, directly or through another objective of the same plan.
 
 Who may: `permissions.can_create_plan` for a new plan, `permissions.can_edit_plan` for everything
 in it (a department's liaison, that department only; administrators any). Every page checks it
@@ -24,7 +25,8 @@ from goals import selectors as plan_selectors
 from goals.forms import attach_errors
 from goals.models import Department, Goal, Objective, Plan
 from goals.services import plan_item_create, plan_item_update
-from initiatives import selectors
+from initiatives.alignment.rules import plan_alignment
+from initiatives.department_plans import selectors
 from initiatives.department_plans.forms import DepartmentPlanForm, GoalForm, InitiativeForm, LinksForm, ObjectiveForm
 from initiatives.models import Initiative
 from initiatives.services import initiative_item_create, initiative_item_update
@@ -67,6 +69,24 @@ def _submit(form, write: Callable[[dict], Model]) -> tuple[Model | None, int]:
 
 
 # --- The plan ---------------------------------------------------------------------------------
+
+
+def department_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """A department's IT plan: each objective and initiative with the enterprise objectives it serves."""
+    department = plan_selectors.department_by_slug(request.user, slug)
+    if department is None:
+        raise Http404("No such department.")
+    plans = selectors.department_plans(request.user, department)
+    chosen = next((p for p in plans if p.slug == request.GET.get("plan")), plans[0] if plans else None)
+    if chosen is None and not request.user.is_authenticated and department.plans.exists():
+        return refuse(request)
+    return render(request, "initiatives/department_plans/department_detail.html", {
+        "department": department, "plans": plans, "department_plan": chosen,
+        "alignment": plan_alignment(chosen) if chosen else None,
+        "can_edit": chosen is not None and permissions.can_edit_plan(request.user, chosen),
+        "can_create": permissions.can_create_plan(request.user, scope=Plan.Scope.DEPARTMENT, department=department),
+        "nav": "plans",
+    })
 
 
 def department_plan_new(request: HttpRequest, slug: str) -> HttpResponse:
