@@ -1,17 +1,19 @@
-"""Reads of initiatives for pages: lists with filters, the initiative page, the dashboard's lists
-and My work (a department's plans are initiatives.department_plans.selectors). Each selector runs a fixed
-number of queries whatever the number of rows, and reads the cached figures; staleness applies
-planboard.core.progress.is_stale (the one home of the rule) to fields already loaded.
+"""Reads of initiatives for pages and the API: lists with filters, the initiative page, the
+dashboard's lists and My work (a department's plans are initiatives.department_plans.selectors).
+Each selector runs a fixed number of queries whatever the number of rows, and reads the cached
+figures; staleness applies planboard.core.progress.is_stale (the one home of the rule) to fields
+already loaded, or in the database (`filter_stale`, also the API's `?stale=` filter).
 """
 
 import datetime
 from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from goals.models import Department, Health, Metric, Objective, Plan, Term
 from goals.selectors import alignment_targets
-from initiatives.api.filters import filter_stale
 from initiatives.models import Initiative, InitiativeStatus, Milestone, StatusUpdate
 from planboard.core import progress
 
@@ -35,6 +37,29 @@ def mark_stale(initiatives: list[Initiative], today: datetime.date) -> list[Init
     for initiative in initiatives:
         initiative.is_stale = is_stale(initiative, today)
     return initiatives
+
+
+def filter_stale(queryset: QuerySet[Initiative], stale: bool, today: datetime.date | None = None) -> QuerySet:
+    """Initiatives that are (or, with `stale` false, are not) stale on `today`: the rule of
+    planboard.core.progress.is_stale in the database. Stale is an initiative not completed,
+    cancelled or on hold whose last update (or, with none, its start date) is more than its
+    cadence (its own, else its plan's) days before today, or which has neither date.
+
+    Cadences differ per row, and date arithmetic on a per-row number of days is spelled
+    differently by every database, so the rule is written as one comparison per distinct cadence
+    (one extra query; a city has a handful of cadences).
+    """
+    today = today or timezone.localdate()
+    queryset = queryset.annotate(
+        stale_reference=Coalesce("last_update_on", "start_date"),
+        stale_cadence=Coalesce("update_cadence_days", "plan__update_cadence_days"),
+    )
+    cadences = queryset.order_by().values_list("stale_cadence", flat=True).distinct()
+    overdue = Q(pk__in=[])
+    for days in cadences:
+        overdue |= Q(stale_cadence=days, stale_reference__lt=today - datetime.timedelta(days=days))
+    condition = ~Q(status__in=progress.NEVER_STALE_STATUSES) & (Q(stale_reference__isnull=True) | overdue)
+    return queryset.filter(condition) if stale else queryset.exclude(condition)
 
 
 # --- Lists with filters ---------------------------------------------------------------------
