@@ -1,5 +1,6 @@
-"""A small city for the planning tests: an enterprise plan, Water Services and Police with their
-IT plans aligned to it, a liaison for each department, the CIO and a plan editor.
+"""A small city for the tests of the planning features (alignment, department plans, IT requests,
+priority, roadmap): an enterprise plan, Water Services and Police with their IT plans aligned to
+it, a liaison for each department, the CIO and a plan editor.
 
     enterprise  Goal 1 (objectives 1.1, 1.2)   Goal 2 (objective 2.1)
     water       Goal 1: W1.1 → enterprise 1.1 (direct)
@@ -9,18 +10,26 @@ IT plans aligned to it, a liaison for each department, the CIO and a plan editor
     police      Goal 1: P1.1 → enterprise 2.1 (direct)
 """
 
+import datetime
+from decimal import Decimal
+
 import pytest
 
 from goals.models import DepartmentMembership
+from initiatives.models import AlignmentScore, Initiative
 from planboard.core.permissions import Role
 from tests.factories import (
     DepartmentFactory,
     DepartmentPlanFactory,
+    DriverFactory,
     GoalFactory,
     InitiativeFactory,
     MembershipFactory,
+    MilestoneFactory,
     ObjectiveFactory,
+    PillarFactory,
     PlanFactory,
+    ThemeFactory,
     UserFactory,
     user_with_role,
 )
@@ -81,3 +90,23 @@ def api():
         return client
 
     return make
+
+
+@pytest.fixture
+def scored(city):
+    """Two initiatives of the enterprise plan scored against a pillar (weight 2) and a driver (1);
+    `add(code, pillar_score, driver_score)` scores more (the priority and roadmap pages)."""
+    pillar = PillarFactory(plan=city.enterprise, name="One IT", weight=Decimal("2"))
+    driver = DriverFactory(plan=city.enterprise, name="Secure", weight=Decimal("1"))
+    theme = ThemeFactory(plan=city.enterprise, name="Infrastructure")
+
+    def add(code: str, p: int, d: int) -> Initiative:
+        initiative = InitiativeFactory(plan=city.enterprise, code=code, theme=theme, department=city.water)
+        AlignmentScore.objects.create(initiative=initiative, pillar=pillar, score=p)
+        AlignmentScore.objects.create(initiative=initiative, driver=driver, score=d)
+        MilestoneFactory(initiative=initiative, due=datetime.date(2023, 3, 31))
+        return initiative
+
+    add("E-1", 3, 0)
+    add("E-2", 0, 3)
+    return pillar, driver, add

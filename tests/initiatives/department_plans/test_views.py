@@ -1,14 +1,14 @@
 """Keeping a department's IT plan in the browser (server side): the liaison creates the plan, adds
 goals, objectives and initiatives, and links them to enterprise objectives; nobody else's
-liaison can touch it; bad input names the field and stores nothing. (City: tests/planning/conftest.py.)"""
+liaison can touch it; bad input names the field and stores nothing. (City: tests/initiatives/conftest.py.)"""
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from initiatives.alignment.rules import plan_alignment
 from goals.models import Goal, Objective, Plan
+from initiatives.alignment.rules import plan_alignment
 from initiatives.models import Initiative
 from tests.factories import GoalFactory, InitiativeFactory, ObjectiveFactory, PlanFactory
 
