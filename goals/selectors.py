@@ -75,8 +75,8 @@ def department_by_slug(user, slug: str) -> Department | None:
 
 
 # --- Alignment of a department plan to the enterprise plan ------------------------------------
-# The rule itself (direct and indirect links) lives in goals.alignment; this is only what a page
-# prefetches to list an item's own links.
+# The rule itself (direct and indirect links) lives in initiatives.alignment.rules; this is only what
+# a page prefetches to list an item's own links.
 
 
 def alignment_targets() -> Prefetch:

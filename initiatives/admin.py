@@ -13,9 +13,9 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import urlencode
 
-from initiatives import visibility as initiatives_visible
 from goals.models import BusinessDriver, Pillar
-from initiatives import it_requests
+from initiatives import visibility as initiatives_visible
+from initiatives.it_requests import services as it_requests
 from initiatives.models import AlignmentScore, Initiative, ITRequest, Milestone, StatusUpdate
 from initiatives.services import initiative_post_update
 from planboard.core import permissions

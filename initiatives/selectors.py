@@ -1,20 +1,19 @@
-"""Reads of initiatives for pages: lists with filters, the initiative page, the dashboard's lists,
-My work, a department's plans and a department plan's structure. Each selector runs a fixed
-number of queries whatever the number of rows, and reads the cached figures; staleness applies
-planboard.core.progress.is_stale (the one home of the rule) to fields already loaded.
+"""Reads of initiatives for pages and the API: lists with filters, the initiative page, the
+dashboard's lists and My work (a department's plans are initiatives.department_plans.selectors).
+Each selector runs a fixed number of queries whatever the number of rows, and reads the cached
+figures; staleness applies planboard.core.progress.is_stale (the one home of the rule) to fields
+already loaded, or in the database (`filter_stale`, also the API's `?stale=` filter).
 """
 
 import datetime
-from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 
-from goals import visibility as goals_visible
-from goals.alignment import ItemAlignment, plan_alignment
 from goals.models import Department, Health, Metric, Objective, Plan, Term
 from goals.selectors import alignment_targets
-from initiatives.api.filters import filter_stale
 from initiatives.models import Initiative, InitiativeStatus, Milestone, StatusUpdate
 from planboard.core import progress
 
@@ -38,6 +37,29 @@ def mark_stale(initiatives: list[Initiative], today: datetime.date) -> list[Init
     for initiative in initiatives:
         initiative.is_stale = is_stale(initiative, today)
     return initiatives
+
+
+def filter_stale(queryset: QuerySet[Initiative], stale: bool, today: datetime.date | None = None) -> QuerySet:
+    """Initiatives that are (or, with `stale` false, are not) stale on `today`: the rule of
+    planboard.core.progress.is_stale in the database. Stale is an initiative not completed,
+    cancelled or on hold whose last update (or, with none, its start date) is more than its
+    cadence (its own, else its plan's) days before today, or which has neither date.
+
+    Cadences differ per row, and date arithmetic on a per-row number of days is spelled
+    differently by every database, so the rule is written as one comparison per distinct cadence
+    (one extra query; a city has a handful of cadences).
+    """
+    today = today or timezone.localdate()
+    queryset = queryset.annotate(
+        stale_reference=Coalesce("last_update_on", "start_date"),
+        stale_cadence=Coalesce("update_cadence_days", "plan__update_cadence_days"),
+    )
+    cadences = queryset.order_by().values_list("stale_cadence", flat=True).distinct()
+    overdue = Q(pk__in=[])
+    for days in cadences:
+        overdue |= Q(stale_cadence=days, stale_reference__lt=today - datetime.timedelta(days=days))
+    condition = ~Q(status__in=progress.NEVER_STALE_STATUSES) & (Q(stale_reference__isnull=True) | overdue)
+    return queryset.filter(condition) if stale else queryset.exclude(condition)
 
 
 # --- Lists with filters ---------------------------------------------------------------------
@@ -221,37 +243,3 @@ def my_metrics(user, today: datetime.date) -> list[Metric]:
         )
         metric.reading_overdue = metric.reading_due_on < today
     return sorted(rows, key=lambda m: (m.reading_due_on, m.name))
-
-
-# --- A department's IT plan ------------------------------------------------------------------
-
-
-def department_plans(user, department: Department) -> list[Plan]:
-    return list(goals_visible.visible_plans(user).filter(department=department).order_by("-start_fiscal_year", "title"))
-
-
-def department_plan_structure(plan: Plan) -> dict:
-    """A department plan as its liaison edits it, in eight queries whatever its size.
-
-    Goals in number order, each with its objectives' alignments (`goal.alignments`), the plan's
-    initiatives' alignments, and on every alignment `links`: the objectives the item links to
-    itself (enterprise or its own plan's), so an indirect link to an objective that is not yet
-    aligned still shows. Whether an item is aligned comes from goals.alignment, the one rule.
-    """
-    alignment = plan_alignment(plan)
-    goals = list(plan.goals.order_by("number"))
-    by_goal: dict[int, list[ItemAlignment]] = defaultdict(list)
-    for item in alignment.objectives:
-        by_goal[item.item.goal_id].append(item)
-    for goal in goals:
-        goal.alignments = by_goal[goal.pk]
-    links: dict[tuple[str, int], list[Objective]] = defaultdict(list)
-    objective_links = Objective.aligned_to.through.objects.filter(from_objective__goal__plan=plan)
-    for row in objective_links.select_related("to_objective__goal__plan").order_by("to_objective__code"):
-        links[("objective", row.from_objective_id)].append(row.to_objective)
-    initiative_links = Initiative.aligned_to.through.objects.filter(initiative__plan=plan)
-    for row in initiative_links.select_related("objective__goal__plan").order_by("objective__code"):
-        links[("initiative", row.initiative_id)].append(row.objective)
-    for item in alignment.items:
-        item.links = links[(item.kind, item.item.pk)]
-    return {"goals": goals, "initiatives": alignment.initiatives, "alignment": alignment}

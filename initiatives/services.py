@@ -20,7 +20,7 @@ from goals.services import (
     plan_item_update,
     plan_mark_changed,
 )
-from initiatives.it_requests import IT_REQUEST_RULES
+from initiatives.it_requests.services import IT_REQUEST_RULES
 from initiatives.models import Initiative, InitiativeStatus, ITRequest, Milestone, StatusUpdate
 from planboard.core import permissions
 from planboard.core.audit import save_audited

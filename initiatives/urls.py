@@ -6,5 +6,4 @@ urlpatterns = [
     path("plans/<slug:slug>/initiatives/", views.initiative_list, name="initiative-list"),
     path("initiatives/<int:pk>/", views.initiative_detail, name="initiative-detail"),
     path("initiatives/<int:pk>/update/", views.initiative_post, name="initiative-update"),
-    path("departments/<slug:slug>/", views.department_detail, name="department-detail"),
 ]

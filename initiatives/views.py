@@ -1,5 +1,5 @@
-"""Initiative pages: the filtered list, the initiative page with "Post an update", and a
-department's IT plan with its alignment to the enterprise plan.
+"""Initiative pages: the filtered list and the initiative page with "Post an update" (a
+department's IT plan and its alignment are initiatives.department_plans).
 
 "Post an update" works as a plain form POST (redirect on success) and, with htmx, refreshes the
 initiative's figures, form and timeline in place. A stale form (someone updated first) shows
@@ -14,9 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from goals import selectors as plan_selectors
-from goals.alignment import plan_alignment
 from goals.forms import attach_errors
-from goals.models import Plan
 from initiatives import selectors
 from initiatives.forms import StatusUpdateForm
 from initiatives.models import Initiative
@@ -141,21 +139,3 @@ def initiative_post(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, "initiatives/_live.html", context)
     context["history"] = history_diff(initiative, limit=HISTORY_SHOWN)
     return render(request, "initiatives/initiative_detail.html", context, status=status)
-
-
-def department_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    """A department's IT plan: each objective and initiative with the enterprise objectives it serves."""
-    department = plan_selectors.department_by_slug(request.user, slug)
-    if department is None:
-        raise Http404("No such department.")
-    plans = selectors.department_plans(request.user, department)
-    chosen = next((p for p in plans if p.slug == request.GET.get("plan")), plans[0] if plans else None)
-    if chosen is None and not request.user.is_authenticated and department.plans.exists():
-        return refuse(request)
-    return render(request, "initiatives/department_detail.html", {
-        "department": department, "plans": plans, "department_plan": chosen,
-        "alignment": plan_alignment(chosen) if chosen else None,
-        "can_edit": chosen is not None and permissions.can_edit_plan(request.user, chosen),
-        "can_create": permissions.can_create_plan(request.user, scope=Plan.Scope.DEPARTMENT, department=department),
-        "nav": "plans",
-    })

@@ -12,7 +12,6 @@ from rest_framework.routers import DefaultRouter
 from goals.api import views as goals
 from initiatives.api import views as initiatives
 from initiatives.api.export import PlanExportViewSet
-from initiatives.api.planning import PlanPlanningViewSet
 from reports.api import views as reports
 from reports.api.report_cards import ReportCardViewSet
 
@@ -24,7 +23,7 @@ router.register("departments", goals.DepartmentViewSet, basename="department")
 router.register("plans", goals.PlanViewSet, basename="plan")
 router.register("plans", PlanExportViewSet, basename="plan-export")
 router.register("plans", reports.PlanExplainViewSet, basename="plan-explain")
-router.register("plans", PlanPlanningViewSet, basename="plan-planning")
+router.register("plans", initiatives.PlanPlanningViewSet, basename="plan-planning")
 router.register("pillars", goals.PillarViewSet, basename="pillar")
 router.register("drivers", goals.DriverViewSet, basename="driver")
 router.register("themes", goals.ThemeViewSet, basename="theme")

@@ -1,7 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
 
-
 admin.site.site_header = "Planboard administration"
 admin.site.site_title = "Planboard"
 admin.site.index_title = "Strategic technology plan"
@@ -15,6 +14,9 @@ urlpatterns = [
     path("transfer/", include("planboard.transfer.urls")),
     path("", include("goals.urls")),
     path("", include("initiatives.urls")),
-    path("", include("initiatives.planning_urls")),
-    path("", include("initiatives.department_plan_urls")),
+    path("", include("initiatives.alignment.urls")),
+    path("", include("initiatives.it_requests.urls")),
+    path("", include("initiatives.priority.urls")),
+    path("", include("initiatives.roadmap.urls")),
+    path("", include("initiatives.department_plans.urls")),
 ]

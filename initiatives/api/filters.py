@@ -1,41 +1,16 @@
 """Filters for initiatives, milestones and IT requests, named after the fields.
 
-`?stale=true` applies the rule of planboard.core.progress.is_stale in the database: an initiative not
-completed, cancelled or on hold whose last update (or, with none, its start date) is more than its
-cadence (its own, else its plan's) days before today, or which has neither date.
+`?stale=true` is initiatives.selectors.filter_stale, the stale rule in the database (the same
+selector the pages' lists use).
 """
 
-import datetime
-
 import django_filters as filters
-from django.db.models import Q, QuerySet
-from django.db.models.functions import Coalesce
-from django.utils import timezone
+from django.db.models import QuerySet
 
 from goals.api.filters import IdFilter
 from goals.models import Health, Term
 from initiatives.models import Initiative, InitiativeStatus, ITRequest, Milestone, StatusUpdate
-from planboard.core.progress import NEVER_STALE_STATUSES
-
-
-def filter_stale(queryset: QuerySet[Initiative], stale: bool, today: datetime.date | None = None) -> QuerySet:
-    """Initiatives that are (or, with `stale` false, are not) stale on `today`.
-
-    Cadences differ per row, and date arithmetic on a per-row number of days is spelled
-    differently by every database, so the rule is written as one comparison per distinct cadence
-    (one extra query; a city has a handful of cadences).
-    """
-    today = today or timezone.localdate()
-    queryset = queryset.annotate(
-        stale_reference=Coalesce("last_update_on", "start_date"),
-        stale_cadence=Coalesce("update_cadence_days", "plan__update_cadence_days"),
-    )
-    cadences = queryset.order_by().values_list("stale_cadence", flat=True).distinct()
-    overdue = Q(pk__in=[])
-    for days in cadences:
-        overdue |= Q(stale_cadence=days, stale_reference__lt=today - datetime.timedelta(days=days))
-    condition = ~Q(status__in=NEVER_STALE_STATUSES) & (Q(stale_reference__isnull=True) | overdue)
-    return queryset.filter(condition) if stale else queryset.exclude(condition)
+from initiatives.selectors import filter_stale
 
 
 class InitiativeFilter(filters.FilterSet):

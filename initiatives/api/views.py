@@ -1,4 +1,5 @@
-"""API views for initiatives, their status updates and milestones, and IT requests.
+"""API views for initiatives, their status updates and milestones, IT requests, and the planning
+actions of a plan (alignment and priority).
 
 Reads are the caller's `visible_*` querysets; writes go through initiatives.services
 (initiative_item_* for the objects, initiative_post_update for the append-only status timeline).
@@ -10,11 +11,14 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.generics import get_object_or_404
 
-from initiatives import visibility as initiatives_visible
+from goals import visibility as goals_visible
 from goals.models import Objective
 from initiatives import services
+from initiatives import visibility as initiatives_visible
 from initiatives.api import filters
-from initiatives.api.planning import SpendGateActions
+from initiatives.api.alignment import PlanAlignmentActions
+from initiatives.api.it_requests import SpendGateActions
+from initiatives.api.priority import PlanPriorityActions
 from initiatives.api.serializers import (
     InitiativeSerializer,
     ITRequestSerializer,
@@ -122,7 +126,7 @@ class ITRequestViewSet(SpendGateActions, InitiativeDataViewSet):
 
     Filed and edited (as drafts) by the department's liaisons; state and decision fields are
     read-only here and move through the submit/approve/reject/exception actions
-    (initiatives.api.planning, services in initiatives.it_requests).
+    (initiatives.api.it_requests, services in initiatives.it_requests.services).
     """
 
     serializer_class = ITRequestSerializer
@@ -136,3 +140,11 @@ class ITRequestViewSet(SpendGateActions, InitiativeDataViewSet):
 
     def extra_create_data(self) -> dict:
         return {"requested_by": self.request.user}
+
+
+class PlanPlanningViewSet(PlanAlignmentActions, PlanPriorityActions, viewsets.GenericViewSet):
+    """`alignment` (initiatives.api.alignment) and `priority` (initiatives.api.priority) of one plan
+    the caller may read; registered on the plans' prefix."""
+
+    def get_queryset(self):
+        return goals_visible.visible_plans(self.request.user).select_related("department", "parent")

@@ -23,7 +23,7 @@ from django.utils import timezone
 from goals.models import Department, Goal, Metric, MetricReading, Objective, Plan
 from goals.services import metric_record_reading
 from initiatives.models import Initiative, Milestone, StatusUpdate
-from initiatives.priority import priority_recompute
+from initiatives.priority.services import priority_recompute
 from initiatives.services import initiative_post_update
 from planboard.core.audit import save_audited
 from planboard.demo import aurora, department_plans, history, people, phoenix, phoenix_initiatives

@@ -20,8 +20,8 @@ from goals.models import (
     Plan,
     Theme,
 )
-from initiatives.api.filters import filter_stale
 from initiatives.models import Initiative, ITRequest, Milestone, StatusUpdate
+from initiatives.selectors import filter_stale
 from planboard.core.progress import is_stale
 from tests.factories import GoalFactory, InitiativeFactory, ObjectiveFactory, PlanFactory, ThemeFactory, UserFactory
 
