@@ -1,7 +1,8 @@
 """API views for initiatives, their status updates and milestones, and IT requests.
 
 Reads are the caller's `visible_*` querysets; writes go through initiatives.services
-(initiative_item_* for the objects, initiative_post_update for the append-only status timeline).
+(each model's named services, `initiative_create` ..., for the objects; initiative_post_update for
+the append-only status timeline; the spend gate's in initiatives.it_requests).
 """
 
 from django.db.models import Prefetch, QuerySet
@@ -10,9 +11,9 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.generics import get_object_or_404
 
-from initiatives import visibility as initiatives_visible
 from goals.models import Objective
 from initiatives import services
+from initiatives import visibility as initiatives_visible
 from initiatives.api import filters
 from initiatives.api.planning import SpendGateActions
 from initiatives.api.serializers import (
@@ -29,20 +30,16 @@ PROGRESS_ORDERING = ["progress", "pace", "health"]
 
 
 class InitiativeDataViewSet(CachedListMixin, VersionedWriteMixin, viewsets.ModelViewSet):
-    """Written through initiatives.services.initiative_item_* with that model's rules."""
-
-    create_service = services.initiative_item_create
-    update_service = services.initiative_item_update
-    delete_service = services.initiative_item_delete
-
-    @property
-    def rules(self):
-        return services.INITIATIVE_ITEM_RULES[self.get_serializer_class().Meta.model]
+    """Each viewset names its model's rules and three services."""
 
 
 class InitiativeViewSet(InitiativeDataViewSet):
     """Initiatives with their reported status and computed figures. Status moves by posting updates."""
 
+    rules = services.INITIATIVE_RULES
+    create_service = staticmethod(services.initiative_create)
+    update_service = staticmethod(services.initiative_update)
+    delete_service = staticmethod(services.initiative_delete)
     serializer_class = InitiativeSerializer
     visible = initiatives_visible.visible_initiatives
     filterset_class = filters.InitiativeFilter
@@ -110,6 +107,10 @@ class StatusUpdateViewSet(CachedListMixin, mixins.ListModelMixin, mixins.CreateM
 class MilestoneViewSet(InitiativeDataViewSet):
     """Milestones of an initiative: what is due when, and when it was done."""
 
+    rules = services.MILESTONE_RULES
+    create_service = staticmethod(services.milestone_create)
+    update_service = staticmethod(services.milestone_update)
+    delete_service = staticmethod(services.milestone_delete)
     serializer_class = MilestoneSerializer
     visible = initiatives_visible.visible_milestones
     filterset_class = filters.MilestoneFilter
