@@ -168,7 +168,10 @@ def test_an_inline_row_opened_before_someone_elses_change_is_refused(client, cio
 
     response = client.post(change_url(pillar.plan), opened)
 
-    assert response.status_code == 200
+    rows = next(f.formset for f in response.context["inline_admin_formsets"] if f.formset.model is Pillar)
+    assert rows.errors == [{"__all__": [
+        "Pillar was changed by someone else (now version 2); reload it and apply your change again."
+    ]}]
     assert Pillar.objects.values_list("name", "version").get() == ("Single IT", 2)
 
 
