@@ -15,7 +15,10 @@ Validating through the service. A refusal (ValidationError by field, PermissionD
 ConflictError for a stale `seen_version`) has to come back as an error on the form, with nothing
 stored, yet Django saves only after every form on the page is valid. So while the form is
 validated, the row's write is *dry-run*: the service itself runs inside a savepoint that is then
-rolled back (`dry_run`), and what it raised becomes the form's errors. This was chosen over a
+rolled back (`dry_run`), and what it raised becomes the form's errors. Once every field could
+be read, the row goes to the service even when the model's own validation (which a ModelForm
+runs first) refused it, and the service's errors replace the model's: the same POST then gets
+the same errors, in the same order, as the same change through the API. This was chosen over a
 separate "check" step because it cannot drift from the service: every rule the service applies
 (an IT request's draft-only rule included) is the rule the form reports, in the service's words.
 What the dry run wrote (the row, its history, its links, the plan's dirty flag) is rolled back
