@@ -4,6 +4,11 @@ themes, goals, objectives, metrics and readings.
 Django's admin does not nest inlines, so the plan is a chain of pages: a plan lists its goals,
 a goal its objectives, an objective its metrics, a metric its readings; each row links to the
 child's own page. Who may do what comes from planboard.core.permissions (see planboard/core/admin.py).
+
+Each page, and each inline row, is written through its model's named services in goals.services
+(`goal_create`, `goal_update`, `goal_delete`, ...), with the same rules as the API. Memberships and
+readings have no such services yet: they are saved directly (audited), and readings mark their
+plan for recalculation here (`RecalculatesPlans`).
 """
 
 from django.contrib import admin
@@ -11,6 +16,7 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils.html import format_html_join
 
+from goals import services
 from goals import visibility as goals_visible
 from goals.models import (
     BusinessDriver,
@@ -25,9 +31,37 @@ from goals.models import (
     Theme,
 )
 from planboard.core import permissions
-from planboard.core.admin import PlanboardAdmin, PlanboardInline, ProgressColumns, may_record_some_reading
+from planboard.core.admin import (
+    PlanboardAdmin,
+    PlanboardForm,
+    PlanboardInline,
+    ProgressColumns,
+    may_edit_some_plan,
+    offer_only,
+)
 
 ONLY_RELATED = admin.RelatedOnlyFieldListFilter
+
+
+def may_record_some_reading(user) -> bool:
+    """Besides plan editors: metric owners (see can_edit_metric)."""
+    who = permissions.actor(user)
+    if who.is_anonymous:
+        return False
+    if may_edit_some_plan(user):
+        return True
+    if not hasattr(user, "_planboard_owns_metrics"):
+        user._planboard_owns_metrics = Metric.objects.filter(owner=user).exists()
+    return user._planboard_owns_metrics
+
+
+class RecalculatesPlans:
+    """For rows this admin saves directly (no named service yet): mark the plans they feed for
+    recalculation, as the services do."""
+
+    def plans_changed(self, plan_ids: set[int]) -> None:
+        for plan_id in sorted(plan_ids):
+            services.plan_mark_changed(plan_id=plan_id)
 
 
 # --- Departments ---------------------------------------------------------------------------------
@@ -44,7 +78,8 @@ class MembershipInline(PlanboardInline, admin.TabularInline):
 
 
 class AdministratorsOnly:
-    """Departments and who belongs to them are the CIO's to set up."""
+    """Departments and who belongs to them are the CIO's to set up (memberships are saved directly:
+    `refuse_save` says so on the form)."""
 
     def may_add(self, user) -> bool:
         return permissions.actor(user).is_admin
@@ -58,6 +93,10 @@ class AdministratorsOnly:
 
 @admin.register(Department)
 class DepartmentAdmin(AdministratorsOnly, PlanboardAdmin):
+    rules = services.DEPARTMENT_RULES
+    create_service = staticmethod(services.department_create)
+    update_service = staticmethod(services.department_update)
+    delete_service = staticmethod(services.department_delete)
     list_display = ["name", "slug", "is_active", "member_count"]
     list_filter = ["is_active"]
     search_fields = ["name", "slug"]
@@ -125,6 +164,10 @@ class GoalInline(PlanboardInline, admin.TabularInline):
 
 @admin.register(Plan)
 class PlanAdmin(ProgressColumns, PlanboardAdmin):
+    rules = services.PLAN_RULES
+    create_service = staticmethod(services.plan_create)
+    update_service = staticmethod(services.plan_update)
+    delete_service = staticmethod(services.plan_delete)
     plan_path = "pk"
     list_display = [
         "title", "scope", "department", "years", "status", "is_published", "progress_display", "health_display",
@@ -155,18 +198,8 @@ class PlanAdmin(ProgressColumns, PlanboardAdmin):
         return who.is_admin or bool(who.liaison_department_ids)
 
     def may_delete(self, user, obj) -> bool:
+        # Narrower than the service (whoever may edit the plan): in the admin, the CIO alone.
         return permissions.actor(user).is_admin
-
-    def refuse_save(self, request, obj, form):
-        if obj.pk is None:
-            allowed = permissions.can_create_plan(request.user, scope=obj.scope, department=obj.department)
-        else:
-            allowed = permissions.can_edit_plan(request.user, obj)
-        if allowed:
-            return None
-        if obj.scope == Plan.Scope.ENTERPRISE:
-            return "scope", "Only the CIO sets up enterprise plans; plan editors change their structure."
-        return "department", f"You may not keep a plan for {obj.department}; choose your own department."
 
     @admin.display(description="Fiscal years", ordering="start_fiscal_year")
     def years(self, obj) -> str:
@@ -191,6 +224,10 @@ class PlanPartAdmin(PlanboardAdmin):
 
 @admin.register(Pillar)
 class PillarAdmin(PlanPartAdmin):
+    rules = services.PILLAR_RULES
+    create_service = staticmethod(services.pillar_create)
+    update_service = staticmethod(services.pillar_update)
+    delete_service = staticmethod(services.pillar_delete)
     list_display = ["name", "plan", "weight", "order"]
     fields = ["plan", "name", "description", "weight", "order"]
     history_list_display = ["name", "weight"]
@@ -198,6 +235,10 @@ class PillarAdmin(PlanPartAdmin):
 
 @admin.register(BusinessDriver)
 class BusinessDriverAdmin(PlanPartAdmin):
+    rules = services.DRIVER_RULES
+    create_service = staticmethod(services.driver_create)
+    update_service = staticmethod(services.driver_update)
+    delete_service = staticmethod(services.driver_delete)
     list_display = ["name", "plan", "pillar", "weight", "order"]
     list_select_related = ["plan", "pillar"]
     autocomplete_fields = ["plan", "pillar"]
@@ -207,6 +248,10 @@ class BusinessDriverAdmin(PlanPartAdmin):
 
 @admin.register(Theme)
 class ThemeAdmin(PlanPartAdmin):
+    rules = services.THEME_RULES
+    create_service = staticmethod(services.theme_create)
+    update_service = staticmethod(services.theme_update)
+    delete_service = staticmethod(services.theme_delete)
     fields = ["plan", "name", "description", "order"]
 
 
@@ -223,6 +268,10 @@ class ObjectiveInline(PlanboardInline, admin.TabularInline):
 
 @admin.register(Goal)
 class GoalAdmin(ProgressColumns, PlanboardAdmin):
+    rules = services.GOAL_RULES
+    create_service = staticmethod(services.goal_create)
+    update_service = staticmethod(services.goal_update)
+    delete_service = staticmethod(services.goal_delete)
     plan_path = "plan"
     parent_field = "plan"
     list_display = ["__str__", "plan", "weight", "progress_display", "pace_display", "health_display"]
@@ -244,15 +293,34 @@ class MetricInline(PlanboardInline, admin.TabularInline):
     fields = ["name", "unit", "direction", "baseline", "baseline_date", "target", "target_date", "frequency"]
 
 
+class ObjectiveForm(PlanboardForm):
+    """`aligned_to` offers only what objective_update accepts: objectives of the objective's own
+    plan and of the enterprise plan that plan aligns to (not itself). A new objective has no plan
+    yet, so its page offers every objective the user can see, and the service decides."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields.get("aligned_to")
+        if field is not None and self.instance.pk is not None:
+            objective = self.instance
+            offer_only(field, services.objectives_alignable_from(objective.goal.plan).exclude(pk=objective.pk))
+
+
 @admin.register(Objective)
 class ObjectiveAdmin(ProgressColumns, PlanboardAdmin):
+    rules = services.OBJECTIVE_RULES
+    create_service = staticmethod(services.objective_create)
+    update_service = staticmethod(services.objective_update)
+    delete_service = staticmethod(services.objective_delete)
     plan_path = "goal__plan"
     parent_field = "goal"
     list_display = ["code", "title", "goal", "plan", "term", "weight", "progress_display", "health_display"]
     list_filter = [("goal__plan", ONLY_RELATED), "term", "health"]
     search_fields = ["code", "title", "description"]
     list_select_related = ["goal__plan"]
-    autocomplete_fields = ["goal", "aligned_to"]
+    form = ObjectiveForm
+    autocomplete_fields = ["goal"]
+    filter_horizontal = ["aligned_to"]
     fields = [
         "goal", "code", "title", "description", "term", "weight", "aligned_to", "supported_by",
         *ProgressColumns.progress_fields,
@@ -291,6 +359,10 @@ class ReadingInline(PlanboardInline, admin.TabularInline):
 
 @admin.register(Metric)
 class MetricAdmin(ProgressColumns, PlanboardAdmin):
+    rules = services.METRIC_RULES
+    create_service = staticmethod(services.metric_create)
+    update_service = staticmethod(services.metric_update)
+    delete_service = staticmethod(services.metric_delete)
     plan_path = "objective__goal__plan"
     parent_field = "objective"
     list_display = [
@@ -321,12 +393,13 @@ class MetricAdmin(ProgressColumns, PlanboardAdmin):
 
 
 @admin.register(MetricReading)
-class MetricReadingAdmin(PlanboardAdmin):
+class MetricReadingAdmin(RecalculatesPlans, PlanboardAdmin):
     """Readings: a metric's owner records them as well as whoever may edit its plan.
 
-    The same rules as metric_record_reading apply: one reading per period (the model's unique
-    constraint, reported against the period), the editor is recorded as `entered_by`, and the
-    plan is marked for recalculation. Editing an existing reading is recorded as a correction.
+    Saved directly (metric_record_reading records one reading, it does not edit or delete one),
+    with the same rules: one reading per period (the model's unique constraint, reported against
+    the period), the editor is recorded as `entered_by`, and the plan is marked for
+    recalculation. Editing an existing reading is recorded as a correction.
     """
 
     plan_path = "metric__objective__goal__plan"

@@ -9,7 +9,6 @@ from django.db.models import Prefetch, QuerySet
 
 from goals import visibility as goals_visible
 from goals.models import Department, Goal, Metric, MetricReading, Objective, Plan
-from planboard.core import permissions
 
 
 def plan_list(user) -> QuerySet[Plan]:

@@ -3,6 +3,10 @@
 An initiative's status and percent complete are moved only by status updates, which the admin
 posts through `initiative_post_update` (permission, version and validation rules included);
 status updates are never changed or deleted. Permissions come from planboard.core.permissions.
+
+Initiatives, milestones and IT requests are written through their named services
+(initiatives.services, initiatives.it_requests), with the same rules as the API; alignment
+scores are still saved directly (audited, their plan marked for recalculation).
 """
 
 from django import forms
@@ -13,7 +17,9 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import urlencode
 
+from goals.admin import RecalculatesPlans
 from goals.models import BusinessDriver, Pillar
+from initiatives import services
 from initiatives import visibility as initiatives_visible
 from initiatives.it_requests import services as it_requests
 from initiatives.models import AlignmentScore, Initiative, ITRequest, Milestone, StatusUpdate
@@ -24,12 +30,24 @@ from planboard.core.admin import (
     PlanboardInline,
     PlanboardReadAdmin,
     ProgressColumns,
-    may_edit_some_initiative,
+    may_edit_some_plan,
 )
 from planboard.core.exceptions import ConflictError
 
 ONLY_RELATED = admin.RelatedOnlyFieldListFilter
 STATUS_FIELDS = ["status", "percent_complete", "completed_date", "last_update_on"]
+
+
+def may_edit_some_initiative(user) -> bool:
+    """Besides plan editors: department members and initiative owners (see can_edit_initiative)."""
+    who = permissions.actor(user)
+    if who.is_anonymous:
+        return False
+    if may_edit_some_plan(user) or who.department_ids:
+        return True
+    if not hasattr(user, "_planboard_owns_initiatives"):
+        user._planboard_owns_initiatives = Initiative.objects.filter(owner=user).exists()
+    return user._planboard_owns_initiatives
 
 
 # --- Status updates: appended through the service, never changed --------------------------------
@@ -191,6 +209,10 @@ class InitiativeRules:
 
 @admin.register(Initiative)
 class InitiativeAdmin(ProgressColumns, PlanboardAdmin):
+    rules = services.INITIATIVE_RULES
+    create_service = staticmethod(services.initiative_create)
+    update_service = staticmethod(services.initiative_update)
+    delete_service = staticmethod(services.initiative_delete)
     plan_path = "plan"
     parent_field = "plan"
     list_display = [
@@ -226,20 +248,6 @@ class InitiativeAdmin(ProgressColumns, PlanboardAdmin):
     def may_add(self, user) -> bool:
         return may_edit_some_initiative(user)
 
-    def may_change(self, user, obj) -> bool:
-        return permissions.can_edit_initiative(user, obj)
-
-    def may_delete(self, user, obj) -> bool:
-        return permissions.can_edit_plan(user, obj.plan)
-
-    def refuse_save(self, request, obj, form):
-        # Adding an initiative, or moving one, changes the structure of the plan it lands in.
-        if (obj.pk is None or "plan" in form.changed_data) and not permissions.can_edit_plan(request.user, obj.plan):
-            return "plan", f"You may not add initiatives to the plan “{obj.plan}”; choose one you are allowed to edit."
-        if obj.pk is not None and not permissions.can_edit_initiative(request.user, obj):
-            return None, "You may not make this change: afterwards you could no longer edit the initiative."
-        return None
-
     @admin.display(description="Status update")
     def post_update(self, obj) -> str:
         if obj.pk is None:
@@ -257,6 +265,10 @@ class InitiativeAdmin(ProgressColumns, PlanboardAdmin):
 
 @admin.register(Milestone)
 class MilestoneAdmin(InitiativeRules, PlanboardAdmin):
+    rules = services.MILESTONE_RULES
+    create_service = staticmethod(services.milestone_create)
+    update_service = staticmethod(services.milestone_update)
+    delete_service = staticmethod(services.milestone_delete)
     list_display = ["title", "initiative", "due", "done_on"]
     list_filter = [("initiative__plan", ONLY_RELATED), "due"]
     search_fields = ["title", "initiative__code", "initiative__title"]
@@ -270,7 +282,7 @@ class MilestoneAdmin(InitiativeRules, PlanboardAdmin):
 
 
 @admin.register(AlignmentScore)
-class AlignmentScoreAdmin(InitiativeRules, PlanboardAdmin):
+class AlignmentScoreAdmin(RecalculatesPlans, InitiativeRules, PlanboardAdmin):
     list_display = ["initiative", "pillar", "driver", "score"]
     list_filter = [("initiative__plan", ONLY_RELATED), "score"]
     search_fields = ["initiative__code", "initiative__title", "pillar__name", "driver__name"]
@@ -294,13 +306,17 @@ DECIDED = (ITRequest.State.APPROVED, ITRequest.State.REJECTED)
 class ITRequestAdmin(PlanboardAdmin):
     """A department's liaison drafts and submits; the CIO alone approves, rejects or grants an exception.
 
-    Who decided and when is recorded from the signed-in user when the state or the exception
-    reason changes. IT requests do not enter the progress figures, so saving one does not mark
-    the plan for recalculation.
+    The request's fields are written through it_request_file / it_request_update (drafts only, as
+    in the API); the state and the exception move through the spend-gate transitions afterwards,
+    which record who decided and when from the signed-in user. IT requests do not enter the
+    progress figures, so saving one does not mark the plan for recalculation.
     """
 
+    rules = it_requests.IT_REQUEST_RULES
+    create_service = staticmethod(it_requests.it_request_file)
+    update_service = staticmethod(it_requests.it_request_update)
+    delete_service = staticmethod(it_requests.it_request_delete)
     plan_path = "plan"
-    recalculates = False
     parent_field = "department"
     list_display = ["title", "department", "plan", "fiscal_year", "amount", "state", "has_exception", "requested_by"]
     list_filter = ["state", "fiscal_year", ("department", ONLY_RELATED), ("plan", ONLY_RELATED)]
@@ -329,11 +345,6 @@ class ITRequestAdmin(PlanboardAdmin):
     def may_delete(self, user, obj) -> bool:
         return obj.state == ITRequest.State.DRAFT and permissions.can_edit_it_request(user, obj)
 
-    def refuse_save(self, request, obj, form):
-        if permissions.can_file_it_request(request.user, obj.department):
-            return None
-        return "department", f"You may not file IT requests for {obj.department}."
-
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
         if permissions.can_decide_it_request(request.user):
@@ -349,20 +360,16 @@ class ITRequestAdmin(PlanboardAdmin):
     def has_exception(self, obj) -> bool:
         return obj.has_exception
 
-    def save_model(self, request, obj, form, change):
-        # State and exception move only through the spend-gate services (initiatives.it_requests),
-        # after the links are saved (save_related): here the other fields are stored as they were.
-        stored = ITRequest.objects.get(pk=obj.pk) if change else ITRequest(state=ITRequest.State.DRAFT)
-        obj._wanted = (obj.state, obj.exception_reason)
-        obj.state, obj.exception_reason = stored.state, stored.exception_reason
-        if not change:
-            obj.requested_by = request.user
-        super().save_model(request, obj, form, change)
+    def service_data(self, form, creating: bool) -> dict:
+        # State and exception move only through the spend-gate transitions (save_related).
+        data = super().service_data(form, creating)
+        return {name: value for name, value in data.items() if name not in ("state", "exception_reason")}
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        obj = form.instance
-        state, reason = obj._wanted
+        obj = form.instance  # the request as the service stored it
+        state = form.cleaned_data.get("state", obj.state)
+        reason = form.cleaned_data.get("exception_reason", obj.exception_reason)
         try:
             steps = it_requests.it_request_steps(obj, state=state, exception_reason=reason)
             it_requests.it_request_apply(request=obj, actor=request.user, steps=steps, exception_reason=reason)

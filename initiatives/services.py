@@ -1,4 +1,6 @@
-"""Writes to initiatives: status updates and the like (see goals/services.py for the pattern)."""
+"""Writes to initiatives: status updates, and the named services of initiatives and milestones
+(`initiative_create`, `milestone_update`, ...) over the engine of goals/services.py. IT requests
+have theirs in initiatives/it_requests.py."""
 
 import datetime
 from collections.abc import Sequence
@@ -6,7 +8,6 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Model
 from django.utils import timezone
 
 from goals.models import Objective
@@ -20,8 +21,7 @@ from goals.services import (
     plan_item_update,
     plan_mark_changed,
 )
-from initiatives.it_requests.services import IT_REQUEST_RULES
-from initiatives.models import Initiative, InitiativeStatus, ITRequest, Milestone, StatusUpdate
+from initiatives.models import Initiative, InitiativeStatus, Milestone, StatusUpdate
 from planboard.core import permissions
 from planboard.core.audit import save_audited
 from planboard.core.exceptions import ConflictError
@@ -171,56 +171,78 @@ def _record_history(initiatives: list[Initiative], *, author, reason: str) -> No
         )
 
 
-# --- Initiatives, milestones and IT requests: versioned create, update and delete -------------
-# The same path as the plan structure (goals.services.plan_item_*), with these items' own rules.
+# --- Initiatives and milestones: versioned create, update and delete ---------------------------
+# The engine of the plan structure (goals.services.plan_item_*), with these items' own rules.
 
 
 def _may_create_initiative(user, initiative: Initiative) -> bool:
     return permissions.can_edit_plan(user, initiative.plan)
 
 
+def _initiative_refusal(initiative: Initiative, action: str) -> tuple[str | None, str]:
+    if action == "create":
+        plan = initiative.plan
+        return "plan", f"You may not add initiatives to the plan “{plan}”; choose one you are allowed to edit."
+    return None, "You may not make this change: afterwards you could no longer edit the initiative."
+
+
+INITIATIVE_RULES = ItemRules(
+    _may_create_initiative, permissions.can_edit_initiative, plan_id=lambda i: i.plan_id,
+    links={
+        "supports": Link(lambda i: Objective.objects.filter(goal__plan_id=i.plan_id), "its own plan"),
+        "aligned_to": Link(lambda i: objectives_alignable_from(i.plan), ALIGNED_WHERE),
+    },
+    fixed=("plan",),
+    # Deleting an initiative changes the plan's structure: an owner may not delete their own.
+    may_delete=_may_create_initiative,
+    refusal=_initiative_refusal,
+)
+
+
+def initiative_create(*, actor, data: dict, reason: str = "") -> Initiative:
+    """Add an initiative to the plan `data["plan"]` (whoever may edit that plan).
+
+    `supports` may name objectives of its own plan, `aligned_to` those of its plan or of the
+    enterprise plan that plan aligns to. Its status moves only by status updates.
+    """
+    return plan_item_create(model=Initiative, rules=INITIATIVE_RULES, actor=actor, data=data, reason=reason)
+
+
+def initiative_update(*, instance: Initiative, actor, data: dict, version: int, reason: str = "") -> Initiative:
+    """Change an initiative seen at `version`: its owner, its department's members or its plan's
+    editors, as long as they still may afterwards; it stays in its plan."""
+    return plan_item_update(
+        instance=instance, rules=INITIATIVE_RULES, actor=actor, data=data, version=version, reason=reason
+    )
+
+
+def initiative_delete(*, instance: Initiative, actor, version: int, reason: str = "") -> None:
+    """Delete an initiative seen at `version`: whoever may edit its plan (its owner alone may not)."""
+    plan_item_delete(instance=instance, rules=INITIATIVE_RULES, actor=actor, version=version, reason=reason)
+
+
 def _may_change_milestone(user, milestone: Milestone) -> bool:
     return permissions.can_edit_initiative(user, milestone.initiative)
 
 
-INITIATIVE_ITEM_RULES: dict[type[Model], ItemRules] = {
-    Initiative: ItemRules(
-        _may_create_initiative, permissions.can_edit_initiative, plan_id=lambda i: i.plan_id,
-        links={
-            "supports": Link(lambda i: Objective.objects.filter(goal__plan_id=i.plan_id), "its own plan"),
-            "aligned_to": Link(lambda i: objectives_alignable_from(i.plan), ALIGNED_WHERE),
-        },
-        fixed=("plan",),
-        # Deleting an initiative changes the plan's structure: an owner may not delete their own.
-        may_delete=_may_create_initiative,
-    ),
-    Milestone: ItemRules(
-        _may_change_milestone, _may_change_milestone, plan_id=lambda m: m.initiative.plan_id, fixed=("initiative",)
-    ),
-    # The spend gate's own rules: drafts only, links to the plan or the department's aligned plan.
-    ITRequest: IT_REQUEST_RULES,
-}
+MILESTONE_RULES = ItemRules(
+    _may_change_milestone, _may_change_milestone, plan_id=lambda m: m.initiative.plan_id, fixed=("initiative",),
+    refusal=lambda m, _action: ("initiative", f"You may not change the initiative “{m.initiative}”."),
+)
 
 
-def initiative_item_create(*, model: type[Model], actor, data: dict) -> Model:
-    """Create an initiative, milestone or IT request (see goals.services.plan_item_create).
-
-    An initiative is created by whoever may edit its plan; a milestone by whoever may edit its
-    initiative; an IT request by the requesting department's liaison (or an administrator).
-    """
-    return plan_item_create(model=model, actor=actor, data=data, rules=INITIATIVE_ITEM_RULES[model])
+def milestone_create(*, actor, data: dict, reason: str = "") -> Milestone:
+    """Add a milestone to the initiative `data["initiative"]` (whoever may edit that initiative)."""
+    return plan_item_create(model=Milestone, rules=MILESTONE_RULES, actor=actor, data=data, reason=reason)
 
 
-def initiative_item_update(*, instance: Model, actor, data: dict, version: int) -> Model:
-    """Change an initiative, milestone or IT request seen at `version` (see goals.services.plan_item_update)."""
+def milestone_update(*, instance: Milestone, actor, data: dict, version: int, reason: str = "") -> Milestone:
+    """Change a milestone seen at `version`; it stays with its initiative."""
     return plan_item_update(
-        instance=instance, actor=actor, data=data, version=version, rules=INITIATIVE_ITEM_RULES[type(instance)]
+        instance=instance, rules=MILESTONE_RULES, actor=actor, data=data, version=version, reason=reason
     )
 
 
-def initiative_item_delete(*, instance: Model, actor, version: int) -> None:
-    """Delete an initiative, milestone or IT request seen at `version` (see goals.services.plan_item_delete).
-
-    Deleting an initiative takes whoever may edit its plan; its owner alone may not.
-    """
-    plan_item_delete(instance=instance, actor=actor, version=version, rules=INITIATIVE_ITEM_RULES[type(instance)])
+def milestone_delete(*, instance: Milestone, actor, version: int, reason: str = "") -> None:
+    """Delete a milestone seen at `version`."""
+    plan_item_delete(instance=instance, rules=MILESTONE_RULES, actor=actor, version=version, reason=reason)

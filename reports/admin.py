@@ -22,8 +22,6 @@ REPORT_CARD_FIGURES = [
 @admin.register(ReportCard)
 class ReportCardAdmin(PlanboardAdmin):
     plan_path = "plan"
-    # The summary and recommendations are words about the figures; they do not change them.
-    recalculates = False
     list_display = ["__str__", "plan", "fiscal_year", "revision", "status", "is_final", "generated_by", "generated_at"]
     list_filter = ["status", "is_final", "fiscal_year", ("plan", ONLY_RELATED)]
     search_fields = ["plan__title", "summary", "recommendations"]

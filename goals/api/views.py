@@ -3,7 +3,8 @@ and a metric's readings.
 
 Reads: each list is the caller's `visible_*` queryset from planboard.core.permissions, with the related
 rows the serializer needs fetched alongside (a fixed number of queries whatever the page size).
-Writes: goals.services.plan_item_* (versioned, audited, recalculation queued) and, for readings,
+Writes: each model's named services in goals.services (`goal_create`, `goal_update`,
+`goal_delete`, ...: versioned, audited, recalculation queued) and, for readings,
 goals.services.metric_record_reading.
 """
 
@@ -13,8 +14,8 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.generics import get_object_or_404
 
-from goals import visibility as goals_visible
 from goals import services
+from goals import visibility as goals_visible
 from goals.api import filters
 from goals.api.serializers import (
     DepartmentSerializer,
@@ -35,20 +36,16 @@ PROGRESS_ORDERING = ["progress", "pace", "health"]
 
 
 class PlanDataViewSet(CachedListMixin, VersionedWriteMixin, viewsets.ModelViewSet):
-    """Plan structure, written through goals.services.plan_item_* with that model's rules."""
-
-    create_service = services.plan_item_create
-    update_service = services.plan_item_update
-    delete_service = services.plan_item_delete
-
-    @property
-    def rules(self) -> services.ItemRules:
-        return services.PLAN_ITEM_RULES[self.get_serializer_class().Meta.model]
+    """Plan structure; each viewset names its model's rules and three services (goals.services)."""
 
 
 class DepartmentViewSet(PlanDataViewSet):
     """City departments. Everyone reads the active ones; administrators change them."""
 
+    rules = services.DEPARTMENT_RULES
+    create_service = staticmethod(services.department_create)
+    update_service = staticmethod(services.department_update)
+    delete_service = staticmethod(services.department_delete)
     serializer_class = DepartmentSerializer
     visible = goals_visible.visible_departments
     filterset_class = filters.DepartmentFilter
@@ -59,6 +56,10 @@ class DepartmentViewSet(PlanDataViewSet):
 class PlanViewSet(PlanDataViewSet):
     """Enterprise and department IT plans, with their cached progress figures."""
 
+    rules = services.PLAN_RULES
+    create_service = staticmethod(services.plan_create)
+    update_service = staticmethod(services.plan_update)
+    delete_service = staticmethod(services.plan_delete)
     serializer_class = PlanSerializer
     visible = goals_visible.visible_plans
     filterset_class = filters.PlanFilter
@@ -69,6 +70,10 @@ class PlanViewSet(PlanDataViewSet):
 class PillarViewSet(PlanDataViewSet):
     """Pillars (guiding principles) of a plan."""
 
+    rules = services.PILLAR_RULES
+    create_service = staticmethod(services.pillar_create)
+    update_service = staticmethod(services.pillar_update)
+    delete_service = staticmethod(services.pillar_delete)
     serializer_class = PillarSerializer
     visible = goals_visible.visible_pillars
     filterset_class = filters.PillarFilter
@@ -79,6 +84,10 @@ class PillarViewSet(PlanDataViewSet):
 class DriverViewSet(PlanDataViewSet):
     """Business drivers of a plan."""
 
+    rules = services.DRIVER_RULES
+    create_service = staticmethod(services.driver_create)
+    update_service = staticmethod(services.driver_update)
+    delete_service = staticmethod(services.driver_delete)
     serializer_class = DriverSerializer
     visible = goals_visible.visible_drivers
     filterset_class = filters.DriverFilter
@@ -89,6 +98,10 @@ class DriverViewSet(PlanDataViewSet):
 class ThemeViewSet(PlanDataViewSet):
     """Thematic categories of a plan's initiatives."""
 
+    rules = services.THEME_RULES
+    create_service = staticmethod(services.theme_create)
+    update_service = staticmethod(services.theme_update)
+    delete_service = staticmethod(services.theme_delete)
     serializer_class = ThemeSerializer
     visible = goals_visible.visible_themes
     filterset_class = filters.ThemeFilter
@@ -99,6 +112,10 @@ class ThemeViewSet(PlanDataViewSet):
 class GoalViewSet(PlanDataViewSet):
     """Goals of a plan."""
 
+    rules = services.GOAL_RULES
+    create_service = staticmethod(services.goal_create)
+    update_service = staticmethod(services.goal_update)
+    delete_service = staticmethod(services.goal_delete)
     serializer_class = GoalSerializer
     visible = goals_visible.visible_goals
     filterset_class = filters.GoalFilter
@@ -109,6 +126,10 @@ class GoalViewSet(PlanDataViewSet):
 class ObjectiveViewSet(PlanDataViewSet):
     """Objectives of a goal, and the objectives they align to."""
 
+    rules = services.OBJECTIVE_RULES
+    create_service = staticmethod(services.objective_create)
+    update_service = staticmethod(services.objective_update)
+    delete_service = staticmethod(services.objective_delete)
     serializer_class = ObjectiveSerializer
     visible = goals_visible.visible_objectives
     filterset_class = filters.ObjectiveFilter
@@ -124,6 +145,10 @@ class ObjectiveViewSet(PlanDataViewSet):
 class MetricViewSet(PlanDataViewSet):
     """Metrics of an objective: baseline, target and the cached attainment."""
 
+    rules = services.METRIC_RULES
+    create_service = staticmethod(services.metric_create)
+    update_service = staticmethod(services.metric_update)
+    delete_service = staticmethod(services.metric_delete)
     serializer_class = MetricSerializer
     visible = goals_visible.visible_metrics
     filterset_class = filters.MetricFilter

@@ -26,11 +26,6 @@ class TransitionSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
 
 
-def _file(*, model, actor, data: dict):
-    """The viewset's create hook, in the shape VersionedWriteMixin calls."""
-    return it_requests.it_request_file(actor=actor, data=data)
-
-
 class SpendGateActions:
     """Mixed into the it-requests viewset: the four transitions, each through its service.
 
@@ -38,13 +33,11 @@ class SpendGateActions:
     anything but a draft (400 naming `state`).
     """
 
-    create_service = staticmethod(_file)
+    create_service = staticmethod(it_requests.it_request_file)
     update_service = staticmethod(it_requests.it_request_update)
     delete_service = staticmethod(it_requests.it_request_delete)
 
-    @property
-    def rules(self):
-        return it_requests.IT_REQUEST_RULES
+    rules = it_requests.IT_REQUEST_RULES
 
     def may_write(self, user, obj) -> bool:
         if self.action in it_requests.TRANSITIONS:

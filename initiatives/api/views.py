@@ -2,7 +2,8 @@
 actions of a plan (alignment and priority).
 
 Reads are the caller's `visible_*` querysets; writes go through initiatives.services
-(initiative_item_* for the objects, initiative_post_update for the append-only status timeline).
+(each model's named services, `initiative_create` ..., for the objects; initiative_post_update for
+the append-only status timeline; the spend gate's in initiatives.it_requests).
 """
 
 from django.db.models import Prefetch, QuerySet
@@ -33,20 +34,16 @@ PROGRESS_ORDERING = ["progress", "pace", "health"]
 
 
 class InitiativeDataViewSet(CachedListMixin, VersionedWriteMixin, viewsets.ModelViewSet):
-    """Written through initiatives.services.initiative_item_* with that model's rules."""
-
-    create_service = services.initiative_item_create
-    update_service = services.initiative_item_update
-    delete_service = services.initiative_item_delete
-
-    @property
-    def rules(self):
-        return services.INITIATIVE_ITEM_RULES[self.get_serializer_class().Meta.model]
+    """Each viewset names its model's rules and three services."""
 
 
 class InitiativeViewSet(InitiativeDataViewSet):
     """Initiatives with their reported status and computed figures. Status moves by posting updates."""
 
+    rules = services.INITIATIVE_RULES
+    create_service = staticmethod(services.initiative_create)
+    update_service = staticmethod(services.initiative_update)
+    delete_service = staticmethod(services.initiative_delete)
     serializer_class = InitiativeSerializer
     visible = initiatives_visible.visible_initiatives
     filterset_class = filters.InitiativeFilter
@@ -114,6 +111,10 @@ class StatusUpdateViewSet(CachedListMixin, mixins.ListModelMixin, mixins.CreateM
 class MilestoneViewSet(InitiativeDataViewSet):
     """Milestones of an initiative: what is due when, and when it was done."""
 
+    rules = services.MILESTONE_RULES
+    create_service = staticmethod(services.milestone_create)
+    update_service = staticmethod(services.milestone_update)
+    delete_service = staticmethod(services.milestone_delete)
     serializer_class = MilestoneSerializer
     visible = initiatives_visible.visible_milestones
     filterset_class = filters.MilestoneFilter

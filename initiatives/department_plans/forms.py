@@ -2,7 +2,7 @@
 initiatives, and each item's `aligned_to` links.
 
 The forms read and check input; the rules live in the models and the services
-(goals.services.plan_item_*, initiatives.services.initiative_item_*), whose errors the views put
+(goals.services.objective_create ..., initiatives.services.initiative_create ...), whose errors the views put
 against the field at fault. The objectives a link may point to are the services' own rule
 (`objectives_alignable_from`): the parent enterprise plan's and the department plan's own.
 """

@@ -6,8 +6,9 @@ enterprise objectives it serves, directly or through another objective of the sa
 Who may: `permissions.can_create_plan` for a new plan, `permissions.can_edit_plan` for everything
 in it (a department's liaison, that department only; administrators any). Every page checks it
 first, so a forged POST for another department's plan is refused with 403 and stores nothing;
-the services check again. Every write goes through goals.services / initiatives.services, which
-validate the fields and where a link may point, audit the change and mark the figures stale.
+the services check again. Every write goes through the named services (`plan_create`,
+`goal_create`, `objective_create`, `initiative_create`, `objective_update`, `initiative_update`),
+which validate the fields and where a link may point, audit the change and mark the figures stale.
 
 These pages live in `initiatives` because a department plan holds initiatives, and imports run
 initiatives → goals.
@@ -23,13 +24,13 @@ from django.shortcuts import redirect, render
 
 from goals import selectors as plan_selectors
 from goals.forms import attach_errors
-from goals.models import Department, Goal, Objective, Plan
-from goals.services import plan_item_create, plan_item_update
+from goals.models import Department, Objective, Plan
+from goals.services import goal_create, objective_create, objective_update, plan_create
 from initiatives.alignment.rules import plan_alignment
 from initiatives.department_plans import selectors
 from initiatives.department_plans.forms import DepartmentPlanForm, GoalForm, InitiativeForm, LinksForm, ObjectiveForm
 from initiatives.models import Initiative
-from initiatives.services import initiative_item_create, initiative_item_update
+from initiatives.services import initiative_create, initiative_update
 from planboard.core import permissions
 from planboard.core.exceptions import ConflictError
 from planboard.core.views import refuse
@@ -101,7 +102,7 @@ def department_plan_new(request: HttpRequest, slug: str) -> HttpResponse:
     if parent is not None:
         form = DepartmentPlanForm(_posted(request), initial=_plan_defaults(department, parent))
         if request.method == "POST":
-            plan, status = _submit(form, lambda data: plan_item_create(model=Plan, actor=request.user, data={
+            plan, status = _submit(form, lambda data: plan_create(actor=request.user, data={
                 **data, "scope": Plan.Scope.DEPARTMENT, "department": department, "parent": parent,
                 "fiscal_year_start_month": parent.fiscal_year_start_month,
             }))
@@ -143,8 +144,7 @@ def goal_new(request: HttpRequest, slug: str) -> HttpResponse:
     form = GoalForm(_posted(request), initial={"number": next_number})
     status = 200
     if request.method == "POST":
-        goal, status = _submit(form, lambda data: plan_item_create(
-            model=Goal, actor=request.user, data={**data, "plan": plan}))
+        goal, status = _submit(form, lambda data: goal_create(actor=request.user, data={**data, "plan": plan}))
         if goal is not None:
             messages.success(request, f"Goal {goal.number} added.")
             return redirect("department-plan-edit", slug=plan.slug)
@@ -158,7 +158,7 @@ def objective_new(request: HttpRequest, slug: str) -> HttpResponse:
     form = ObjectiveForm(_posted(request), plan=plan, initial={"goal": request.GET.get("goal")})
     status = 200
     if request.method == "POST":
-        objective, status = _submit(form, lambda data: plan_item_create(model=Objective, actor=request.user, data={
+        objective, status = _submit(form, lambda data: objective_create(actor=request.user, data={
             **{k: v for k, v in data.items() if k != "aligned_to"}, "aligned_to": form.aligned_objectives(),
         }))
         if objective is not None:
@@ -174,8 +174,8 @@ def initiative_new(request: HttpRequest, slug: str) -> HttpResponse:
     form = InitiativeForm(_posted(request), plan=plan)
     status = 200
     if request.method == "POST":
-        initiative, status = _submit(form, lambda data: initiative_item_create(
-            model=Initiative, actor=request.user, data={
+        initiative, status = _submit(form, lambda data: initiative_create(
+            actor=request.user, data={
                 **{k: v for k, v in data.items() if k != "aligned_to"}, "plan": plan, "department": plan.department,
                 "aligned_to": form.aligned_objectives(),
             }))
@@ -203,7 +203,7 @@ def objective_links(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     objective = Objective.objects.select_related("goal__plan").filter(pk=pk, goal__plan=plan).first()
     if objective is None:
         raise Http404("This plan has no such objective.")
-    return _links_page(request, plan, objective, plan_item_update, exclude=objective)
+    return _links_page(request, plan, objective, objective_update, exclude=objective)
 
 
 def initiative_links(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
@@ -214,7 +214,7 @@ def initiative_links(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     initiative = Initiative.objects.select_related("plan").filter(pk=pk, plan=plan).first()
     if initiative is None:
         raise Http404("This plan has no such initiative.")
-    return _links_page(request, plan, initiative, initiative_item_update)
+    return _links_page(request, plan, initiative, initiative_update)
 
 
 def _links_page(request: HttpRequest, plan: Plan, item: Model, update: Callable, exclude: Objective | None = None):

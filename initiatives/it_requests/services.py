@@ -46,6 +46,7 @@ IT_REQUEST_RULES = ItemRules(
     links={"objectives": Link(
         objectives_requestable, "the request's enterprise plan or its department's IT plan aligned to it"
     )},
+    refusal=lambda r, _action: ("department", f"You may not file IT requests for {r.department}."),
 )
 
 
@@ -59,7 +60,7 @@ def _state_error(request: ITRequest, action: str, allowed: Iterable[str]) -> Val
 # --- Filing and editing drafts ------------------------------------------------------------------
 
 
-def it_request_file(*, actor, data: dict) -> ITRequest:
+def it_request_file(*, actor, data: dict, reason: str = "") -> ITRequest:
     """File a new draft request: `data` holds department, plan, title, amount, fiscal_year and
     optionally justification and objectives (a list). The filer is recorded as `requested_by`.
 
@@ -67,12 +68,11 @@ def it_request_file(*, actor, data: dict) -> ITRequest:
     ValidationError naming each bad field (nothing is stored).
     """
     data = {k: v for k, v in data.items() if k not in ("state", "requested_by", "version")}
-    return plan_item_create(
-        model=ITRequest, actor=actor, data={**data, "requested_by": actor, "state": State.DRAFT}, rules=IT_REQUEST_RULES
-    )
+    data |= {"requested_by": actor, "state": State.DRAFT}
+    return plan_item_create(model=ITRequest, rules=IT_REQUEST_RULES, actor=actor, data=data, reason=reason)
 
 
-def it_request_update(*, instance: ITRequest, actor, data: dict, version: int) -> ITRequest:
+def it_request_update(*, instance: ITRequest, actor, data: dict, version: int, reason: str = "") -> ITRequest:
     """Change a draft request seen at `version` (see goals.services.plan_item_update).
 
     A submitted or decided request is refused with an error on `state`: what the CIO weighs is
@@ -84,14 +84,16 @@ def it_request_update(*, instance: ITRequest, actor, data: dict, version: int) -
     with transaction.atomic():
         if ITRequest.objects.select_for_update().filter(pk=instance.pk).values_list("state", flat=True).get() != State.DRAFT:
             raise _state_error(ITRequest.objects.get(pk=instance.pk), "edited", [State.DRAFT])
-        return plan_item_update(instance=instance, actor=actor, data=data, version=version, rules=IT_REQUEST_RULES)
+        return plan_item_update(
+            instance=instance, actor=actor, data=data, version=version, rules=IT_REQUEST_RULES, reason=reason
+        )
 
 
-def it_request_delete(*, instance: ITRequest, actor, version: int) -> None:
+def it_request_delete(*, instance: ITRequest, actor, version: int, reason: str = "") -> None:
     """Delete a draft request seen at `version`; submitted and decided requests stay on record."""
     if instance.state != State.DRAFT:
         raise _state_error(instance, "deleted", [State.DRAFT])
-    plan_item_delete(instance=instance, actor=actor, version=version, rules=IT_REQUEST_RULES)
+    plan_item_delete(instance=instance, actor=actor, version=version, rules=IT_REQUEST_RULES, reason=reason)
 
 
 # --- Transitions --------------------------------------------------------------------------------

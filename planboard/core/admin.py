@@ -1,18 +1,26 @@
-"""What every Planboard admin page shares: permissions from `planboard.core.permissions`, read-only
-audit history, and marking a plan's cached figures for recalculation when its data is saved.
+"""What every Planboard admin page shares: permissions from `planboard.core.permissions`, writes
+through the named services, and read-only audit history. Imports no app: each app's admin module
+hands its model admins their rules and services.
 
 Django's per-model permission table is not consulted. Staff status still decides who may log in
 to the admin; after that, each admin class answers from the permissions module:
 
 - `visible(user)`: the rows the user may read (one of the `visible_*` functions);
-- `may_add(user)`: whether to offer "Add" at all (the chosen plan is checked when the form is saved);
-- `may_change(user, obj)` / `may_delete(user, obj)`: the per-object rules;
-- `refuse_save(request, obj, form)`: the rule applied to the object *as the form left it*, so that
-  nobody moves an object into a plan they may not edit; the refusal is a field error.
+- `may_add(user)`: whether to offer "Add" at all (the chosen plan is checked by the service);
+- `rules`: the model's ItemRules from its services module, whose `may_change` / `may_remove`
+  answer `may_change(user, obj)` / `may_delete(user, obj)` (an admin may narrow them further);
+- `create_service`, `update_service`, `delete_service`: the model's named services. Adding,
+  changing and deleting a row, one or selected, on its own page or as an inline row, go through
+  them; planboard/core/admin_writes.py says how their refusals reach the form.
+
+A few rows have no named service yet (department memberships, metric readings, alignment
+scores, report cards' narrative): their admins save directly, audited with the user and the
+reason, check `refuse_save(request, obj, form)` (the rule applied to the object as the form
+left it) and announce the plans they feed through `plans_changed`, a hook of the app's admin.
 
 History pages are read-only: there is no "Revert", and a past version opens with every field
-read-only. Saves through the admin are recorded with the signed-in user (simple-history's
-request middleware) and the reason "Edited in the admin".
+read-only. Saves through the admin are recorded with the signed-in user and the reason
+"Edited in the admin".
 """
 
 from operator import attrgetter
@@ -25,15 +33,10 @@ from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
-from goals.models import Metric, Plan
-from goals.services import plan_mark_changed
-from initiatives.models import Initiative
 from planboard.core import permissions
+from planboard.core.admin_writes import ADMIN_REASON as ADMIN_REASON  # the apps' admins name it here
+from planboard.core.admin_writes import SEEN_VERSION, AdminWrites, PlanboardInlineFormSet
 from planboard.core.exceptions import ConflictError
-
-ADMIN_REASON = "Edited in the admin"
-SEEN_VERSION = "seen_version"
-
 
 # --- Coarse gates: whether to offer "Add" / "Change" at all -------------------------------------
 
@@ -44,42 +47,20 @@ def may_edit_some_plan(user) -> bool:
     return who.is_editor or bool(who.liaison_department_ids)
 
 
-def may_edit_some_initiative(user) -> bool:
-    """Besides plan editors: department members and initiative owners (see can_edit_initiative)."""
-    who = permissions.actor(user)
-    if who.is_anonymous:
-        return False
-    if may_edit_some_plan(user) or who.department_ids:
-        return True
-    if not hasattr(user, "_planboard_owns_initiatives"):
-        user._planboard_owns_initiatives = Initiative.objects.filter(owner=user).exists()
-    return user._planboard_owns_initiatives
-
-
-def may_record_some_reading(user) -> bool:
-    """Besides plan editors: metric owners (see can_edit_metric)."""
-    who = permissions.actor(user)
-    if who.is_anonymous:
-        return False
-    if may_edit_some_plan(user):
-        return True
-    if not hasattr(user, "_planboard_owns_metrics"):
-        user._planboard_owns_metrics = Metric.objects.filter(owner=user).exists()
-    return user._planboard_owns_metrics
-
-
 # --- Forms ----------------------------------------------------------------------------------------
 
 
 class PlanboardForm(forms.ModelForm):
-    """A model form that refuses lost updates and saves the user may not make.
+    """A model form whose row is checked by the admin that writes it, while the form is validated.
 
-    `seen_version` carries the version the user opened; if someone saved the object since, the
-    form is refused with the same message as the API's 409. `refuse_save` is set by the admin.
+    `seen_version` carries the version the user opened. The admin (`get_form`, or an inline's
+    `get_formset`) sets `model_admin`, the admin whose services write the row, and `request`.
     """
 
     seen_version = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    refuse_save = None
+    model_admin = None
+    request = None
+    refusal_field: str | None = None
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -88,19 +69,42 @@ class PlanboardForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        seen = cleaned.get(SEEN_VERSION)
-        if seen is not None and self.instance.pk is not None and seen != getattr(self.instance, "version", seen):
-            raise ValidationError(str(ConflictError(self.instance)), code="stale_version")
+        # What the fields read, before the model's own validation runs (_post_clean, next): once
+        # every field could be read, the row goes to the service even if the model refused it, so
+        # the errors shown are the service's, in the order and the words the API gives them.
+        self.values_read = None if self._errors else dict(cleaned)
         return cleaned
 
     def full_clean(self) -> None:
+        self.values_read = None
         super().full_clean()
-        if not self.is_bound or self._errors or self.refuse_save is None:
+        # An unchanged row (an inline row left alone, one shown read-only) is not written at all.
+        if not self.is_bound or self.model_admin is None or not self.has_changed():
             return
-        refusal = self.refuse_save(self.instance, self)
+        if self.model_admin.writes_through_services():
+            if self.values_read is not None:
+                self.model_admin.check_write(self, self.request.user, self.refusal_field)
+        elif not self._errors:
+            self._check_directly()
+
+    def _check_directly(self) -> None:
+        """For rows the admin still saves itself: the version, then the admin's `refuse_save`."""
+        seen = self.cleaned_data.get(SEEN_VERSION)
+        if seen is not None and self.instance.pk is not None and seen != getattr(self.instance, "version", seen):
+            self.add_error(None, ValidationError(str(ConflictError(self.instance)), code="stale_version"))
+            return
+        refusal = self.model_admin.refuse_save(self.request, self.instance, self)
         if refusal is not None:
             field, message = refusal
             self.add_error(field if field in self.fields else None, message)
+
+
+def bound_to(form: type[forms.ModelForm], model_admin, request, refusal_field: str | None = None) -> type:
+    """`form` with the admin that writes its rows and the request, for PlanboardForm.full_clean."""
+    if not issubclass(form, PlanboardForm) or model_admin is None:
+        return form
+    attrs = {"model_admin": model_admin, "request": request, "refusal_field": refusal_field}
+    return type(form.__name__, (form,), attrs)
 
 
 # --- Choices in forms -----------------------------------------------------------------------------
@@ -117,18 +121,27 @@ def choices_for(admin_site, db_field, request) -> QuerySet | None:
     return None
 
 
+def offer_only(field: forms.ModelChoiceField, offered: QuerySet) -> None:
+    """Show only `offered` among the field's choices. The field still accepts what it did (the rows
+    the user can see), so a choice from elsewhere (a stale page, a crafted post) reaches the
+    service, which refuses it in the same words as the API."""
+    choices = field.iterator(field)
+    choices.queryset = field.queryset.filter(pk__in=offered.values("pk"))
+    field.widget.choices = choices
+
+
 # --- Model admins ---------------------------------------------------------------------------------
 
 
-class PermissionsMixin:
-    """Permissions, querysets and recalculation for a ModelAdmin (see the module docstring)."""
+class PermissionsMixin(AdminWrites):
+    """Permissions, querysets and writes for a ModelAdmin (see the module docstring)."""
 
     # Lookup from this model to its Plan ("goal__plan"), "pk" for Plan itself, None if no plan.
     plan_path: str | None = None
-    # Whether saving this model changes figures the progress engine computes.
-    recalculates = True
-    # The form field a refusal is shown against (the parent the user picked).
+    # The form field a refusal without a field of its own is shown against (the parent the user picked).
     parent_field: str | None = None
+    # The model's ItemRules (from its services module), for the object-level permission.
+    rules = None
 
     def visible(self, user) -> QuerySet:
         raise NotImplementedError(f"{type(self).__name__} must say which rows a user may read.")
@@ -137,14 +150,18 @@ class PermissionsMixin:
         return may_edit_some_plan(user)
 
     def may_change(self, user, obj: Model) -> bool:
+        if self.rules is not None:
+            return self.rules.may_change(user, obj)
         plan = self.plan_of(obj)
         return plan is not None and permissions.can_edit_plan(user, plan)
 
     def may_delete(self, user, obj: Model) -> bool:
+        if self.rules is not None:
+            return self.rules.may_remove(user, obj)
         return self.may_change(user, obj)
 
     def refuse_save(self, request: HttpRequest, obj: Model, form: forms.ModelForm) -> tuple[str | None, str] | None:
-        """Why the user may not store `obj` as the form left it (field, message), or None."""
+        """For rows saved directly: why the user may not store `obj` as the form left it (field, message)."""
         if self.may_change(request.user, obj):
             return None
         plan = self.plan_of(obj)
@@ -162,22 +179,7 @@ class PermissionsMixin:
         except (AttributeError, ObjectDoesNotExist):
             return None
 
-    def plan_ids(self, pks) -> set[int]:
-        """The plans the given rows belong to, read from the database in one query."""
-        if self.plan_path is None or not self.recalculates:
-            return set()
-        rows = self.model._default_manager.filter(pk__in=pks).values_list(self.plan_path, flat=True)
-        return {plan_id for plan_id in rows if plan_id is not None}
-
-    @staticmethod
-    def mark_plans_changed(plan_ids: set[int], *, after_delete: bool = False) -> None:
-        if after_delete and plan_ids:
-            # Deleting a plan itself leaves nothing to recalculate.
-            plan_ids = set(Plan.objects.filter(pk__in=plan_ids).values_list("pk", flat=True))
-        for plan_id in sorted(plan_ids):
-            plan_mark_changed(plan_id=plan_id)
-
-    # -- Django admin hooks
+    # -- Django admin hooks: reading and permissions
 
     def get_queryset(self, request):
         queryset = self.visible(request.user)
@@ -228,14 +230,7 @@ class PermissionsMixin:
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
-        if not issubclass(form, PlanboardForm):
-            return form
-        admin_self = self
-
-        def refuse(instance, bound_form):
-            return admin_self.refuse_save(request, instance, bound_form)
-
-        return type(form.__name__, (form,), {"refuse_save": staticmethod(refuse)})
+        return bound_to(form, self, request, self.parent_field)
 
     def get_fieldsets(self, request, obj=None):
         """Carry the version the user opened only on forms they may save."""
@@ -248,45 +243,12 @@ class PermissionsMixin:
             fieldsets[0] = (name, {**options, "fields": [*options["fields"], SEEN_VERSION]})
         return fieldsets
 
-    def change_reason(self, obj: Model, change: bool) -> str:
-        """The reason recorded in the audit history for a save made through this page."""
-        return ADMIN_REASON
-
-    def save_model(self, request, obj, form, change):
-        before = self.plan_ids([obj.pk]) if change else set()
-        obj._change_reason = self.change_reason(obj, change)
-        super().save_model(request, obj, form, change)
-        self.mark_plans_changed(before | self.plan_ids([obj.pk]))
-
-    def save_formset(self, request, form, formset, change):
-        """Save inline rows one by one so that each is audited with the reason and the user."""
-        instances = formset.save(commit=False)
-        for gone in formset.deleted_objects:
-            gone._change_reason = ADMIN_REASON
-            gone._history_user = request.user
-            gone.delete()
-        for instance in instances:
-            instance._change_reason = ADMIN_REASON
-            instance._history_user = request.user
-            instance.save()
-        formset.save_m2m()
-
-    def delete_model(self, request, obj):
-        plans = self.plan_ids([obj.pk])
-        obj._change_reason = ADMIN_REASON
-        super().delete_model(request, obj)
-        self.mark_plans_changed(plans, after_delete=True)
-
-    def delete_queryset(self, request, queryset):
-        plans = self.plan_ids(queryset.values("pk"))
-        super().delete_queryset(request, queryset)
-        self.mark_plans_changed(plans, after_delete=True)
-
 
 class PlanboardAdmin(PermissionsMixin, SimpleHistoryAdmin):
     """A model admin with permissions from planboard.core.permissions and read-only audit history."""
 
     form = PlanboardForm
+    delete_confirmation_template = "admin/planboard_delete_confirmation.html"
     # The field a new row's slug is filled in from, as the user types.
     slug_from: str | None = None
 
@@ -332,10 +294,13 @@ class PlanboardReadAdmin(PermissionsMixin, admin.ModelAdmin):
 
 
 class PlanboardInline:
-    """Mixin for inlines: whoever may change the parent may change its rows."""
+    """Mixin for inlines: whoever may change the parent may change its rows, and each row is written
+    through the services of its model's own admin (see PermissionsMixin.save_formset)."""
 
     extra = 0
     show_change_link = True
+    form = PlanboardForm
+    formset = PlanboardInlineFormSet
 
     def parent_admin(self):
         return self.admin_site.get_model_admin(self.parent_model)
@@ -360,10 +325,19 @@ class PlanboardInline:
         choices = choices_for(self.admin_site, db_field, request)
         return choices if choices is not None else super().get_field_queryset(db, db_field, request)
 
+    def get_fields(self, request, obj=None):
+        fields = [f for f in super().get_fields(request, obj) if f != SEEN_VERSION]
+        if any(f.name == "version" for f in self.model._meta.concrete_fields) and self.parent_may_change(request, obj):
+            fields.append(SEEN_VERSION)  # each row carries the version it was shown at
+        return fields
+
     def get_formset(self, request, obj=None, **kwargs):
         # Remembered so that choices can be narrowed to the parent's plan (formfield_for_foreignkey).
         self.parent_object = obj
-        return super().get_formset(request, obj, **kwargs)
+        formset = super().get_formset(request, obj, **kwargs)
+        rows_admin = self.parent_admin().rows_admin(self.model)
+        attrs = {"form": bound_to(formset.form, rows_admin, request), "rows_admin": rows_admin, "request": request}
+        return type(formset.__name__, (formset,), attrs)
 
 
 # --- Columns shared by the models that cache progress ---------------------------------------------

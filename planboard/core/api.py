@@ -196,9 +196,12 @@ class VersionedWriteMixin:
     """Reads from the caller's `visible_*` queryset; create, update and delete through a service,
     with the `version` check (see the module docstring). Mix into a DRF ModelViewSet.
 
-    A view sets `visible` (a planboard.core.permissions queryset function), `rules` (a
-    goals.services.ItemRules) and the three services; the services check permission, lock,
-    compare versions, validate, audit and mark the plan for recalculation.
+    A view sets `visible` (a `visible_*` queryset function), `rules` (the model's ItemRules, for
+    the object-level permission) and its model's three named services, called as
+    `create_service(actor=, data=)`, `update_service(instance=, actor=, data=, version=)` and
+    `delete_service(instance=, actor=, version=)` (e.g. goals.services.goal_create, goal_update,
+    goal_delete); the services check permission, lock, compare versions, validate, audit and mark
+    the plan for recalculation.
     """
 
     visible: Callable[[Any], QuerySet]
@@ -232,8 +235,7 @@ class VersionedWriteMixin:
     def perform_create(self, serializer) -> None:
         data = {**serializer.validated_data, **self.extra_create_data()}
         data.pop("version", None)
-        model = self.get_serializer_class().Meta.model
-        serializer.instance = type(self).create_service(model=model, actor=self.request.user, data=data)
+        serializer.instance = type(self).create_service(actor=self.request.user, data=data)
 
     def perform_update(self, serializer) -> None:
         data = dict(serializer.validated_data)

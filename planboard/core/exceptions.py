@@ -1,3 +1,6 @@
+from django.core.exceptions import PermissionDenied
+
+
 class ConflictError(Exception):
     """A write carried a stale `version`: someone else changed the object first. Nothing was changed."""
 
@@ -8,3 +11,15 @@ class ConflictError(Exception):
             or f"{current._meta.verbose_name.capitalize()} was changed by someone else "
             f"(now version {current.version}); reload it and apply your change again."
         )
+
+
+class Refused(PermissionDenied):
+    """A refusal that names the choice it is about (the plan or department the writer picked).
+
+    Still a PermissionDenied, so the API answers 403 with the message as for any refusal; a form
+    puts the message against `field` (None: the object as a whole).
+    """
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field

@@ -1,8 +1,8 @@
 """Writing a checked whole-plan file through the services, in one transaction.
 
-Only rows that are new or differ are written (see plan_check). New rows go through
-`plan_item_create` / `initiative_item_create`, changed ones through `plan_item_update` /
-`initiative_item_update` with the version read inside this transaction; both validate, check
+Only rows that are new or differ are written (see plan_check). New rows go through their model's
+named create service (`plan_create`, `goal_create`, ... `initiative_create`), changed ones through
+its update service with the version read inside this transaction; both validate, check
 permission, record history and mark the plan for recalculation (queued once, after commit).
 
 Order: the plan, themes, goals, objectives, metrics, initiatives. An objective aligned to another
@@ -15,10 +15,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Model
 
+from goals import services as plan_services
 from goals.models import Goal, Metric, Objective, Plan, Theme
-from goals.services import plan_item_create, plan_item_update
+from initiatives import services as initiative_services
 from initiatives.models import Initiative
-from initiatives.services import initiative_item_create, initiative_item_update
 from planboard.core.exceptions import ConflictError
 from planboard.transfer.plan_check import Item, PlanCheck
 from planboard.transfer.problems import ImportRefused, Outcome, Problem
@@ -110,15 +110,24 @@ class PlanApply:
         raise ImportRefused([Problem(item.row.sheet, item.row.number, "", str(item.key), rule)])
 
 
+# Each sheet's rows are written through their model's named services.
+CREATE: dict[type[Model], Callable[..., Model]] = {
+    Plan: plan_services.plan_create, Theme: plan_services.theme_create, Goal: plan_services.goal_create,
+    Objective: plan_services.objective_create, Metric: plan_services.metric_create,
+    Initiative: initiative_services.initiative_create,
+}
+UPDATE: dict[type[Model], Callable[..., Model]] = {
+    Plan: plan_services.plan_update, Theme: plan_services.theme_update, Goal: plan_services.goal_update,
+    Objective: plan_services.objective_update, Metric: plan_services.metric_update,
+    Initiative: initiative_services.initiative_update,
+}
+
+
 def initiative_or_plan_create(model: type[Model], user, data: dict) -> Model:
-    """Create through the service that owns `model`."""
-    if model is Initiative:
-        return initiative_item_create(model=model, actor=user, data=data)
-    return plan_item_create(model=model, actor=user, data=data)
+    """Create through the named service of `model`."""
+    return CREATE[model](actor=user, data=data)
 
 
 def initiative_or_plan_update(instance: Model, user, data: dict, version: int) -> Model:
-    """Update through the service that owns the row's model."""
-    if isinstance(instance, Initiative):
-        return initiative_item_update(instance=instance, actor=user, data=data, version=version)
-    return plan_item_update(instance=instance, actor=user, data=data, version=version)
+    """Update through the named service of the row's model."""
+    return UPDATE[type(instance)](instance=instance, actor=user, data=data, version=version)

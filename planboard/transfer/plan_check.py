@@ -18,17 +18,22 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db.models import Model, Prefetch
 
+from goals import services as plan_services
 from goals.models import Department, Goal, Metric, Objective, Plan, Term, Theme
-from goals.services import PLAN_ITEM_RULES, ItemRules
+from goals.services import ItemRules
 from initiatives.models import Initiative, InitiativeStatus
-from initiatives.services import INITIATIVE_ITEM_RULES
+from initiatives.services import INITIATIVE_RULES
 from planboard.core import permissions
 from planboard.transfer import layouts
 from planboard.transfer.cells import RowCheck
 from planboard.transfer.problems import Problem
 from planboard.transfer.read import Row
 
-RULES: dict[type[Model], ItemRules] = {**PLAN_ITEM_RULES, **INITIATIVE_ITEM_RULES}
+# The rules the named services apply to each sheet's rows (see goals.services).
+RULES: dict[type[Model], ItemRules] = {
+    Plan: plan_services.PLAN_RULES, Theme: plan_services.THEME_RULES, Goal: plan_services.GOAL_RULES,
+    Objective: plan_services.OBJECTIVE_RULES, Metric: plan_services.METRIC_RULES, Initiative: INITIATIVE_RULES,
+}
 RELATIONS = ("plan", "goal", "objective", "theme", "department", "owner", "parent")
 # An initiative's reported status moves only through status updates (an append-only record).
 STATUS_FIELDS = ("status", "percent_complete", "completed_date")

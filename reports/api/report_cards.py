@@ -19,7 +19,6 @@ from rest_framework.reverse import reverse
 
 from goals import visibility as goals_visible
 from goals.models import Plan
-from planboard.core import permissions
 from planboard.api_cache.responses import CachedListMixin
 from planboard.core.api import EscapingJSONRenderer, VisibleKey
 from reports import services
