@@ -1,0 +1,42 @@
+"""The plan tree, read in one place: the recalculation, the report card, the API and spreadsheet
+exports and the explanations all read a plan through `plan_tree` (or `branch_tree`).
+
+A plan comes back as plain frozen values, never model instances, from one `.values()` query
+per kind of row, so a read costs the same number of queries whatever the size of the plan:
+
+- always: the plan, its goals, objectives, metrics, initiatives and the supports links
+  (initiative → objective, both of this plan): six queries;
+- `readings="latest"` (the default) adds each metric's latest reading (value and period end) to
+  the metrics query, `count_readings` how many it has; `readings="all"`: one query for every
+  reading, with its note. `as_of` leaves out readings of later periods;
+- `history`: status updates and milestones, one query each;
+- `links`: the `aligned_to` links of objectives and of initiatives, one query each;
+- `parts`: pillars, drivers and themes, one query each;
+- `detail`: descriptions, budgets, owners, departments and themes by name (joined, no query).
+
+`branch_tree(kind, pk)` reads the plan and only one node with what lies below it (what its
+explanation shows), and `depth` stops the read below a level. Figures (`progress`, `pace`,
+`health`, `computed_at`) are the cached ones: nothing here computes. Rows come in the order the
+pages show them: goals by number, objectives by goal and code, metrics by objective and name,
+initiatives by code.
+"""
+
+from reports.plan_tree.nodes import (
+    GoalNode,
+    InitiativeNode,
+    LinkTarget,
+    MetricNode,
+    MilestoneRow,
+    ObjectiveNode,
+    PartNode,
+    PlanNode,
+    PlanTree,
+    Reading,
+    Update,
+)
+from reports.plan_tree.read import branch_tree, plan_tree
+
+__all__ = [
+    "GoalNode", "InitiativeNode", "LinkTarget", "MetricNode", "MilestoneRow", "ObjectiveNode", "PartNode",
+    "PlanNode", "PlanTree", "Reading", "Update", "branch_tree", "plan_tree",
+]
