@@ -28,6 +28,7 @@ from planboard.core.fiscal import fiscal_year_end, fiscal_year_of, fiscal_year_s
 from goals.models import Goal, Health, Metric, MetricReading, Objective, Plan
 from initiatives.models import Initiative, InitiativeStatus, ITRequest
 from planboard.core import progress
+from reports.explain import objective_sides
 from reports.models import ProgressSnapshot
 from planboard.core.progress import PlanWindow
 from reports.report_card.digest import cap_lists, order_metrics, thin_readings
@@ -255,11 +256,11 @@ def report_card_data(plan: Plan, fiscal_year: int, *, today: datetime.date | Non
     for item in objectives:
         members = [initiative_rows[i] for i in sorted(supporters[item.pk], key=lambda i: initiative_rows[i]["code"])]
         metric_rows = metrics_of[item.pk]
+        metric_mean, initiative_mean = objective_sides(metric_rows, members)
         objectives_of[item.goal_id].append({
             "id": item.pk, "code": item.code, "title": item.title, "term": item.term,
             "term_label": item.get_term_display(), "weight": float(item.weight), **figures.of("objective", item.pk),
-            "metric_mean": progress.mean(m["progress"] for m in metric_rows),
-            "initiative_mean": progress.mean(i["progress"] for i in members if i["counted"]),
+            "metric_mean": metric_mean, "initiative_mean": initiative_mean,
             "initiatives": [{"code": i["code"], "progress": i["progress"], "counted": i["counted"]} for i in members],
             "metrics": metric_rows,
         })
