@@ -1,13 +1,13 @@
 """The whole plan as one JSON document, for open-data portals: `GET /api/v1/plans/{id}/export/`.
 
 Goals, objectives, metrics with their readings, pillars, drivers, themes, and initiatives with
-their reported status, status updates and milestones, loaded in a fixed number of queries
-(one per kind of row) whatever the size of the plan.
+their reported status, status updates and milestones, read by the plan tree reader
+(reports.plan_tree) as plain values in a fixed number of queries (one per kind of row) whatever
+the size of the plan.
 """
 
 from decimal import Decimal
 
-from django.db.models import Prefetch
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
@@ -16,9 +16,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from goals import visibility as goals_visible
-from goals.models import Goal, Metric, Objective, Plan
-from initiatives.models import Initiative
+from goals.models import Plan
 from planboard.core.progress import grade
+from reports.plan_tree import ALL_PARTS, InitiativeNode, MetricNode, ObjectiveNode, PartNode, PlanTree, plan_tree
 
 EXPORT_FORMAT = "planboard-plan-export/1"
 
@@ -35,88 +35,81 @@ def _figures(node) -> dict:
     }
 
 
-def _metric(metric: Metric) -> dict:
+def _metric(metric: MetricNode, tree: PlanTree) -> dict:
     return {
-        "id": metric.pk, "name": metric.name, "description": metric.description, "unit": metric.unit,
+        "id": metric.id, "name": metric.name, "description": metric.description, "unit": metric.unit,
         "direction": metric.direction, "baseline": _exact(metric.baseline), "baseline_date": metric.baseline_date,
         "target": _exact(metric.target), "target_date": metric.target_date, "frequency": metric.frequency,
         **_figures(metric),
         "readings": [
-            {"period_end": r.period_end, "value": _exact(r.value), "note": r.note} for r in metric.readings.all()
+            {"period_end": r.period_end, "value": _exact(r.value), "note": r.note}
+            for r in tree.readings.get(metric.id, [])
         ],
     }
 
 
-def _objective(objective: Objective) -> dict:
+def _objective(objective: ObjectiveNode, tree: PlanTree) -> dict:
     return {
-        "id": objective.pk, "code": objective.code, "title": objective.title, "description": objective.description,
+        "id": objective.id, "code": objective.code, "title": objective.title, "description": objective.description,
         "term": objective.term, "weight": _exact(objective.weight), **_figures(objective),
-        "aligned_to": [o.pk for o in objective.aligned_to.all()],
-        "metrics": [_metric(m) for m in objective.metrics.all()],
+        "aligned_to": [link.id for link in tree.objective_links.get(objective.id, [])],
+        "metrics": [_metric(m, tree) for m in tree.metrics_of.get(objective.id, [])],
     }
 
 
-def _goal(goal: Goal) -> dict:
+def _initiative(initiative: InitiativeNode, tree: PlanTree) -> dict:
     return {
-        "id": goal.pk, "number": goal.number, "title": goal.title, "description": goal.description,
-        "weight": _exact(goal.weight), **_figures(goal), "objectives": [_objective(o) for o in goal.objectives.all()],
-    }
-
-
-def _initiative(initiative: Initiative) -> dict:
-    return {
-        "id": initiative.pk, "code": initiative.code, "title": initiative.title,
+        "id": initiative.id, "code": initiative.code, "title": initiative.title,
         "description": initiative.description, "theme": initiative.theme_id, "term": initiative.term,
         "department": initiative.department_id, "status": initiative.status,
         "percent_complete": initiative.percent_complete, "start_date": initiative.start_date,
         "target_date": initiative.target_date, "completed_date": initiative.completed_date,
         "budget_estimate": _exact(initiative.budget_estimate), "budget_actual": _exact(initiative.budget_actual),
         "last_update_on": initiative.last_update_on, **_figures(initiative),
-        "supports": [o.pk for o in initiative.supports.all()],
-        "aligned_to": [o.pk for o in initiative.aligned_to.all()],
+        "supports": tree.supported.get(initiative.id, []),
+        "aligned_to": [link.id for link in tree.initiative_links.get(initiative.id, [])],
         "updates": [
             {"as_of": u.as_of, "status": u.status, "percent_complete": u.percent_complete, "narrative": u.narrative}
-            for u in initiative.updates.all()
+            for u in tree.updates.get(initiative.id, [])
         ],
-        "milestones": [{"title": m.title, "due": m.due, "done_on": m.done_on} for m in initiative.milestones.all()],
+        "milestones": [
+            {"title": m.title, "due": m.due, "done_on": m.done_on} for m in tree.milestones.get(initiative.id, [])
+        ],
     }
 
 
-def _parts(rows) -> list[dict]:
-    return [{"id": p.pk, "name": p.name, "description": p.description, "order": p.order} for p in rows]
+def _parts(rows: list[PartNode]) -> list[dict]:
+    return [{"id": p.id, "name": p.name, "description": p.description, "order": p.order} for p in rows]
 
 
 def plan_export(plan_id: int, user) -> dict:
     """The plan `plan_id` (one `user` may see) with everything under it, as plain data."""
-    ids_only = Objective.objects.only("id")
-    plans = goals_visible.visible_plans(user).select_related("department", "parent").prefetch_related(
-        "pillars", "drivers", "themes",
-        Prefetch("goals__objectives", queryset=Objective.objects.prefetch_related(Prefetch("aligned_to", ids_only))),
-        "goals__objectives__metrics__readings",
-        Prefetch(
-            "initiatives",
-            queryset=Initiative.objects.prefetch_related(
-                Prefetch("supports", ids_only), Prefetch("aligned_to", ids_only), "updates", "milestones"
-            ),
-        ),
-    )
-    plan = plans.get(pk=plan_id)
+    if not goals_visible.visible_plans(user).filter(pk=plan_id).exists():
+        raise Plan.DoesNotExist(f"No plan {plan_id} that this user may read.")
+    tree = plan_tree(plan_id, detail=True, readings="all", history=True, links=True, parts=ALL_PARTS)
+    plan = tree.plan
     return {
         "format": EXPORT_FORMAT,
         "plan": {
-            "id": plan.pk, "title": plan.title, "slug": plan.slug, "scope": plan.scope,
-            "department": plan.department.name if plan.department else None,
-            "parent": plan.parent_id, "vision": plan.vision, "mission": plan.mission,
-            "start_fiscal_year": plan.start_fiscal_year, "end_fiscal_year": plan.end_fiscal_year,
-            "fiscal_year_start_month": plan.fiscal_year_start_month, "status": plan.status,
-            "is_published": plan.is_published, "is_sample": plan.is_sample, "metric_share": _exact(plan.metric_share),
-            **_figures(plan),
+            "id": plan.id, "title": plan.title, "slug": plan.slug, "scope": plan.scope,
+            "department": plan.department_name, "parent": plan.parent_id, "vision": plan.vision,
+            "mission": plan.mission, "start_fiscal_year": plan.start_fiscal_year,
+            "end_fiscal_year": plan.end_fiscal_year, "fiscal_year_start_month": plan.fiscal_year_start_month,
+            "status": plan.status, "is_published": plan.is_published, "is_sample": plan.is_sample,
+            "metric_share": _exact(plan.metric_share), **_figures(plan),
         },
-        "pillars": _parts(plan.pillars.all()),
-        "drivers": _parts(plan.drivers.all()),
-        "themes": _parts(plan.themes.all()),
-        "goals": [_goal(g) for g in plan.goals.all()],
-        "initiatives": [_initiative(i) for i in plan.initiatives.all()],
+        "pillars": _parts(tree.pillars),
+        "drivers": _parts(tree.drivers),
+        "themes": _parts(tree.themes),
+        "goals": [
+            {
+                "id": g.id, "number": g.number, "title": g.title, "description": g.description,
+                "weight": _exact(g.weight), **_figures(g),
+                "objectives": [_objective(o, tree) for o in tree.objectives_of.get(g.id, [])],
+            }
+            for g in tree.goals
+        ],
+        "initiatives": [_initiative(i, tree) for i in tree.initiatives],
     }
 
 

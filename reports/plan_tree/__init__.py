@@ -11,7 +11,7 @@ per kind of row, so a read costs the same number of queries whatever the size of
   reading, with its note. `as_of` leaves out readings of later periods;
 - `history`: status updates and milestones, one query each;
 - `links`: the `aligned_to` links of objectives and of initiatives, one query each;
-- `parts`: pillars, drivers and themes, one query each;
+- `parts`: any of "pillars", "drivers" and "themes" (ALL_PARTS), one query each;
 - `detail`: descriptions, budgets, owners, departments and themes by name (joined, no query).
 
 `branch_tree(kind, pk)` reads the plan and only one node with what lies below it (what its
@@ -34,9 +34,9 @@ from reports.plan_tree.nodes import (
     Reading,
     Update,
 )
-from reports.plan_tree.read import branch_tree, plan_tree
+from reports.plan_tree.read import ALL_PARTS, branch_tree, plan_tree
 
 __all__ = [
-    "GoalNode", "InitiativeNode", "LinkTarget", "MetricNode", "MilestoneRow", "ObjectiveNode", "PartNode",
+    "ALL_PARTS", "GoalNode", "InitiativeNode", "LinkTarget", "MetricNode", "MilestoneRow", "ObjectiveNode", "PartNode",
     "PlanNode", "PlanTree", "Reading", "Update", "branch_tree", "plan_tree",
 ]

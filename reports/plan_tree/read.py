@@ -26,6 +26,8 @@ from reports.plan_tree.nodes import (
 )
 
 LEVELS = ("goals", "objectives", "metrics", "initiatives")  # what `depth` may name, top down
+PARTS = {"pillars": Pillar, "drivers": BusinessDriver, "themes": Theme}
+ALL_PARTS = tuple(PARTS)
 
 
 def _rows(queryset, node: type, *, detail: bool, adjust=None, **annotations) -> list:
@@ -144,7 +146,7 @@ def branch_tree(kind: str, pk: int, **options) -> PlanTree:
 def _read(
     plan_lookup: dict, branch: dict[str, dict] | None, *, depth: str | None = None,
     as_of: datetime.date | None = None, detail: bool = False, readings: str | None = "latest",
-    count_readings: bool = False, history: bool = False, links: bool = False, parts: bool = False,
+    count_readings: bool = False, history: bool = False, links: bool = False, parts: tuple[str, ...] = (),
 ) -> PlanTree:
     found = _rows(Plan.objects.filter(**plan_lookup), PlanNode, detail=True)
     if not found:
@@ -191,8 +193,8 @@ def _read(
         if "initiatives" in scope:
             tree.initiative_links = _links(Initiative.aligned_to.through, "initiative", "objective",
                                            scope["initiatives"])
-    if parts:
-        tree.pillars, tree.drivers, tree.themes = (_parts(model, plan_id) for model in (Pillar, BusinessDriver, Theme))
+    for name in parts:
+        setattr(tree, name, _parts(PARTS[name], plan_id))
     return tree
 
 

@@ -12,42 +12,12 @@ import pytest
 
 from goals.models import Metric, Objective
 from initiatives.models import Initiative
-from reports.plan_tree import branch_tree, plan_tree
-from tests.factories import (
-    DepartmentPlanFactory,
-    GoalFactory,
-    InitiativeFactory,
-    MetricFactory,
-    MilestoneFactory,
-    ObjectiveFactory,
-    PillarFactory,
-    ReadingFactory,
-    StatusUpdateFactory,
-    ThemeFactory,
-)
-from tests.reports.report_card_fixtures import build_plan, media  # noqa: F401
+from reports.plan_tree import ALL_PARTS, branch_tree, plan_tree
+from tests.factories import DepartmentPlanFactory, InitiativeFactory
+from tests.reports.report_card_fixtures import build_plan, grow_plan, media  # noqa: F401
 
 pytestmark = pytest.mark.django_db
-EVERYTHING = {"detail": True, "readings": "all", "history": True, "links": True, "parts": True}
-
-
-def grow(plan, count: int) -> None:
-    """`count` more goals, each with two objectives, a metric with two readings, an initiative with
-    an update and a milestone, a link to another plan, and a pillar and a theme."""
-    for n in range(count):
-        goal = GoalFactory(plan=plan, number=10 + n)
-        PillarFactory(plan=plan)
-        ThemeFactory(plan=plan)
-        for k in range(2):
-            objective = ObjectiveFactory(goal=goal, code=f"{10 + n}.{k}")
-            metric = MetricFactory(objective=objective)
-            ReadingFactory(metric=metric, period_end=datetime.date(2024, 6, 30))
-            ReadingFactory(metric=metric, period_end=datetime.date(2025, 6, 30))
-            initiative = InitiativeFactory(plan=plan, code=f"G{n}-{k}")
-            initiative.supports.add(objective)
-            initiative.aligned_to.add(Objective.objects.get(code="1.1"))
-            StatusUpdateFactory(initiative=initiative)
-            MilestoneFactory(initiative=initiative)
+EVERYTHING = {"detail": True, "readings": "all", "history": True, "links": True, "parts": ALL_PARTS}
 
 
 def test_the_tree_holds_the_plan_in_page_order_with_cached_figures():
@@ -119,7 +89,7 @@ def test_a_read_costs_the_same_queries_for_a_small_and_a_larger_plan(options, qu
     plan = build_plan()
     with django_assert_num_queries(queries):
         small = plan_tree(plan.pk, **options)
-    grow(plan, 15)
+    grow_plan(plan, 15)
     with django_assert_num_queries(queries):
         large = plan_tree(plan.pk, **options)
     assert (len(small.goals), len(large.goals)) == (2, 17)
@@ -135,7 +105,7 @@ def test_a_read_costs_the_same_queries_for_a_small_and_a_larger_plan(options, qu
 ])
 def test_a_branch_costs_a_fixed_number_of_queries(kind, code, queries, django_assert_num_queries):
     plan = build_plan()
-    grow(plan, 5)
+    grow_plan(plan, 5)
     node = {"objective": lambda: Objective.objects.get(code=code), "goal": lambda: plan.goals.get(number=code),
             "initiative": lambda: Initiative.objects.get(code=code)}[kind]()
     with django_assert_num_queries(queries):
