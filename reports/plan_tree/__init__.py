@@ -18,25 +18,16 @@ per kind of row, so a read costs the same number of queries whatever the size of
 explanation shows), and `depth` stops the read below a level. Figures (`progress`, `pace`,
 `health`, `computed_at`) are the cached ones: nothing here computes. Rows come in the order the
 pages show them: goals by number, objectives by goal and code, metrics by objective and name,
-initiatives by code.
+initiatives by code. The node types are in reports.plan_tree.nodes.
+
+Memory: the API export of a 10× city still holds every reading at once, but as small tuples
+rather than model instances; streaming it is the next step, and the reader's shape allows it.
 """
 
-from reports.plan_tree.nodes import (
-    GoalNode,
-    InitiativeNode,
-    LinkTarget,
-    MetricNode,
-    MilestoneRow,
-    ObjectiveNode,
-    PartNode,
-    PlanNode,
-    PlanTree,
-    Reading,
-    Update,
-)
+from reports.plan_tree.nodes import InitiativeNode, LinkTarget, MetricNode, ObjectiveNode, PartNode, PlanTree
 from reports.plan_tree.read import ALL_PARTS, branch_tree, plan_tree
 
 __all__ = [
-    "ALL_PARTS", "GoalNode", "InitiativeNode", "LinkTarget", "MetricNode", "MilestoneRow", "ObjectiveNode", "PartNode",
-    "PlanNode", "PlanTree", "Reading", "Update", "branch_tree", "plan_tree",
+    "ALL_PARTS", "InitiativeNode", "LinkTarget", "MetricNode", "ObjectiveNode", "PartNode", "PlanTree",
+    "branch_tree", "plan_tree",
 ]

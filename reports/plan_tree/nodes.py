@@ -27,7 +27,17 @@ def _option():
 
 
 @dataclass(frozen=True, slots=True)
-class PlanNode:
+class Cached:
+    """The figures the progress engine cached on the row; every node has them."""
+
+    progress: float | None
+    pace: float | None
+    health: str
+    computed_at: datetime.datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class PlanNode(Cached):
     id: int
     title: str
     slug: str
@@ -43,10 +53,6 @@ class PlanNode:
     is_published: bool
     is_sample: bool
     needs_recalculation: bool
-    progress: float | None
-    pace: float | None
-    health: str
-    computed_at: datetime.datetime | None
     department_id: int | None
     parent_id: int | None
     department_name: str | None = _detail("department__name")
@@ -63,35 +69,27 @@ class PlanNode:
 
 
 @dataclass(frozen=True, slots=True)
-class GoalNode:
+class GoalNode(Cached):
     id: int
     number: int
     title: str
     weight: Decimal
-    progress: float | None
-    pace: float | None
-    health: str
-    computed_at: datetime.datetime | None
     description: str = _detail(default="")
 
 
 @dataclass(frozen=True, slots=True)
-class ObjectiveNode:
+class ObjectiveNode(Cached):
     id: int
     goal_id: int
     code: str
     title: str
     term: str
     weight: Decimal
-    progress: float | None
-    pace: float | None
-    health: str
-    computed_at: datetime.datetime | None
     description: str = _detail(default="")
 
 
 @dataclass(frozen=True, slots=True)
-class MetricNode:
+class MetricNode(Cached):
     id: int
     objective_id: int
     name: str
@@ -102,10 +100,6 @@ class MetricNode:
     target: Decimal
     target_date: datetime.date
     frequency: str
-    progress: float | None
-    pace: float | None
-    health: str
-    computed_at: datetime.datetime | None
     latest_value: Decimal | None = _option()
     latest_on: datetime.date | None = _option()
     reading_count: int | None = _option()
@@ -114,7 +108,7 @@ class MetricNode:
 
 
 @dataclass(frozen=True, slots=True)
-class InitiativeNode:
+class InitiativeNode(Cached):
     id: int
     code: str
     title: str
@@ -128,10 +122,6 @@ class InitiativeNode:
     update_cadence_days: int | None
     theme_id: int | None
     department_id: int | None
-    progress: float | None
-    pace: float | None
-    health: str
-    computed_at: datetime.datetime | None
     description: str = _detail(default="")
     budget_estimate: Decimal | None = _detail()
     budget_actual: Decimal | None = _detail()
