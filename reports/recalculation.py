@@ -20,7 +20,7 @@ from goals.models import PROGRESS_FIELDS, Goal, Metric, MetricReading, Objective
 from initiatives.models import Initiative, InitiativeStatus, StatusUpdate
 from planboard.core.progress import Figures, PlanFigures, PlanInputs, compute_plan
 from reports.models import ProgressSnapshot
-from reports.plan_tree import plan_tree
+from reports.plan_tree import plan_inputs
 
 logger = logging.getLogger(__name__)
 
@@ -30,7 +30,7 @@ ADVISORY_LOCK_NAMESPACE = 7_150_415
 
 def load_inputs(plan_id: int) -> PlanInputs:
     """Everything compute_plan needs, read by the plan tree reader in six queries."""
-    return plan_tree(plan_id).inputs()
+    return plan_inputs(plan_id)
 
 
 def write_figures(model: type[Model], figures: dict[int, Figures], computed_at: datetime.datetime) -> None:

@@ -13,7 +13,7 @@ from functools import cached_property
 from typing import NamedTuple
 
 from planboard.core.fiscal import fiscal_year_end
-from planboard.core.progress import PlanInputs, PlanWindow
+from planboard.core.progress import PlanWindow
 
 
 def _detail(source: str | None = None, default=None):
@@ -218,31 +218,6 @@ class PlanTree:
             for objective_id in self.supported.get(initiative.id, ()):
                 result[objective_id].append(initiative)
         return dict(result)
-
-    def inputs(self) -> PlanInputs:
-        """The rows planboard.core.progress.compute_plan works from (needs readings="latest")."""
-        plan = self.plan
-        return PlanInputs(
-            window=plan.window,
-            metric_share=float(plan.metric_share),
-            cadence_days=plan.update_cadence_days,
-            goals=[{"id": g.id, "weight": g.weight} for g in self.goals],
-            objectives=[
-                {"id": o.id, "goal_id": o.goal_id, "weight": o.weight, "term": o.term} for o in self.objectives
-            ],
-            metrics=[
-                {"id": m.id, "objective_id": m.objective_id, "baseline": m.baseline, "target": m.target,
-                 "baseline_date": m.baseline_date, "target_date": m.target_date, "latest_value": m.latest_value}
-                for m in self.metrics
-            ],
-            initiatives=[
-                {"id": i.id, "status": i.status, "percent_complete": i.percent_complete, "start_date": i.start_date,
-                 "target_date": i.target_date, "term": i.term, "last_update_on": i.last_update_on,
-                 "update_cadence_days": i.update_cadence_days}
-                for i in self.initiatives
-            ],
-            supports=self.supports,
-        )
 
 
 def _group(rows: list, key: str) -> dict[int, list]:

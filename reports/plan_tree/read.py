@@ -11,6 +11,7 @@ from django.db.models.functions import Coalesce
 
 from goals.models import BusinessDriver, Goal, Metric, MetricReading, Objective, Pillar, Plan, Theme
 from initiatives.models import Initiative, Milestone, StatusUpdate
+from planboard.core.progress import PlanInputs, PlanWindow
 from reports.plan_tree.nodes import (
     GoalNode,
     InitiativeNode,
@@ -84,18 +85,23 @@ def _branch_filters(kind: str, pk: int) -> tuple[dict, dict[str, dict]]:
     raise ValueError(f"No plan tree branch for a {kind}.")
 
 
-def _metric_readings(as_of: datetime.date | None, count: bool) -> dict:
-    """Annotations for each metric's latest reading (as of a date) and, with `count`, how many it has."""
+def _latest_first(as_of: datetime.date | None):
+    """The readings of the metric of the outer query (as of a date), newest first."""
     readings = MetricReading.objects.filter(metric=OuterRef("pk"))
     if as_of is not None:
         readings = readings.filter(period_end__lte=as_of)
-    latest = readings.order_by("-period_end")
+    return readings.order_by("-period_end")
+
+
+def _metric_readings(as_of: datetime.date | None, count: bool) -> dict:
+    """Annotations for each metric's latest reading (as of a date) and, with `count`, how many it has."""
+    latest = _latest_first(as_of)
     annotations = {
         "latest_value": Subquery(latest.values("value")[:1]),
         "latest_on": Subquery(latest.values("period_end")[:1]),
     }
     if count:
-        counted = readings.order_by().values("metric_id").annotate(n=Count("pk")).values("n")
+        counted = latest.order_by().values("metric_id").annotate(n=Count("pk")).values("n")
         annotations["reading_count"] = Coalesce(Subquery(counted[:1]), 0)
     return annotations
 
@@ -127,6 +133,36 @@ def _links(through, source: str, target: str, lookups: dict) -> dict[int, list[L
 def _parts(model, plan_id: int) -> list[PartNode]:
     rows = model.objects.filter(plan_id=plan_id).order_by("order", "name")
     return [PartNode(*row) for row in rows.values_list("id", "name", "description", "order")]
+
+
+def plan_inputs(plan_id: int) -> PlanInputs:
+    """What planboard.core.progress.compute_plan reads, and only that, as the dict rows it reads:
+    six queries. The recalculation runs after every change, so this read of the tree keeps to the
+    method's columns, makes no nodes and sorts nothing."""
+    plan = Plan.objects.values(
+        "start_fiscal_year", "end_fiscal_year", "fiscal_year_start_month", "metric_share", "update_cadence_days"
+    ).get(pk=plan_id)
+    scope = _plan_filters(plan_id)
+
+    def rows(model, level: str, *names: str, **annotations) -> list[dict]:
+        # .order_by(): the models' default orderings would add joins and sorts the method does not need.
+        return list(model.objects.filter(**scope[level]).order_by().values(*names, **annotations))
+
+    return PlanInputs(
+        window=PlanWindow(plan["start_fiscal_year"], plan["end_fiscal_year"], plan["fiscal_year_start_month"]),
+        metric_share=float(plan["metric_share"]),
+        cadence_days=plan["update_cadence_days"],
+        goals=rows(Goal, "goals", "id", "weight"),
+        objectives=rows(Objective, "objectives", "id", "goal_id", "weight", "term"),
+        metrics=rows(Metric, "metrics", "id", "objective_id", "baseline", "target", "baseline_date", "target_date",
+                     latest_value=Subquery(_latest_first(None).values("value")[:1])),
+        initiatives=rows(Initiative, "initiatives", "id", "status", "percent_complete", "start_date", "target_date",
+                         "term", "last_update_on", "update_cadence_days"),
+        supports=list(
+            Initiative.supports.through.objects.filter(**scope["supports"]).order_by()
+            .values_list("initiative_id", "objective_id")
+        ),
+    )
 
 
 def plan_tree(plan_id: int, **options) -> PlanTree:

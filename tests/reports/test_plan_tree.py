@@ -12,7 +12,7 @@ import pytest
 
 from goals.models import Metric, Objective
 from initiatives.models import Initiative
-from reports.plan_tree import ALL_PARTS, branch_tree, plan_tree
+from reports.plan_tree import ALL_PARTS, branch_tree, plan_inputs, plan_tree
 from tests.factories import DepartmentPlanFactory, InitiativeFactory
 from tests.reports.report_card_fixtures import build_plan, grow_plan, media  # noqa: F401
 
@@ -52,9 +52,9 @@ def test_supports_count_only_within_the_plan():
     assert [i.code for i in tree.supporters[tree.objectives[2].id]] == ["WEB-1", "WEB-2"]
 
 
-def test_the_inputs_of_the_method_are_read_from_the_tree():
+def test_the_inputs_of_the_method_are_the_plans_rows_as_the_method_reads_them():
     plan = build_plan()
-    inputs = plan_tree(plan.pk).inputs()
+    inputs = plan_inputs(plan.pk)
     assert inputs.metric_share == 0.5 and inputs.window.start == datetime.date(2022, 7, 1)
     assert sorted(m["latest_value"] for m in inputs.metrics) == [Decimal("70"), Decimal("84")]
     assert len(inputs.initiatives) == 4 and len(inputs.supports) == 4
