@@ -1,8 +1,8 @@
 """The REST API under /api/v1/: one router for every resource, the OpenAPI schema and its docs.
 
 Resources live in each app's `api/` package; this module only wires them. Explanations
-(reports.api) and the plan export (initiatives.api.export) are extra detail routes registered on
-the same prefixes as the resources they belong to.
+(reports.api.views) and the plan export (reports.api.export) are extra detail routes registered
+on the same prefixes as the resources they belong to.
 """
 
 from django.urls import path
@@ -11,8 +11,8 @@ from rest_framework.routers import DefaultRouter
 
 from goals.api import views as goals
 from initiatives.api import views as initiatives
-from initiatives.api.export import PlanExportViewSet
 from reports.api import views as reports
+from reports.api.export import PlanExportViewSet
 from reports.api.report_cards import ReportCardViewSet
 
 # No `.json` suffix routes: JSON is the one format (PDFs are asked for with Accept or `?format=pdf`),

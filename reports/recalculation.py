@@ -13,13 +13,14 @@ import logging
 from collections import defaultdict
 
 from django.db import connection, transaction
-from django.db.models import Model, OuterRef, Subquery
+from django.db.models import Model
 from django.utils import timezone
 
 from goals.models import PROGRESS_FIELDS, Goal, Metric, MetricReading, Objective, Plan
 from initiatives.models import Initiative, InitiativeStatus, StatusUpdate
+from planboard.core.progress import Figures, PlanFigures, PlanInputs, compute_plan
 from reports.models import ProgressSnapshot
-from planboard.core.progress import Figures, PlanFigures, PlanInputs, PlanWindow, compute_plan
+from reports.plan_tree import plan_inputs
 
 logger = logging.getLogger(__name__)
 
@@ -28,38 +29,8 @@ ADVISORY_LOCK_NAMESPACE = 7_150_415
 
 
 def load_inputs(plan_id: int) -> PlanInputs:
-    """Everything compute_plan needs, in six queries."""
-    plan = Plan.objects.values(
-        "start_fiscal_year", "end_fiscal_year", "fiscal_year_start_month", "metric_share", "update_cadence_days"
-    ).get(pk=plan_id)
-    latest_reading = MetricReading.objects.filter(metric=OuterRef("pk")).order_by("-period_end").values("value")[:1]
-    return PlanInputs(
-        window=PlanWindow(plan["start_fiscal_year"], plan["end_fiscal_year"], plan["fiscal_year_start_month"]),
-        metric_share=float(plan["metric_share"]),
-        cadence_days=plan["update_cadence_days"],
-        # .order_by(): the models' default orderings would add joins and sorts the method does not need.
-        goals=list(Goal.objects.filter(plan_id=plan_id).order_by().values("id", "weight")),
-        objectives=list(
-            Objective.objects.filter(goal__plan_id=plan_id).order_by().values("id", "goal_id", "weight", "term")
-        ),
-        metrics=list(
-            Metric.objects.filter(objective__goal__plan_id=plan_id)
-            .order_by()
-            .annotate(latest_value=Subquery(latest_reading))
-            .values("id", "objective_id", "baseline", "target", "baseline_date", "target_date", "latest_value")
-        ),
-        initiatives=list(
-            Initiative.objects.filter(plan_id=plan_id).order_by().values(
-                "id", "status", "percent_complete", "start_date", "target_date", "term", "last_update_on",
-                "update_cadence_days",
-            )
-        ),
-        supports=list(
-            Initiative.supports.through.objects.filter(
-                initiative__plan_id=plan_id, objective__goal__plan_id=plan_id
-            ).order_by().values_list("initiative_id", "objective_id")
-        ),
-    )
+    """Everything compute_plan needs, read by the plan tree reader in six queries."""
+    return plan_inputs(plan_id)
 
 
 def write_figures(model: type[Model], figures: dict[int, Figures], computed_at: datetime.datetime) -> None:

@@ -16,12 +16,11 @@ from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import IO, Any
 
-from django.db.models import Prefetch
-
-from goals.models import Metric, MetricReading, Objective, Plan
+from goals.models import MetricReading, Plan
 from initiatives.models import StatusUpdate
 from planboard.transfer import layouts
 from planboard.transfer.layouts import LIST_SEPARATOR, SHEET_COLUMN, Layout
+from reports.plan_tree import LinkTarget, plan_tree
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CONTENT_TYPES = {
@@ -49,47 +48,46 @@ def _xlsx_value(value: Any) -> Any:
 # --- What goes in each sheet -----------------------------------------------------------------
 
 
-def _objective_ref(objective: Objective, plan: Plan) -> str:
-    return objective.code if objective.goal.plan_id == plan.pk else f"{objective.goal.plan.slug}:{objective.code}"
+def _refs(codes: Iterable[str]) -> str:
+    return LIST_SEPARATOR.join(sorted(codes))
 
 
-def _refs(objectives, plan: Plan) -> str:
-    return LIST_SEPARATOR.join(sorted(_objective_ref(o, plan) for o in objectives))
+def _link_refs(links: list[LinkTarget], plan_id: int) -> str:
+    """Objective codes, prefixed with their plan's slug when it is another plan (a department plan's link)."""
+    return _refs(link.code if link.plan_id == plan_id else f"{link.plan_slug}:{link.code}" for link in links)
 
 
 def plan_sheets(plan: Plan) -> list[Sheet]:
-    """The plan and everything the plan import reads, one list of rows per sheet, in a fixed number of queries."""
-    linked = Objective.objects.select_related("goal__plan")
-    objectives = list(Objective.objects.filter(goal__plan=plan).select_related("goal").prefetch_related(
-        Prefetch("aligned_to", linked)).order_by("goal__number", "code"))
-    metrics = Metric.objects.filter(objective__goal__plan=plan).select_related("objective", "owner").order_by(
-        "objective__goal__number", "objective__code", "name")
-    initiatives = plan.initiatives.select_related("theme", "department", "owner").prefetch_related(
-        Prefetch("supports", linked), Prefetch("aligned_to", linked)).order_by("code")
+    """The plan and everything the plan import reads, one list of rows per sheet (read by the plan
+    tree reader, a fixed number of queries)."""
+    tree = plan_tree(plan.pk, detail=True, readings=None, links=True, parts=("themes",))
+    node = tree.plan
+    goal_numbers = {g.id: g.number for g in tree.goals}
+    objective_codes = {o.id: o.code for o in tree.objectives}
     return [
         (layouts.PLAN, [[
-            plan.slug, plan.title, plan.scope, plan.department.slug if plan.department else None,
-            plan.parent.slug if plan.parent else None, plan.vision, plan.mission, plan.start_fiscal_year,
-            plan.end_fiscal_year, plan.fiscal_year_start_month, plan.status, plan.is_published, plan.is_sample,
-            plan.metric_share, plan.update_cadence_days,
+            node.slug, node.title, node.scope, node.department_slug, node.parent_slug, node.vision, node.mission,
+            node.start_fiscal_year, node.end_fiscal_year, node.fiscal_year_start_month, node.status,
+            node.is_published, node.is_sample, node.metric_share, node.update_cadence_days,
         ]]),
-        (layouts.THEMES, [[t.name, t.description, t.order] for t in plan.themes.order_by("order", "name")]),
-        (layouts.GOALS, [[g.number, g.title, g.description, g.weight] for g in plan.goals.order_by("number")]),
+        (layouts.THEMES, [[t.name, t.description, t.order] for t in tree.themes]),
+        (layouts.GOALS, [[g.number, g.title, g.description, g.weight] for g in tree.goals]),
         (layouts.OBJECTIVES, [
-            [o.goal.number, o.code, o.title, o.description, o.term, o.weight, _refs(o.aligned_to.all(), plan)]
-            for o in objectives
+            [goal_numbers[o.goal_id], o.code, o.title, o.description, o.term, o.weight,
+             _link_refs(tree.objective_links.get(o.id, []), node.id)]
+            for o in tree.objectives
         ]),
         (layouts.METRICS, [
-            [m.objective.code, m.name, m.description, m.unit, m.direction, m.baseline, m.baseline_date, m.target,
-             m.target_date, m.frequency, m.owner.username if m.owner else None]
-            for m in metrics
+            [objective_codes[m.objective_id], m.name, m.description, m.unit, m.direction, m.baseline,
+             m.baseline_date, m.target, m.target_date, m.frequency, m.owner_username]
+            for m in tree.metrics
         ]),
         (layouts.INITIATIVES, [
-            [i.code, i.title, i.description, i.theme.name if i.theme else None, i.term,
-             i.department.slug if i.department else None, i.owner.username if i.owner else None, i.status,
+            [i.code, i.title, i.description, i.theme_name, i.term, i.department_slug, i.owner_username, i.status,
              i.percent_complete, i.start_date, i.target_date, i.completed_date, i.budget_estimate, i.budget_actual,
-             i.update_cadence_days, _refs(i.supports.all(), plan), _refs(i.aligned_to.all(), plan)]
-            for i in initiatives
+             i.update_cadence_days, _refs(objective_codes[o] for o in tree.supported.get(i.id, [])),
+             _link_refs(tree.initiative_links.get(i.id, []), node.id)]
+            for i in tree.initiatives
         ]),
     ]
 

@@ -21,15 +21,16 @@ from collections import defaultdict
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
 
-from planboard.core.fiscal import fiscal_year_end, fiscal_year_of, fiscal_year_start
-from goals.models import Goal, Health, Metric, MetricReading, Objective, Plan
+from goals.models import Health, MetricReading, Objective, Plan
 from initiatives.models import Initiative, InitiativeStatus, ITRequest
 from planboard.core import progress
+from planboard.core.choices import Frequency, Term
+from planboard.core.fiscal import fiscal_year_end, fiscal_year_of, fiscal_year_start
+from reports.explain import objective_sides
 from reports.models import ProgressSnapshot
-from planboard.core.progress import PlanWindow
+from reports.plan_tree import InitiativeNode, MetricNode, PlanTree, plan_tree
 from reports.report_card.digest import cap_lists, order_metrics, thin_readings
 
 # Bump when the shape of the dict changes; html.py can then still draw cards frozen earlier.
@@ -37,6 +38,8 @@ from reports.report_card.digest import cap_lists, order_metrics, thin_readings
 # are capped beside exact counts (digest.py).
 SCHEMA_VERSION = 2
 NEEDS_ATTENTION = frozenset({Health.AT_RISK, Health.OFF_TRACK})
+STATUS_LABELS, TERM_LABELS = dict(InitiativeStatus.choices), dict(Term.choices)
+FREQUENCY_LABELS = dict(Frequency.choices)
 
 
 def fiscal_year_errors(plan: Plan, fiscal_year, today: datetime.date) -> dict[str, str]:
@@ -62,13 +65,14 @@ def _figure(progress_value: float | None, pace_value: float | None, health: str)
 class Figures:
     """The figures of every node of a plan at one date, from snapshots or from the cached fields."""
 
-    def __init__(self, plan: Plan, rows: dict[str, list], fy_end: datetime.date, today: datetime.date):
+    def __init__(self, tree: PlanTree, fy_end: datetime.date, today: datetime.date):
         self.by_node: dict[tuple[str, int], dict] = {}
         self.stale: set[int] = set()
+        plan = tree.plan
         snapshots = []
         if fy_end < today:
             snapshots = list(
-                ProgressSnapshot.objects.filter(plan=plan, taken_on=fy_end)
+                ProgressSnapshot.objects.filter(plan_id=plan.id, taken_on=fy_end)
                 .values_list("node_type", "node_id", "progress", "pace", "health", "stale_count")
             )
         if snapshots:
@@ -81,40 +85,41 @@ class Figures:
         self.source = "cached"
         self.computed_at = plan.computed_at
         self.as_of = timezone.localdate(plan.computed_at) if plan.computed_at else today
-        for node_type, items in rows.items():
+        levels = {"plan": [plan], "goal": tree.goals, "objective": tree.objectives, "metric": tree.metrics,
+                  "initiative": tree.initiatives}
+        for node_type, items in levels.items():
             for item in items:
-                self.by_node[(node_type, item.pk)] = _figure(item.progress, item.pace, item.health)
-        for item in rows["initiative"]:
+                self.by_node[(node_type, item.id)] = _figure(item.progress, item.pace, item.health)
+        for item in tree.initiatives:
             if progress.is_stale(
                 status=item.status, last_update_on=item.last_update_on, start_date=item.start_date,
                 cadence_days=item.update_cadence_days or plan.update_cadence_days, today=today,
             ):
-                self.stale.add(item.pk)
+                self.stale.add(item.id)
 
     def of(self, node_type: str, node_id: int) -> dict:
         """The node's figures; a node that did not exist when the snapshot was taken has none."""
         return self.by_node.get((node_type, node_id)) or _figure(None, None, "")
 
 
-def _initiative(item: Initiative, figures: Figures) -> dict:
+def _initiative(item: InitiativeNode, figures: Figures) -> dict:
     return {
-        "id": item.pk, "code": item.code, "title": item.title, "status": item.status,
-        "status_label": item.get_status_display(), "percent_complete": item.percent_complete,
-        "counted": progress.is_counted(item.status), **figures.of("initiative", item.pk),
-        "stale": item.pk in figures.stale, "last_update_on": item.last_update_on,
+        "id": item.id, "code": item.code, "title": item.title, "status": item.status,
+        "status_label": STATUS_LABELS.get(item.status, item.status), "percent_complete": item.percent_complete,
+        "counted": progress.is_counted(item.status), **figures.of("initiative", item.id),
+        "stale": item.id in figures.stale, "last_update_on": item.last_update_on,
         "start_date": item.start_date, "target_date": item.target_date, "completed_date": item.completed_date,
-        "owner": (item.owner.get_full_name() or item.owner.username) if item.owner else "",
-        "department": item.department.name if item.department else "",
+        "owner": item.owner_name, "department": item.department_name or "",
     }
 
 
-def _metric(item: Metric, figures: Figures) -> dict:
+def _metric(item: MetricNode, figures: Figures) -> dict:
     latest = {"period_end": item.latest_on, "value": float(item.latest_value)} if item.latest_on else None
     return {
-        "id": item.pk, "name": item.name, "unit": item.unit, "direction": item.direction,
+        "id": item.id, "name": item.name, "unit": item.unit, "direction": item.direction,
         "baseline": float(item.baseline), "baseline_date": item.baseline_date,
-        "target": float(item.target), "target_date": item.target_date, "frequency": item.get_frequency_display(),
-        **figures.of("metric", item.pk),
+        "target": float(item.target), "target_date": item.target_date,
+        "frequency": FREQUENCY_LABELS.get(item.frequency, item.frequency), **figures.of("metric", item.id),
         "readings": [], "reading_count": item.reading_count, "latest": latest,
     }
 
@@ -221,63 +226,43 @@ def report_card_data(plan: Plan, fiscal_year: int, *, today: datetime.date | Non
     month = plan.fiscal_year_start_month
     fy_start, fy_end = fiscal_year_start(fiscal_year, month), fiscal_year_end(fiscal_year, month)
 
-    goals = list(Goal.objects.filter(plan=plan).order_by("number"))
-    objectives = list(Objective.objects.filter(goal__plan=plan).order_by("goal__number", "code"))
-    year_readings = MetricReading.objects.filter(metric=OuterRef("pk"), period_end__lte=fy_end).order_by("-period_end")
-    metrics = list(
-        Metric.objects.filter(objective__goal__plan=plan).order_by("objective_id", "name").annotate(
-            latest_on=Subquery(year_readings.values("period_end")[:1]),
-            latest_value=Subquery(year_readings.values("value")[:1]),
-            reading_count=Count("readings", filter=Q(readings__period_end__lte=fy_end)),
-        )
-    )
-    initiatives = list(Initiative.objects.filter(plan=plan).select_related("owner", "department").order_by("code"))
-    supports = list(
-        Initiative.supports.through.objects.filter(initiative__plan=plan, objective__goal__plan=plan)
-        .values_list("initiative_id", "objective_id")
-    )
-    figures = Figures(
-        plan, {"plan": [plan], "goal": goals, "objective": objectives, "metric": metrics, "initiative": initiatives},
-        fy_end, today,
-    )
-
-    initiative_rows = {item.pk: _initiative(item, figures) for item in initiatives}
-    supporters: dict[int, list[int]] = defaultdict(list)
-    for initiative_id, objective_id in supports:
-        supporters[objective_id].append(initiative_id)
+    tree = plan_tree(plan.pk, as_of=fy_end, detail=True, count_readings=True)
+    figures = Figures(tree, fy_end, today)
+    initiative_rows = {item.id: _initiative(item, figures) for item in tree.initiatives}
     metrics_of: dict[int, list[dict]] = defaultdict(list)
-    for item in metrics:
+    for item in tree.metrics:
         metrics_of[item.objective_id].append(_metric(item, figures))
     _chart_readings(metrics_of, fy_end)
 
     objectives_of: dict[int, list[dict]] = defaultdict(list)
     goal_members: dict[int, dict[int, None]] = defaultdict(dict)  # an ordered set per goal
-    for item in objectives:
-        members = [initiative_rows[i] for i in sorted(supporters[item.pk], key=lambda i: initiative_rows[i]["code"])]
-        metric_rows = metrics_of[item.pk]
+    for item in tree.objectives:
+        members = sorted((initiative_rows[i.id] for i in tree.supporters.get(item.id, [])), key=lambda i: i["code"])
+        metric_rows = metrics_of[item.id]
+        metric_mean, initiative_mean = objective_sides(metric_rows, members)
         objectives_of[item.goal_id].append({
-            "id": item.pk, "code": item.code, "title": item.title, "term": item.term,
-            "term_label": item.get_term_display(), "weight": float(item.weight), **figures.of("objective", item.pk),
-            "metric_mean": progress.mean(m["progress"] for m in metric_rows),
-            "initiative_mean": progress.mean(i["progress"] for i in members if i["counted"]),
+            "id": item.id, "code": item.code, "title": item.title, "term": item.term,
+            "term_label": TERM_LABELS.get(item.term, item.term), "weight": float(item.weight),
+            **figures.of("objective", item.id), "metric_mean": metric_mean, "initiative_mean": initiative_mean,
             "initiatives": [{"code": i["code"], "progress": i["progress"], "counted": i["counted"]} for i in members],
             "metrics": metric_rows,
         })
         goal_members[item.goal_id].update(dict.fromkeys(i["id"] for i in members))
 
     goal_rows = []
-    for item in goals:
-        members = sorted((initiative_rows[i] for i in goal_members[item.pk]), key=lambda i: i["code"])
+    for item in tree.goals:
+        members = sorted((initiative_rows[i] for i in goal_members[item.id]), key=lambda i: i["code"])
         goal_rows.append({
-            "id": item.pk, "number": item.number, "title": item.title, "description": item.description,
-            "weight": float(item.weight), **figures.of("goal", item.pk),
-            "objectives": objectives_of[item.pk], "initiative_count": len(members),
+            "id": item.id, "number": item.number, "title": item.title, "description": item.description,
+            "weight": float(item.weight), **figures.of("goal", item.id),
+            "objectives": objectives_of[item.id], "initiative_count": len(members),
             **cap_lists(_initiative_lists(members, fy_start, fy_end)),
         })
 
     everything = list(initiative_rows.values())
-    linked = {i for ids in supporters.values() for i in ids}
-    window = PlanWindow(plan.start_fiscal_year, plan.end_fiscal_year, month)
+    linked = set(tree.supported)
+    node = tree.plan
+    window = node.window
     data = {
         "schema": SCHEMA_VERSION,
         "city": settings.CITY_NAME,
@@ -287,17 +272,17 @@ def report_card_data(plan: Plan, fiscal_year: int, *, today: datetime.date | Non
         "fiscal_year_end": fy_end,
         "year_complete": fy_end < today,
         "plan": {
-            "id": plan.pk, "title": plan.title, "slug": plan.slug, "scope": plan.scope, "vision": plan.vision,
-            "mission": plan.mission, "start_fiscal_year": plan.start_fiscal_year,
-            "end_fiscal_year": plan.end_fiscal_year, "fiscal_year_start_month": month,
-            "starts_on": window.start, "ends_on": plan.ends_on, "is_sample": plan.is_sample,
+            "id": node.id, "title": node.title, "slug": node.slug, "scope": node.scope, "vision": node.vision,
+            "mission": node.mission, "start_fiscal_year": node.start_fiscal_year,
+            "end_fiscal_year": node.end_fiscal_year, "fiscal_year_start_month": month,
+            "starts_on": window.start, "ends_on": node.ends_on, "is_sample": node.is_sample,
         },
         "figures": {
             "source": figures.source, "as_of": figures.as_of, "computed_at": figures.computed_at,
-            "needs_recalculation": plan.needs_recalculation,
+            "needs_recalculation": node.needs_recalculation,
         },
         "overall": {
-            **figures.of("plan", plan.pk),
+            **figures.of("plan", node.id),
             "initiatives": len(everything),
             "counted": sum(i["counted"] for i in everything),
             "unlinked": sum(i["id"] not in linked for i in everything),
@@ -307,13 +292,13 @@ def report_card_data(plan: Plan, fiscal_year: int, *, today: datetime.date | Non
         "links": _links(plan),
         "alignment": {"department_plans": _alignment(plan), "it_requests": _it_requests(plan, fiscal_year)},
         "method": {
-            "metric_share": float(plan.metric_share),
-            "update_cadence_days": plan.update_cadence_days,
+            "metric_share": float(node.metric_share),
+            "update_cadence_days": node.update_cadence_days,
             "on_track_slack": progress.ON_TRACK_SLACK,
             "at_risk_slack": progress.AT_RISK_SLACK,
             "grade_boundaries": [[letter, bound] for letter, bound in progress.GRADE_BOUNDARIES],
             "short_term_ends": window.term_end("short") - datetime.timedelta(days=1),
-            "long_term_ends": plan.ends_on,
+            "long_term_ends": node.ends_on,
         },
     }
     # Through JSON and back: the live dict and the frozen one are the same, down to the types.

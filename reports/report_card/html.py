@@ -9,9 +9,10 @@ with no mark per reading, only the latest one marked, baseline and target kept, 
 browser pages keep the full chart of includes/charts/trend_chart.html. What is charted and
 listed follows digest.py; cards frozen before those rules (schema 1) are shaped here the same way.
 
-Everything that is formatting (percentages, dates, arithmetic written out) happens here; the
-template only lays it out. The arithmetic is written from the frozen figures themselves, so a
-reader can redo each one with a calculator.
+Everything that is formatting (percentages, dates) happens here; the template only lays it out.
+The arithmetic in words is reports.explain's, the same sentences the explain page and the API
+print, written from the frozen figures themselves: the card prints the figures the progress
+method stored and never recomputes a mean or a blend.
 """
 
 import datetime
@@ -22,6 +23,7 @@ from django.template.loader import render_to_string
 
 from goals.models import Health
 from planboard.core import charts
+from reports import explain
 from reports.report_card import digest
 
 TEMPLATE = "reports/report_card/document.html"
@@ -48,11 +50,6 @@ def pct(value: float | None) -> str:
     return "not measured" if value is None else f"{value * 100:.1f}%"
 
 
-def num(value: float | None) -> str:
-    """A fraction written to three decimals, as in the method's arithmetic."""
-    return "none" if value is None else f"{value:.3f}"
-
-
 def _readable(node):
     """A copy of the frozen dict ready to draw: ISO dates and times read back as such, and every
     string rid of the control characters XML forbids (one would break the SVG and the PDF)."""
@@ -73,44 +70,16 @@ def _readable(node):
     return result
 
 
-def _weighted(children: list[dict]) -> str:
-    """(p₁ × w₁ + …) / (w₁ + …) = result, over the children that have a figure."""
-    counted = [c for c in children if c["progress"] is not None and c["weight"] > 0]
-    if not counted:
-        return "No part has a figure yet, so there is none here (none never counts as zero)."
-    top = " + ".join(f"{num(c['progress'])} × {c['weight']:g}" for c in counted)
-    bottom = " + ".join(f"{c['weight']:g}" for c in counted)
-    result = sum(c["progress"] * c["weight"] for c in counted) / sum(c["weight"] for c in counted)
-    return f"({top}) / ({bottom}) = {num(result)}"
-
-
-def _objective_arithmetic(objective: dict, share: float) -> str:
-    metric_mean, initiative_mean = objective["metric_mean"], objective["initiative_mean"]
-    if metric_mean is None and initiative_mean is None:
-        return "Neither metrics nor initiatives have a figure yet, so there is none."
-    if metric_mean is None or initiative_mean is None:
-        return f"M = {num(metric_mean)}, I = {num(initiative_mean)}: only one side has a figure, so it stands alone."
-    result = share * metric_mean + (1 - share) * initiative_mean
-    return (f"{share:g} × M + {1 - share:g} × I = {share:g} × {num(metric_mean)} + {1 - share:g} × "
-            f"{num(initiative_mean)} = {num(result)}")
-
-
-def _grade_arithmetic(node: dict) -> str:
-    if node["progress"] is None:
-        return "No progress figure, so not graded."
-    if not node["pace"]:
-        return "Nothing was expected yet (pace 0), so the ratio is 1 → A."
-    return (f"ratio = min({num(node['progress'])} / {num(node['pace'])}, 1) = {num(node['ratio'])} "
-            f"→ {node['grade']}")
-
-
 def _describe(node: dict, label: str = "") -> None:
     """Add the display strings and progress bar of one node's figures, in place."""
     node["progress_text"] = pct(node["progress"])
+    node["progress_number"] = explain.number(node["progress"])  # the stored figure, as the arithmetic writes it
     node["pace_text"] = pct(node["pace"])
     node["health_label"] = HEALTH_LABELS.get(node["health"], "Not rated")
     node["grade_text"] = node["grade"] or "Not graded"
-    node["grade_arithmetic"] = _grade_arithmetic(node)
+    node["grade_arithmetic"] = explain.grade_arithmetic(
+        progress_value=node["progress"], pace=node["pace"], ratio=node["ratio"], grade=node["grade"]
+    )
     node["bar"] = charts.progress_bar(node["progress"], node["pace"], node["health"], label)
 
 
@@ -195,16 +164,19 @@ def _context(document: dict) -> dict:
     for goal in data["goals"]:
         _describe(goal, f"Goal {goal['number']}")
         goal["weight_text"] = f"{goal['weight']:g}"
-        goal["arithmetic"] = _weighted(goal["objectives"])
+        goal["arithmetic"] = explain.weighted_arithmetic(goal["objectives"])
         for objective in goal["objectives"]:
             _describe(objective, f"Objective {objective['code']}")
             objective["weight_text"] = f"{objective['weight']:g}"
-            objective["arithmetic"] = _objective_arithmetic(objective, share)
+            objective["arithmetic"] = explain.objective_arithmetic(
+                metric_share=share, metric_mean=objective["metric_mean"],
+                initiative_mean=objective["initiative_mean"], result=objective["progress"],
+            )
             for metric in objective["metrics"]:
                 _describe_metric(metric)
             _metric_groups(objective)
         _goal_lists(goal, data["links"])
-    data["overall"]["arithmetic"] = _weighted(data["goals"])
+    data["overall"]["arithmetic"] = explain.weighted_arithmetic(data["goals"])
     method = data["method"]
     method["boundaries"] = [{"grade": letter, "ratio": f"{bound:.2f}"} for letter, bound in method["grade_boundaries"]]
     method["share_text"], method["initiative_share"] = f"{share:g}", f"{1 - share:g}"

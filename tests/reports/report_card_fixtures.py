@@ -6,10 +6,20 @@ from decimal import Decimal
 
 import pytest
 
+from goals.models import Objective
 from initiatives.models import InitiativeStatus
 from reports.recalculation import plan_recalculate
 from tests.factories import (
-    GoalFactory, InitiativeFactory, MetricFactory, ObjectiveFactory, PlanFactory, ReadingFactory,
+    GoalFactory,
+    InitiativeFactory,
+    MetricFactory,
+    MilestoneFactory,
+    ObjectiveFactory,
+    PillarFactory,
+    PlanFactory,
+    ReadingFactory,
+    StatusUpdateFactory,
+    ThemeFactory,
 )
 
 # FY2025 of a July-start plan runs 2024-07-01 .. 2025-06-30; "today" is in FY2026.
@@ -31,7 +41,9 @@ def pdf_text(pdf: bytes) -> str:
 
 def build_plan():
     """Two goals (weights 2 and 1), three objectives, two metrics with readings, four initiatives."""
-    plan = PlanFactory(title="Riverside Technology Plan", slug="riverside", start_fiscal_year=2023, end_fiscal_year=2027)
+    plan = PlanFactory(
+        title="Riverside Technology Plan", slug="riverside", start_fiscal_year=2023, end_fiscal_year=2027
+    )
     security = GoalFactory(plan=plan, number=1, title="Secure City Systems", weight=Decimal("2"))
     service = GoalFactory(plan=plan, number=2, title="Resident Digital Services", weight=Decimal("1"))
     patching = ObjectiveFactory(goal=security, code="1.1", title="Patch faster", term="long")
@@ -63,3 +75,23 @@ def build_plan():
     plan_recalculate(plan_id=plan.pk, today=TODAY)
     plan.refresh_from_db()
     return plan
+
+
+def grow_plan(plan, count: int) -> None:
+    """`count` more goals (a pillar and a theme with each), each with two objectives; per objective a
+    metric with two readings and a supporting initiative with an update, a milestone and an
+    `aligned_to` link to 1.1. Figures are not recalculated: for counting queries."""
+    for n in range(count):
+        goal = GoalFactory(plan=plan, number=10 + n)
+        PillarFactory(plan=plan)
+        ThemeFactory(plan=plan)
+        for k in range(2):
+            objective = ObjectiveFactory(goal=goal, code=f"{10 + n}.{k}")
+            metric = MetricFactory(objective=objective)
+            ReadingFactory(metric=metric, period_end=datetime.date(2024, 6, 30))
+            ReadingFactory(metric=metric, period_end=datetime.date(2025, 6, 30))
+            initiative = InitiativeFactory(plan=plan, code=f"G{n}-{k}")
+            initiative.supports.add(objective)
+            initiative.aligned_to.add(Objective.objects.get(code="1.1"))
+            StatusUpdateFactory(initiative=initiative)
+            MilestoneFactory(initiative=initiative)

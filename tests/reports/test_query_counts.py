@@ -1,0 +1,60 @@
+"""Every reader of the plan tree costs the same queries for the small plan of report_card_fixtures
+and for that plan grown by 15 goals, 30 objectives, metrics and initiatives, 60 readings, 30
+updates, milestones and links (grow_plan).
+"""
+
+import pytest
+
+from planboard.transfer.exports import plan_sheets
+from reports.api.export import plan_export
+from reports.explain import progress_explain
+from reports.recalculation import load_inputs
+from reports.report_card import report_card_data
+from tests.reports.report_card_fixtures import TODAY, build_plan, grow_plan, media  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+
+def assert_same_queries(plan, read, expected: int, django_assert_num_queries) -> None:
+    read(plan)  # once first, so that what is cached per user (their roles) is left out of the count
+    with django_assert_num_queries(expected):
+        read(plan)
+    grow_plan(plan, 15)
+    with django_assert_num_queries(expected):
+        read(plan)
+
+
+def test_the_recalculation_reads_its_inputs_in_six_queries(django_assert_num_queries):
+    # plan, goals, objectives, metrics with their latest reading, initiatives, supports
+    assert_same_queries(build_plan(), lambda plan: load_inputs(plan.pk), 6, django_assert_num_queries)
+
+
+def test_the_report_card_data_costs_fourteen_queries(django_assert_num_queries):
+    # The tree (plan, goals, objectives, metrics with latest reading and count, initiatives,
+    # supports: 6) + the year-end snapshot (FY2025 has ended) + the charted metrics' readings +
+    # alignment of department plans (4) + IT requests of the year = 14.
+    read = lambda plan: report_card_data(plan, 2025, today=TODAY)  # noqa: E731
+    assert_same_queries(build_plan(), read, 14, django_assert_num_queries)
+
+
+def test_the_api_export_costs_fifteen_queries(admin_user, django_assert_num_queries):
+    # May the user read the plan (1; their roles are cached) + the tree (6) + readings, updates,
+    # milestones, links of objectives and of initiatives, pillars, drivers, themes (8) = 15.
+    read = lambda plan: plan_export(plan.pk, admin_user)  # noqa: E731
+    assert_same_queries(build_plan(), read, 15, django_assert_num_queries)
+
+
+def test_the_spreadsheet_export_costs_nine_queries(django_assert_num_queries):
+    # The tree without readings (6) + links of objectives and of initiatives + themes = 9.
+    assert_same_queries(build_plan(), plan_sheets, 9, django_assert_num_queries)
+
+
+def test_an_explanation_costs_a_fixed_number_of_queries(django_assert_num_queries):
+    plan = build_plan()
+    goal = plan.goals.get(number=1)
+    objective = goal.objectives.get(code="1.1")
+    grow_plan(plan, 15)
+    # plan + goals; plan + goal + objectives; plan + objective + metrics + initiatives + supports
+    for node, queries in [(plan, 2), (goal, 3), (objective, 5)]:
+        with django_assert_num_queries(queries):
+            progress_explain(node)
