@@ -84,11 +84,15 @@ def main() -> int:
     plan = scale_one_plan()
     token = api_token(bench_viewer().username)
     total = Initiative.objects.count()
-    print_header("Planboard API list throughput benchmark", url, {
-        "server": f"{gunicorn_version()}, 2 sync workers, DEBUG off, 127.0.0.1",
-        "client": f"{wrk_version()} -t{THREADS} -c{CONNECTIONS} -d{SECONDS}s (after a {WARM_UP_SECONDS} s warm-up)",
-        "data": f"plan {plan.slug!r} (scale 1); the viewer reads {total:,} initiatives in all plans",
-    })
+    print_header(
+        "Planboard API list throughput benchmark",
+        url,
+        {
+            "server": f"{gunicorn_version()}, 2 sync workers, DEBUG off, 127.0.0.1",
+            "client": f"{wrk_version()} -t{THREADS} -c{CONNECTIONS} -d{SECONDS}s (after a {WARM_UP_SECONDS} s warm-up)",
+            "data": f"plan {plan.slug!r} (scale 1); the viewer reads {total:,} initiatives in all plans",
+        },
+    )
     auth = {"Authorization": f"Token {token}"}
     targets = {HELLO: (HELLO_PATH, {}), CACHED: (API_PATH, auth), UNCACHED: (API_PATH, auth)}
     runs = {}
@@ -106,8 +110,19 @@ def main() -> int:
     print(f"load average {load_average()} at the end")
     print_table(
         ["endpoint", "path", "body bytes", "requests", "requests/s", "p50 ms", "p99 ms", "of hello-world"],
-        [[name, run["path"], f"{run['size']:,}", f"{run['requests']:,}", f"{run['rps']:,.0f}", f"{run['p50_ms']:.1f}",
-          f"{run['p99_ms']:.1f}", f"{run['rps'] / hello['rps']:.0%}"] for name, run in runs.items()],
+        [
+            [
+                name,
+                run["path"],
+                f"{run['size']:,}",
+                f"{run['requests']:,}",
+                f"{run['rps']:,.0f}",
+                f"{run['p50_ms']:.1f}",
+                f"{run['p99_ms']:.1f}",
+                f"{run['rps'] / hello['rps']:.0%}",
+            ]
+            for name, run in runs.items()
+        ],
     )
     print()
     print("Where the time goes: mean per request in this process (Django test client, same settings)")
@@ -121,11 +136,16 @@ def main() -> int:
         with override_settings(API_CACHE_SECONDS=0):
             print_profile(bench_client(headers=headers), [path], 20)
     print()
-    passed = print_verdicts([
-        (share >= MIN_SHARE_OF_HELLO,
-         f"API list throughput ≥ {MIN_SHARE_OF_HELLO:.0%} of hello-world ({api['rps']:,.0f} / {hello['rps']:,.0f} "
-         f"requests/s = {share:.0%}; response cache on, as deployed; every response 200)"),
-    ])
+    passed = print_verdicts(
+        [
+            (
+                share >= MIN_SHARE_OF_HELLO,
+                f"API list throughput ≥ {MIN_SHARE_OF_HELLO:.0%} of hello-world "
+                f"({api['rps']:,.0f} / {hello['rps']:,.0f} "
+                f"requests/s = {share:.0%}; response cache on, as deployed; every response 200)",
+            ),
+        ]
+    )
     return 0 if passed else 1
 
 

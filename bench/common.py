@@ -100,8 +100,13 @@ def ensure_postgres_database(url: str) -> None:
     config = dj_database_url.parse(url)
     if not config["ENGINE"].endswith("postgresql"):
         return
-    server = psycopg2.connect(dbname="postgres", user=config["USER"] or None, password=config["PASSWORD"] or None,
-                              host=config["HOST"] or None, port=config["PORT"] or None)
+    server = psycopg2.connect(
+        dbname="postgres",
+        user=config["USER"] or None,
+        password=config["PASSWORD"] or None,
+        host=config["HOST"] or None,
+        port=config["PORT"] or None,
+    )
     server.autocommit = True
     with server.cursor() as cursor:
         cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]])
@@ -163,7 +168,8 @@ def bench_viewer():
     from planboard.core.permissions import Role
 
     user, _ = get_user_model().objects.get_or_create(
-        username=BENCH_USERNAME, defaults={"first_name": "Benchmark", "last_name": "Viewer"})
+        username=BENCH_USERNAME, defaults={"first_name": "Benchmark", "last_name": "Viewer"}
+    )
     user.groups.add(Group.objects.get(name=Role.VIEWER))
     return user
 
@@ -187,8 +193,18 @@ def git_commit() -> str:
 
 
 def machine() -> str:
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor()) if Path("/proc/cpuinfo").exists() else ""
+    cpu = (
+        next(
+            (
+                line.split(":", 1)[1].strip()
+                for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")
+            ),
+            platform.processor(),
+        )
+        if Path("/proc/cpuinfo").exists()
+        else ""
+    )
     memory = ""
     if Path("/proc/meminfo").exists():
         kib = int(Path("/proc/meminfo").read_text().split()[1])
@@ -208,8 +224,7 @@ def print_header(title: str, url: str, extra: dict[str, str]) -> None:
     print()
     print(title)
     print(f"  database    {masked(url)} ({postgres_version()})")
-    print(f"  versions    Python {platform.python_version()}, Django {django.get_version()}, "
-          f"planboard {git_commit()}")
+    print(f"  versions    Python {platform.python_version()}, Django {django.get_version()}, planboard {git_commit()}")
     print(f"  machine     {machine()}")
     print(f"  load        {load_average()} (1, 5, 15 min) at start")
     for label, text in extra.items():
@@ -266,9 +281,23 @@ def gunicorn(workers: int = 2, environment: dict[str, str] | None = None) -> Ite
     port = _free_port()
     log = tempfile.NamedTemporaryFile(prefix="bench-gunicorn-", suffix=".log", delete=False)
     process = subprocess.Popen(
-        [str(BIN / "gunicorn"), "--workers", str(workers), "--worker-class", "sync", "--bind", f"127.0.0.1:{port}",
-         "--no-control-socket", "--chdir", str(ROOT), "planboard.wsgi:application"],
-        cwd=ROOT, env={**os.environ, **(environment or {})}, stdout=log, stderr=subprocess.STDOUT,
+        [
+            str(BIN / "gunicorn"),
+            "--workers",
+            str(workers),
+            "--worker-class",
+            "sync",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--no-control-socket",
+            "--chdir",
+            str(ROOT),
+            "planboard.wsgi:application",
+        ],
+        cwd=ROOT,
+        env={**os.environ, **(environment or {})},
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -306,8 +335,10 @@ def check_ok(base: str, path: str, headers: dict[str, str], content_type: str) -
     except urllib.error.HTTPError as error:
         status, kind, body = error.code, error.headers.get("Content-Type", ""), error.read()
     if status != 200 or not kind.startswith(content_type):
-        sys.exit(f"{path} answered {status} ({kind}), not 200 ({content_type}); the benchmark would measure "
-                 f"the wrong thing. Body: {body[:500]!r}")
+        sys.exit(
+            f"{path} answered {status} ({kind}), not 200 ({content_type}); the benchmark would measure "
+            f"the wrong thing. Body: {body[:500]!r}"
+        )
     return len(body)
 
 
@@ -318,15 +349,22 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-def wrk(base: str, paths: list[str], *, headers: dict[str, str], threads: int, connections: int,
-        seconds: int) -> dict:
+def wrk(base: str, paths: list[str], *, headers: dict[str, str], threads: int, connections: int, seconds: int) -> dict:
     """One wrk run over `paths` (in turn); requests/s, p50/p95/p99 ms, non-2xx and socket errors."""
     quoted = ", ".join(json.dumps(path) for path in paths)
     with tempfile.NamedTemporaryFile("w", prefix="bench-wrk-", suffix=".lua", delete=False) as script:
         script.write(WRK_SCRIPT % {"paths": quoted})
     try:
-        command = [wrk_path(), f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s",
-                   "-s", script.name]
+        command = [
+            wrk_path(),
+            f"-t{threads}",
+            f"-c{connections}",
+            f"-d{seconds}s",
+            "--timeout",
+            "10s",
+            "-s",
+            script.name,
+        ]
         for name, value in headers.items():
             command += ["-H", f"{name}: {value}"]
         result = subprocess.run(command + [base + paths[0]], capture_output=True, text=True)
@@ -338,9 +376,11 @@ def wrk(base: str, paths: list[str], *, headers: dict[str, str], threads: int, c
     figures = json.loads(line.removeprefix("BENCH-JSON "))
     figures["rps"] = figures["requests"] / (figures["duration_us"] / 1e6)
     if figures["non2xx"] or figures["socket_errors"]:
-        sys.exit(f"wrk against {paths[0]} saw {figures['non2xx']} responses with status ≥ 400 and "
-                 f"{figures['socket_errors']} socket errors in {figures['requests']} requests: "
-                 f"the figures would not mean anything.\n{result.stdout}")
+        sys.exit(
+            f"wrk against {paths[0]} saw {figures['non2xx']} responses with status ≥ 400 and "
+            f"{figures['socket_errors']} socket errors in {figures['requests']} requests: "
+            f"the figures would not mean anything.\n{result.stdout}"
+        )
     return figures
 
 
@@ -390,17 +430,30 @@ def breakdown(client, paths: list[str], repeats: int) -> dict:
                 if response.status_code != 200:
                     sys.exit(f"{path} answered {response.status_code} in this process, not 200.")
     total, cpu, requests = time.perf_counter() - started, time.process_time() - cpu_started, repeats * len(paths)
-    return {"total_ms": total * 1000 / requests, "sql_ms": timer.seconds * 1000 / requests,
-            "queries": timer.count / requests, "other_ms": (total - timer.seconds) * 1000 / requests,
-            "cpu_ms": cpu * 1000 / requests}
+    return {
+        "total_ms": total * 1000 / requests,
+        "sql_ms": timer.seconds * 1000 / requests,
+        "queries": timer.count / requests,
+        "other_ms": (total - timer.seconds) * 1000 / requests,
+        "cpu_ms": cpu * 1000 / requests,
+    }
 
 
 def print_breakdown(rows: dict[str, dict]) -> None:
     """The table of breakdown() figures, one row per page or endpoint."""
     print_table(
         ["requested in this process", "total ms", "queries", "SQL ms", "everything else ms", "Django CPU ms"],
-        [[name, f"{row['total_ms']:.1f}", f"{row['queries']:.0f}", f"{row['sql_ms']:.1f}", f"{row['other_ms']:.1f}",
-          f"{row['cpu_ms']:.1f}"] for name, row in rows.items()],
+        [
+            [
+                name,
+                f"{row['total_ms']:.1f}",
+                f"{row['queries']:.0f}",
+                f"{row['sql_ms']:.1f}",
+                f"{row['other_ms']:.1f}",
+                f"{row['cpu_ms']:.1f}",
+            ]
+            for name, row in rows.items()
+        ],
     )
 
 

@@ -31,7 +31,6 @@ MAX_SECONDS = 30.0
 SLUG = f"bench-import-{os.getpid()}"
 
 
-
 def build_plan():
     """A fresh plan with ROWS / 10 initiatives, and the update file for them (built with bulk writes)."""
     from django.contrib.auth import get_user_model
@@ -57,9 +56,16 @@ def build_plan():
     )
     start = datetime.date(2023, 1, 31)
     rows = [[column.name for column in UPDATES.columns if not column.export_only]] + [
-        [SLUG, f"B-{n:04d}", start + datetime.timedelta(days=30 * k), "on_track", 5 + 9 * k,
-         f"Update {k + 1} for initiative {n}: work continues as planned."]
-        for n in range(count) for k in range(PER_INITIATIVE)
+        [
+            SLUG,
+            f"B-{n:04d}",
+            start + datetime.timedelta(days=30 * k),
+            "on_track",
+            5 + 9 * k,
+            f"Update {k + 1} for initiative {n}: work continues as planned.",
+        ]
+        for n in range(count)
+        for k in range(PER_INITIATIVE)
     ]
     return user, workbook(rows)
 
@@ -107,11 +113,15 @@ def main() -> int:
         profiler.disable()
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
     stored = StatusUpdate.objects.filter(initiative__plan__slug=SLUG).count()
-    print(f"import benchmark on {connection.vendor} ({connection.settings_dict['NAME']}), "
-          f"load average {', '.join(f'{v:.2f}' for v in os.getloadavg())}")
-    print(f"{ROWS} rows, {size / 1024:.0f} KiB .xlsx: {seconds:.1f} s "
-          f"({seconds / ROWS * 1000:.2f} ms per row; {cpu:.1f} s CPU in this process); {result.message}; "
-          f"{stored} updates stored")
+    print(
+        f"import benchmark on {connection.vendor} ({connection.settings_dict['NAME']}), "
+        f"load average {', '.join(f'{v:.2f}' for v in os.getloadavg())}"
+    )
+    print(
+        f"{ROWS} rows, {size / 1024:.0f} KiB .xlsx: {seconds:.1f} s "
+        f"({seconds / ROWS * 1000:.2f} ms per row; {cpu:.1f} s CPU in this process); {result.message}; "
+        f"{stored} updates stored"
+    )
     if profiler:
         pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
     ok = stored == ROWS and seconds <= MAX_SECONDS

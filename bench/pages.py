@@ -79,27 +79,45 @@ def main() -> int:
         "plan dashboard": ([f"/plans/{plan.slug}/"], "text/html"),
         "initiative page": ([f"/initiatives/{pk}/" for pk in sampled_initiatives(plan)], "text/html"),
     }
-    print_header("Planboard page latency benchmark", url, {
-        "server": f"{gunicorn_version()}, 2 sync workers, DEBUG off, 127.0.0.1; signed in as a Viewer",
-        "client": f"{wrk_version()} -t1 -c1 -d{SECONDS}s, one request at a time (after a {WARM_UP_SECONDS} s warm-up)",
-        "data": f"plan {SCALE_ONE_SLUG!r} (scale 1)",
-    })
+    print_header(
+        "Planboard page latency benchmark",
+        url,
+        {
+            "server": f"{gunicorn_version()}, 2 sync workers, DEBUG off, 127.0.0.1; signed in as a Viewer",
+            "client": f"{wrk_version()} -t1 -c1 -d{SECONDS}s, one request at a time "
+            f"(after a {WARM_UP_SECONDS} s warm-up)",
+            "data": f"plan {SCALE_ONE_SLUG!r} (scale 1)",
+        },
+    )
     runs = {}
     with gunicorn() as base:
         for name, (paths, content_type) in pages.items():
             sizes = [check_ok(base, path, headers, content_type) for path in paths]
             wrk(base, paths, headers=headers, threads=1, connections=1, seconds=WARM_UP_SECONDS)
-            runs[name] = {**wrk(base, paths, headers=headers, threads=1, connections=1, seconds=SECONDS),
-                          "path": paths[0] if len(paths) == 1 else f"{paths[0]} … ({len(paths)} in turn)",
-                          "size": sum(sizes) // len(sizes)}
+            runs[name] = {
+                **wrk(base, paths, headers=headers, threads=1, connections=1, seconds=SECONDS),
+                "path": paths[0] if len(paths) == 1 else f"{paths[0]} … ({len(paths)} in turn)",
+                "size": sum(sizes) // len(sizes),
+            }
             print(f"  {name}: done, load {load_average()}", flush=True)
 
     print()
     print(f"load average {load_average()} at the end")
     print_table(
         ["page", "path", "body bytes", "requests", "p50 ms", "p95 ms", "p99 ms", "max ms"],
-        [[name, run["path"], f"{run['size']:,}", f"{run['requests']:,}", f"{run['p50_ms']:.1f}", f"{run['p95_ms']:.1f}",
-          f"{run['p99_ms']:.1f}", f"{run['max_ms']:.1f}"] for name, run in runs.items()],
+        [
+            [
+                name,
+                run["path"],
+                f"{run['size']:,}",
+                f"{run['requests']:,}",
+                f"{run['p50_ms']:.1f}",
+                f"{run['p95_ms']:.1f}",
+                f"{run['p99_ms']:.1f}",
+                f"{run['max_ms']:.1f}",
+            ]
+            for name, run in runs.items()
+        ],
     )
     print()
     print("Where the time goes: mean per request in this process (Django test client, same settings)")
@@ -113,11 +131,15 @@ def main() -> int:
             print_profile(client, paths, max(BREAKDOWN_REQUESTS[name] // len(paths) // 2, 1))
     print()
     dashboard = runs["plan dashboard"]
-    passed = print_verdicts([
-        (dashboard["p95_ms"] <= MAX_DASHBOARD_P95_MS,
-         f"plan dashboard p95 ≤ {MAX_DASHBOARD_P95_MS:g} ms at scale 1 ({dashboard['p95_ms']:.1f} ms; "
-         f"hello-world p95 {runs['hello-world JSON view']['p95_ms']:.1f} ms)"),
-    ])
+    passed = print_verdicts(
+        [
+            (
+                dashboard["p95_ms"] <= MAX_DASHBOARD_P95_MS,
+                f"plan dashboard p95 ≤ {MAX_DASHBOARD_P95_MS:g} ms at scale 1 ({dashboard['p95_ms']:.1f} ms; "
+                f"hello-world p95 {runs['hello-world JSON view']['p95_ms']:.1f} ms)",
+            ),
+        ]
+    )
     return 0 if passed else 1
 
 

@@ -54,7 +54,6 @@ SELECT o.id,
 """
 
 
-
 def parse_repeats(raw: str) -> int:
     if not raw.strip().isdigit() or int(raw) < 1:
         sys.exit(f"BENCH_REPEATS must be a whole number of runs, 1 or more, not {raw!r}.")
@@ -75,10 +74,6 @@ def parse_scales(raw: str) -> list[float]:
     return scales
 
 
-
-
-
-
 def timed(function, repeats: int = REPEATS) -> tuple[list[float], object]:
     seconds, result = [], None
     for _ in range(repeats):
@@ -94,8 +89,14 @@ def yardstick(plan_id: int) -> list[tuple]:
     from goals.models import Goal, Metric, MetricReading, Objective
     from initiatives.models import Initiative
 
-    tables = {"supports": Initiative.supports.through, "initiative": Initiative, "metric": Metric,
-              "reading": MetricReading, "objective": Objective, "goal": Goal}
+    tables = {
+        "supports": Initiative.supports.through,
+        "initiative": Initiative,
+        "metric": Metric,
+        "reading": MetricReading,
+        "objective": Objective,
+        "goal": Goal,
+    }
     statement = YARDSTICK_SQL.format(**{k: connection.ops.quote_name(m._meta.db_table) for k, m in tables.items()})
     with connection.cursor() as cursor:
         cursor.execute(statement, {"plan": plan_id})
@@ -111,8 +112,11 @@ def yardstick_disagreements(plan_id: int, rows: list[tuple]) -> int:
     stored = dict(Objective.objects.filter(goal__plan_id=plan_id).values_list("id", "progress"))
     wrong = 0
     for objective_id, initiative_mean, metric_mean in rows:
-        expected = objective_progress(None if metric_mean is None else float(metric_mean),
-                                      None if initiative_mean is None else float(initiative_mean), share)
+        expected = objective_progress(
+            None if metric_mean is None else float(metric_mean),
+            None if initiative_mean is None else float(initiative_mean),
+            share,
+        )
         actual = stored[objective_id]
         if (expected is None) != (actual is None) or (expected is not None and abs(expected - actual) > 1e-9):
             wrong += 1
@@ -136,10 +140,16 @@ def bench_scale(scale: float, on_postgres: bool) -> dict:
     with CaptureQueriesContext(connection) as captured:
         plan_recalculate(plan_id=city.plan_id)
     row = {
-        "scale": scale, "initiatives": city.counts["initiatives"], "readings": city.counts["readings"],
-        "updates": city.counts["updates"], "generate": generate_seconds, "recalc_best": min(recalc),
-        "recalc_median": statistics.median(recalc), "queries": len(captured.captured_queries),
-        "yardstick": None, "ratio": None,
+        "scale": scale,
+        "initiatives": city.counts["initiatives"],
+        "readings": city.counts["readings"],
+        "updates": city.counts["updates"],
+        "generate": generate_seconds,
+        "recalc_best": min(recalc),
+        "recalc_median": statistics.median(recalc),
+        "queries": len(captured.captured_queries),
+        "yardstick": None,
+        "ratio": None,
     }
     if on_postgres:
         seconds, rows = timed(lambda: yardstick(city.plan_id))
@@ -147,21 +157,38 @@ def bench_scale(scale: float, on_postgres: bool) -> dict:
         row["ratio_median"] = row["recalc_median"] / row["yardstick_median"]
         row["ratio"] = row["recalc_best"] / row["yardstick"]
         wrong = yardstick_disagreements(city.plan_id, rows)
-        print(f"  yardstick agrees with the stored figures on {len(rows) - wrong} of {len(rows)} objectives",
-              flush=True)
+        print(
+            f"  yardstick agrees with the stored figures on {len(rows) - wrong} of {len(rows)} objectives", flush=True
+        )
     return row
 
 
 def print_table(rows: list[dict]) -> None:
-    header = ["scale", "initiatives", "readings", "updates", "generate s", "recalc s best/median", "queries",
-              "SQL yardstick s best/median",
-              "ratio recalc/yardstick best/median"]
-    lines = [[
-        f"{r['scale']:g}", f"{r['initiatives']:,}", f"{r['readings']:,}", f"{r['updates']:,}", f"{r['generate']:.2f}",
-        f"{r['recalc_best']:.3f} / {r['recalc_median']:.3f}", str(r["queries"]),
-        "n/a" if r["yardstick"] is None else f"{r['yardstick']:.3f} / {r['yardstick_median']:.3f}",
-        "n/a" if r["ratio"] is None else f"{r['ratio']:.1f}x / {r['ratio_median']:.1f}x",
-    ] for r in rows]
+    header = [
+        "scale",
+        "initiatives",
+        "readings",
+        "updates",
+        "generate s",
+        "recalc s best/median",
+        "queries",
+        "SQL yardstick s best/median",
+        "ratio recalc/yardstick best/median",
+    ]
+    lines = [
+        [
+            f"{r['scale']:g}",
+            f"{r['initiatives']:,}",
+            f"{r['readings']:,}",
+            f"{r['updates']:,}",
+            f"{r['generate']:.2f}",
+            f"{r['recalc_best']:.3f} / {r['recalc_median']:.3f}",
+            str(r["queries"]),
+            "n/a" if r["yardstick"] is None else f"{r['yardstick']:.3f} / {r['yardstick_median']:.3f}",
+            "n/a" if r["ratio"] is None else f"{r['ratio']:.1f}x / {r['ratio_median']:.1f}x",
+        ]
+        for r in rows
+    ]
     widths = [max(len(h), *(len(line[i]) for line in lines)) for i, h in enumerate(header)]
     print(" | ".join(h.rjust(w) for h, w in zip(header, widths, strict=True)))
     print("-+-".join("-" * w for w in widths))
@@ -175,18 +202,32 @@ def check_targets(rows: list[dict], on_postgres: bool) -> bool:
     results = []
     if at_one is None or not on_postgres:
         reason = "scale 1 not run" if at_one is None else "not PostgreSQL"
-        results += [("SKIP", f"recalculation at scale 1 on PostgreSQL ≤ {MAX_SECONDS_AT_SCALE_1:g} s ({reason})"),
-                    ("SKIP", f"recalculation within {MAX_RATIO_TO_YARDSTICK:g}x of the SQL yardstick ({reason})")]
+        results += [
+            ("SKIP", f"recalculation at scale 1 on PostgreSQL ≤ {MAX_SECONDS_AT_SCALE_1:g} s ({reason})"),
+            ("SKIP", f"recalculation within {MAX_RATIO_TO_YARDSTICK:g}x of the SQL yardstick ({reason})"),
+        ]
     else:
-        results.append(("PASS" if at_one["recalc_median"] <= MAX_SECONDS_AT_SCALE_1 else "FAIL",
-                        f"recalculation at scale 1 on PostgreSQL ≤ {MAX_SECONDS_AT_SCALE_1:g} s "
-                        f"(median {at_one['recalc_median']:.3f} s)"))
-        results.append(("PASS" if at_one["ratio"] <= MAX_RATIO_TO_YARDSTICK else "FAIL",
-                        f"recalculation within {MAX_RATIO_TO_YARDSTICK:g}x of the SQL yardstick at scale 1 "
-                        f"({at_one['ratio']:.1f}x, best of {REPEATS} each)"))
+        results.append(
+            (
+                "PASS" if at_one["recalc_median"] <= MAX_SECONDS_AT_SCALE_1 else "FAIL",
+                f"recalculation at scale 1 on PostgreSQL ≤ {MAX_SECONDS_AT_SCALE_1:g} s "
+                f"(median {at_one['recalc_median']:.3f} s)",
+            )
+        )
+        results.append(
+            (
+                "PASS" if at_one["ratio"] <= MAX_RATIO_TO_YARDSTICK else "FAIL",
+                f"recalculation within {MAX_RATIO_TO_YARDSTICK:g}x of the SQL yardstick at scale 1 "
+                f"({at_one['ratio']:.1f}x, best of {REPEATS} each)",
+            )
+        )
     counts = sorted({r["queries"] for r in rows})
-    results.append(("PASS" if len(counts) == 1 else "FAIL",
-                    f"query count identical at every scale ({', '.join(map(str, counts))})"))
+    results.append(
+        (
+            "PASS" if len(counts) == 1 else "FAIL",
+            f"query count identical at every scale ({', '.join(map(str, counts))})",
+        )
+    )
     for verdict, target in results:
         print(f"{verdict}  {target}")
     return all(verdict != "FAIL" for verdict, _ in results)
@@ -215,8 +256,10 @@ def main() -> int:
 
     print("Planboard recalculation benchmark")
     print(f"  database    {masked(url)} ({connection.vendor})")
-    print(f"  versions    Python {platform.python_version()}, Django {django.get_version()}, PostgreSQL {server}, "
-          f"planboard {git_commit()}")
+    print(
+        f"  versions    Python {platform.python_version()}, Django {django.get_version()}, PostgreSQL {server}, "
+        f"planboard {git_commit()}"
+    )
     print(f"  machine     {machine()}")
     print(f"  load        {load_average()} (1, 5, 15 min) at start")
     print(f"  scales      {', '.join(f'{s:g}' for s in scales)} (seed {SEED}; recalc and yardstick: {REPEATS} runs)")

@@ -150,60 +150,98 @@ def main() -> int:
 
     plan = scale_one_plan()
     year = current_fiscal_year(plan)
-    print_header("Planboard report card benchmark", url, {
-        "data": f"plan {plan.slug!r} (scale 1, {Initiative.objects.filter(plan=plan).count():,} initiatives), FY{year}",
-        "renderer": f"WeasyPrint {weasyprint.__version__}; Planboard prints PDF/UA-1, the yardstick a plain PDF",
-        "memory": "each child's own peak RSS (os.wait4 rusage ru_maxrss), interpreter and imports included",
-        "limits": f"a child is killed after {TIMEOUT:g} s (BENCH_REPORT_CARD_TIMEOUT) or above {KILL_MB:g} MB "
-                  "(BENCH_REPORT_CARD_KILL_MB)",
-    })
+    print_header(
+        "Planboard report card benchmark",
+        url,
+        {
+            "data": f"plan {plan.slug!r} "
+            f"(scale 1, {Initiative.objects.filter(plan=plan).count():,} initiatives), FY{year}",
+            "renderer": f"WeasyPrint {weasyprint.__version__}; Planboard prints PDF/UA-1, the yardstick a plain PDF",
+            "memory": "each child's own peak RSS (os.wait4 rusage ru_maxrss), interpreter and imports included",
+            "limits": f"a child is killed after {TIMEOUT:g} s (BENCH_REPORT_CARD_TIMEOUT) or above {KILL_MB:g} MB "
+            "(BENCH_REPORT_CARD_KILL_MB)",
+        },
+    )
     with tempfile.TemporaryDirectory(prefix="bench-report-card-") as name:
         folder = Path(name)
         print("  Planboard: report_card_data → report_card_html → report_card_pdf…", flush=True)
-        planboard = run_child([sys.executable, __file__, "--child", plan.slug, str(year), name],
-                              folder / "planboard.log")
+        planboard = run_child(
+            [sys.executable, __file__, "--child", plan.slug, str(year), name], folder / "planboard.log"
+        )
         print(f"  done in {planboard['seconds']:.1f} s, load {load_average()}", flush=True)
         static = None
         if (folder / "card.html").exists():
             print("  yardstick: weasyprint.HTML(filename=card.html).write_pdf()…", flush=True)
-            static = run_child([sys.executable, "-c", YARDSTICK, str(folder / "card.html"), str(folder / "static.pdf")],
-                               folder / "static.log")
+            static = run_child(
+                [sys.executable, "-c", YARDSTICK, str(folder / "card.html"), str(folder / "static.pdf")],
+                folder / "static.log",
+            )
             print(f"  done in {static['seconds']:.1f} s, load {load_average()}", flush=True)
 
     print()
     print(f"load average {load_average()} at the end")
-    lines = [[f"Planboard: {s['step']}", f"{s['seconds']:.2f}", f"{s['peak_mb']:.0f}",
-              f"{s['bytes']:,}" if "bytes" in s else ""] for s in planboard["steps"]]
-    lines.append(["Planboard: whole render, child process"
-                  + (f" ({planboard['killed']})" if planboard["killed"] else ""),
-                  f"{planboard['seconds']:.2f}", f"{planboard['peak_mb']:.0f}", ""])
+    lines = [
+        [
+            f"Planboard: {s['step']}",
+            f"{s['seconds']:.2f}",
+            f"{s['peak_mb']:.0f}",
+            f"{s['bytes']:,}" if "bytes" in s else "",
+        ]
+        for s in planboard["steps"]
+    ]
+    lines.append(
+        [
+            "Planboard: whole render, child process" + (f" ({planboard['killed']})" if planboard["killed"] else ""),
+            f"{planboard['seconds']:.2f}",
+            f"{planboard['peak_mb']:.0f}",
+            "",
+        ]
+    )
     if static is not None:
-        lines.append(["yardstick: WeasyPrint on the saved HTML, child process"
-                      + (f" ({static['killed']})" if static["killed"] else ""),
-                      f"{static['seconds']:.2f}", f"{static['peak_mb']:.0f}",
-                      f"{static['steps'][0]['bytes']:,}" if static["steps"] else ""])
+        lines.append(
+            [
+                "yardstick: WeasyPrint on the saved HTML, child process"
+                + (f" ({static['killed']})" if static["killed"] else ""),
+                f"{static['seconds']:.2f}",
+                f"{static['peak_mb']:.0f}",
+                f"{static['steps'][0]['bytes']:,}" if static["steps"] else "",
+            ]
+        )
     print_table(["step", "seconds", "peak RSS MB so far", "output bytes"], lines)
     print()
 
     finished = not planboard["killed"]
     results = [
-        (finished and planboard["seconds"] <= MAX_SECONDS,
-         f"report card render ≤ {MAX_SECONDS:g} s at scale 1 ({planboard['seconds']:.1f} s"
-         f"{'' if finished else ', ' + planboard['killed'] + ' before it finished'})"),
-        (finished and planboard["peak_mb"] <= MAX_MB,
-         f"report card peak memory ≤ {MAX_MB:g} MB ({planboard['peak_mb']:.0f} MB"
-         f"{'' if finished else ' when ' + planboard['killed']})"),
+        (
+            finished and planboard["seconds"] <= MAX_SECONDS,
+            f"report card render ≤ {MAX_SECONDS:g} s at scale 1 ({planboard['seconds']:.1f} s"
+            f"{'' if finished else ', ' + planboard['killed'] + ' before it finished'})",
+        ),
+        (
+            finished and planboard["peak_mb"] <= MAX_MB,
+            f"report card peak memory ≤ {MAX_MB:g} MB ({planboard['peak_mb']:.0f} MB"
+            f"{'' if finished else ' when ' + planboard['killed']})",
+        ),
     ]
     if static is None or static["killed"]:
         why = "no HTML to render" if static is None else f"{static['killed']}"
-        results.append((False, f"report card within {MAX_RATIO_TO_STATIC:g}x of the static-file yardstick "
-                               f"(the yardstick did not finish: {why})"))
+        results.append(
+            (
+                False,
+                f"report card within {MAX_RATIO_TO_STATIC:g}x of the static-file yardstick "
+                f"(the yardstick did not finish: {why})",
+            )
+        )
     else:
         ratio = planboard["seconds"] / static["seconds"]
-        results.append((finished and ratio <= MAX_RATIO_TO_STATIC,
-                        f"report card within {MAX_RATIO_TO_STATIC:g}x of the static-file yardstick "
-                        f"({planboard['seconds']:.1f} / {static['seconds']:.1f} s = {ratio:.2f}x; "
-                        f"memory {planboard['peak_mb'] / static['peak_mb']:.2f}x)"))
+        results.append(
+            (
+                finished and ratio <= MAX_RATIO_TO_STATIC,
+                f"report card within {MAX_RATIO_TO_STATIC:g}x of the static-file yardstick "
+                f"({planboard['seconds']:.1f} / {static['seconds']:.1f} s = {ratio:.2f}x; "
+                f"memory {planboard['peak_mb'] / static['peak_mb']:.2f}x)",
+            )
+        )
     return 0 if print_verdicts(results) else 1
 
 

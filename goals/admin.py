@@ -170,7 +170,14 @@ class PlanAdmin(ProgressColumns, PlanboardAdmin):
     delete_service = staticmethod(services.plan_delete)
     plan_path = "pk"
     list_display = [
-        "title", "scope", "department", "years", "status", "is_published", "progress_display", "health_display",
+        "title",
+        "scope",
+        "department",
+        "years",
+        "status",
+        "is_published",
+        "progress_display",
+        "health_display",
         "needs_recalculation",
     ]
     list_filter = ["scope", "status", "is_published", ("department", ONLY_RELATED), "health"]
@@ -182,9 +189,18 @@ class PlanAdmin(ProgressColumns, PlanboardAdmin):
     fieldsets = [
         (None, {"fields": ["title", "slug", "scope", "department", "parent", "status", "is_published", "is_sample"]}),
         ("Vision and mission", {"fields": ["vision", "mission"]}),
-        ("Years and rules", {"fields": [
-            "start_fiscal_year", "end_fiscal_year", "fiscal_year_start_month", "metric_share", "update_cadence_days",
-        ]}),
+        (
+            "Years and rules",
+            {
+                "fields": [
+                    "start_fiscal_year",
+                    "end_fiscal_year",
+                    "fiscal_year_start_month",
+                    "metric_share",
+                    "update_cadence_days",
+                ]
+            },
+        ),
         ("Progress (computed by Planboard)", {"fields": readonly_fields}),
     ]
     inlines = [PillarInline, DriverInline, ThemeInline, GoalInline]
@@ -322,7 +338,14 @@ class ObjectiveAdmin(ProgressColumns, PlanboardAdmin):
     autocomplete_fields = ["goal"]
     filter_horizontal = ["aligned_to"]
     fields = [
-        "goal", "code", "title", "description", "term", "weight", "aligned_to", "supported_by",
+        "goal",
+        "code",
+        "title",
+        "description",
+        "term",
+        "weight",
+        "aligned_to",
+        "supported_by",
         *ProgressColumns.progress_fields,
     ]
     readonly_fields = ["supported_by", *ProgressColumns.progress_fields]
@@ -340,7 +363,8 @@ class ObjectiveAdmin(ProgressColumns, PlanboardAdmin):
     def supported_by(self, obj) -> str:
         initiatives = obj.initiatives.order_by("code") if obj.pk else []
         links = format_html_join(
-            ", ", '<a href="{}">{}</a>',
+            ", ",
+            '<a href="{}">{}</a>',
             ((reverse("admin:initiatives_initiative_change", args=[i.pk]), str(i)) for i in initiatives),
         )
         return links or "No initiative supports this objective yet."
@@ -366,8 +390,16 @@ class MetricAdmin(ProgressColumns, PlanboardAdmin):
     plan_path = "objective__goal__plan"
     parent_field = "objective"
     list_display = [
-        "name", "objective", "unit", "baseline", "target", "target_date", "frequency", "owner",
-        "progress_display", "health_display",
+        "name",
+        "objective",
+        "unit",
+        "baseline",
+        "target",
+        "target_date",
+        "frequency",
+        "owner",
+        "progress_display",
+        "health_display",
     ]
     list_filter = [("objective__goal__plan", ONLY_RELATED), "frequency", "direction", "health"]
     search_fields = ["name", "description", "objective__code", "objective__title"]

@@ -21,16 +21,23 @@ def attach_errors(form: forms.Form, error: ValidationError) -> None:
 
 
 class ReadingForm(forms.Form):
-    """"Add a reading" on the metric page (one reading per period; see metric_record_reading)."""
+    """ "Add a reading" on the metric page (one reading per period; see metric_record_reading)."""
 
     period_end = forms.DateField(
-        label="Period ending", widget=DateInput, help_text="The last day of the period the reading covers.",
+        label="Period ending",
+        widget=DateInput,
+        help_text="The last day of the period the reading covers.",
     )
     value = forms.DecimalField(label="Value", max_digits=16, decimal_places=4)
-    note = forms.CharField(label="Note", required=False, widget=forms.Textarea(attrs={"rows": 3}),
-                           help_text="Optional: the source of the figure, or what moved it.")
+    note = forms.CharField(
+        label="Note",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Optional: the source of the figure, or what moved it.",
+    )
     correct = forms.BooleanField(
-        label="Correct the existing reading for this period", required=False,
+        label="Correct the existing reading for this period",
+        required=False,
         help_text="Tick only when a reading for this period was already entered and was wrong.",
     )
 

@@ -124,8 +124,11 @@ class DepartmentMembership(models.Model):
 
     def clean(self) -> None:
         errors = duplicate_error(
-            self, "user", "This person is already a member of the department; change their role instead.",
-            department_id=self.department_id, user_id=self.user_id,
+            self,
+            "user",
+            "This person is already a member of the department; change their role instead.",
+            department_id=self.department_id,
+            user_id=self.user_id,
         )
         if errors:
             raise ValidationError(errors)
@@ -143,37 +146,60 @@ class Plan(TrackedModel, ProgressCache):
     slug = models.SlugField(max_length=80, unique=True)
     scope = models.CharField(max_length=16, choices=Scope.choices, default=Scope.ENTERPRISE)
     department = models.ForeignKey(
-        Department, on_delete=models.PROTECT, null=True, blank=True, related_name="plans",
+        Department,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="plans",
         help_text="The department that owns a department IT plan; empty for the enterprise plan.",
     )
     parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="department_plans",
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="department_plans",
         limit_choices_to={"scope": "enterprise"},
         help_text="The enterprise plan a department plan aligns to.",
     )
     vision = models.TextField(blank=True)
     mission = models.TextField(blank=True)
     start_fiscal_year = models.PositiveSmallIntegerField(
-        validators=[MinValueValidator(2000, "Must be 2000 or later."), MaxValueValidator(2100, "Must be 2100 or earlier.")]
+        validators=[
+            MinValueValidator(2000, "Must be 2000 or later."),
+            MaxValueValidator(2100, "Must be 2100 or earlier."),
+        ]
     )
     end_fiscal_year = models.PositiveSmallIntegerField(
-        validators=[MinValueValidator(2000, "Must be 2000 or later."), MaxValueValidator(2100, "Must be 2100 or earlier.")]
+        validators=[
+            MinValueValidator(2000, "Must be 2000 or later."),
+            MaxValueValidator(2100, "Must be 2100 or earlier."),
+        ]
     )
     fiscal_year_start_month = models.PositiveSmallIntegerField(
         default=7,
-        validators=[MinValueValidator(1, "Must be a month, 1 to 12."), MaxValueValidator(12, "Must be a month, 1 to 12.")],
+        validators=[
+            MinValueValidator(1, "Must be a month, 1 to 12."),
+            MaxValueValidator(12, "Must be a month, 1 to 12."),
+        ],
         help_text="Month the fiscal year begins (7 = July).",
     )
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
     is_published = models.BooleanField(default=False, help_text="Published plans can be read by the public.")
     is_sample = models.BooleanField(default=False, help_text="Sample data: parts are illustrative, not adopted text.")
     metric_share = models.DecimalField(
-        max_digits=3, decimal_places=2, default=Decimal("0.50"),
-        validators=[MinValueValidator(Decimal("0"), "Must be between 0 and 1."), MaxValueValidator(Decimal("1"), "Must be between 0 and 1.")],
+        max_digits=3,
+        decimal_places=2,
+        default=Decimal("0.50"),
+        validators=[
+            MinValueValidator(Decimal("0"), "Must be between 0 and 1."),
+            MaxValueValidator(Decimal("1"), "Must be between 0 and 1."),
+        ],
         help_text="Share of an objective's progress that comes from its metrics (the rest from initiatives).",
     )
     update_cadence_days = models.PositiveSmallIntegerField(
-        default=30, validators=[MinValueValidator(1, "Must be at least one day.")],
+        default=30,
+        validators=[MinValueValidator(1, "Must be at least one day.")],
         help_text="An initiative with no status update for this many days is stale.",
     )
     needs_recalculation = models.BooleanField(
@@ -261,9 +287,11 @@ class PlanPart(TrackedModel):
     def rule_errors(self) -> dict[str, str]:
         """What is wrong with this part, by field; subclasses add their own rules."""
         return duplicate_error(
-            self, "name",
+            self,
+            "name",
             f"This plan already has a {self._meta.verbose_name} named “{self.name}”; choose another name.",
-            plan_id=self.plan_id, name=self.name,
+            plan_id=self.plan_id,
+            name=self.name,
         )
 
 
@@ -329,7 +357,8 @@ class Goal(TrackedModel, ProgressCache):
         ordering = ["plan", "number"]
         constraints = [
             models.UniqueConstraint(
-                fields=["plan", "number"], name="goal_unique_number",
+                fields=["plan", "number"],
+                name="goal_unique_number",
                 violation_error_message="This plan already has a goal with that number.",
             ),
             models.CheckConstraint(condition=Q(weight__gte=0), name="goal_weight_non_negative"),
@@ -341,8 +370,11 @@ class Goal(TrackedModel, ProgressCache):
 
     def clean(self) -> None:
         errors = duplicate_error(
-            self, "number", f"This plan already has a goal numbered {self.number}; choose another number.",
-            plan_id=self.plan_id, number=self.number,
+            self,
+            "number",
+            f"This plan already has a goal numbered {self.number}; choose another number.",
+            plan_id=self.plan_id,
+            number=self.number,
         )
         if errors:
             raise ValidationError(errors)
@@ -356,7 +388,10 @@ class Objective(TrackedModel, ProgressCache):
     term = models.CharField(max_length=8, choices=Term.choices, default=Term.SHORT)
     weight = models.DecimalField(max_digits=6, decimal_places=2, default=Decimal("1"), validators=[non_negative])
     aligned_to = models.ManyToManyField(
-        "self", symmetrical=False, blank=True, related_name="aligned_from",
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="aligned_from",
         help_text="For a department plan's objective: the objectives it serves, in the enterprise plan "
         "(direct) or in its own department plan (indirect, through that objective's links).",
     )
@@ -367,7 +402,8 @@ class Objective(TrackedModel, ProgressCache):
         ordering = ["goal__plan", "goal__number", "code"]
         constraints = [
             models.UniqueConstraint(
-                fields=["goal", "code"], name="objective_unique_code",
+                fields=["goal", "code"],
+                name="objective_unique_code",
                 violation_error_message="This goal already has an objective with that code.",
             ),
             models.CheckConstraint(condition=Q(weight__gte=0), name="objective_weight_non_negative"),
@@ -378,8 +414,11 @@ class Objective(TrackedModel, ProgressCache):
 
     def clean(self) -> None:
         errors = duplicate_error(
-            self, "code", f"This goal already has an objective coded {self.code}; choose another code.",
-            goal_id=self.goal_id, code=self.code,
+            self,
+            "code",
+            f"This goal already has an objective coded {self.code}; choose another code.",
+            goal_id=self.goal_id,
+            code=self.code,
         )
         if errors:
             raise ValidationError(errors)
@@ -413,11 +452,13 @@ class Metric(TrackedModel, ProgressCache):
         ordering = ["objective", "name"]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(baseline=F("target")), name="metric_target_differs_from_baseline",
+                condition=~Q(baseline=F("target")),
+                name="metric_target_differs_from_baseline",
                 violation_error_message="The target must differ from the baseline.",
             ),
             models.CheckConstraint(
-                condition=Q(target_date__gt=F("baseline_date")), name="metric_target_after_baseline",
+                condition=Q(target_date__gt=F("baseline_date")),
+                name="metric_target_after_baseline",
                 violation_error_message="The target date must come after the baseline date.",
             ),
             models.CheckConstraint(
@@ -461,7 +502,8 @@ class MetricReading(TrackedModel):
         get_latest_by = "period_end"
         constraints = [
             models.UniqueConstraint(
-                fields=["metric", "period_end"], name="reading_unique_period",
+                fields=["metric", "period_end"],
+                name="reading_unique_period",
                 violation_error_message="This metric already has a reading for that period.",
             ),
         ]
@@ -473,10 +515,12 @@ class MetricReading(TrackedModel):
         if not isinstance(self.period_end, datetime.date):
             return  # missing or unreadable: the field itself reports it
         errors = duplicate_error(
-            self, "period_end",
+            self,
+            "period_end",
             f"This metric already has a reading for the period ending {self.period_end:%Y-%m-%d}; "
             "correct that reading instead of adding another.",
-            metric_id=self.metric_id, period_end=self.period_end,
+            metric_id=self.metric_id,
+            period_end=self.period_end,
         )
         if errors:
             raise ValidationError(errors)

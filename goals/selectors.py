@@ -13,7 +13,9 @@ from goals.models import Department, Goal, Metric, MetricReading, Objective, Pla
 
 def plan_list(user) -> QuerySet[Plan]:
     """The plans `user` may read: enterprise plans first, then department plans, newest first."""
-    return goals_visible.visible_plans(user).select_related("department").order_by("scope", "-start_fiscal_year", "title")
+    return (
+        goals_visible.visible_plans(user).select_related("department").order_by("scope", "-start_fiscal_year", "title")
+    )
 
 
 def plan_active_enterprise(user) -> Plan | None:

@@ -61,10 +61,12 @@ def metric_record_reading(
     with transaction.atomic():
         reading = MetricReading.objects.select_for_update().filter(metric=metric, period_end=period_end).first()
         if reading is not None and not correct:
-            raise ValidationError({
-                "period_end": f"This metric already has a reading for the period ending {period_end:%Y-%m-%d} "
-                f"({reading.value}); choose to correct it if the earlier figure was wrong."
-            })
+            raise ValidationError(
+                {
+                    "period_end": f"This metric already has a reading for the period ending {period_end:%Y-%m-%d} "
+                    f"({reading.value}); choose to correct it if the earlier figure was wrong."
+                }
+            )
         if reading is None:
             reading = MetricReading(metric=metric, period_end=period_end)
         reading.value = value
@@ -284,7 +286,9 @@ def _administrators_only(user, _department: Department) -> bool:
 
 
 DEPARTMENT_RULES = ItemRules(
-    _administrators_only, _administrators_only, plan_id=lambda _d: None,
+    _administrators_only,
+    _administrators_only,
+    plan_id=lambda _d: None,
     refusal=lambda _d, _action: (None, "Only the CIO may change departments."),
 )
 
@@ -424,9 +428,13 @@ def goal_delete(*, instance: Goal, actor, version: int, reason: str = "") -> Non
     plan_item_delete(instance=instance, rules=GOAL_RULES, actor=actor, version=version, reason=reason)
 
 
-OBJECTIVE_RULES = in_plan_rules("goal.plan", "goal", links={
-    "aligned_to": Link(lambda o: objectives_alignable_from(o.goal.plan).exclude(pk=o.pk), ALIGNED_WHERE),
-})
+OBJECTIVE_RULES = in_plan_rules(
+    "goal.plan",
+    "goal",
+    links={
+        "aligned_to": Link(lambda o: objectives_alignable_from(o.goal.plan).exclude(pk=o.pk), ALIGNED_WHERE),
+    },
+)
 
 
 def objective_create(*, actor, data: dict, reason: str = "") -> Objective:

@@ -12,9 +12,8 @@ from django.shortcuts import redirect, render
 from goals import selectors
 from goals.forms import ReadingForm, attach_errors
 from goals.services import metric_record_reading
-from planboard.core import permissions
+from planboard.core import charts, permissions
 from planboard.core.views import refuse
-from planboard.core import charts
 
 
 def plan_list(request: HttpRequest) -> HttpResponse:
@@ -55,19 +54,35 @@ def metric_detail(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 action = "corrected" if form.cleaned_data["correct"] else "recorded"
                 messages.success(
-                    request, f"Reading for the period ending {reading.period_end:%Y-%m-%d} {action}; "
-                    "the plan's figures have been recalculated."
+                    request,
+                    f"Reading for the period ending {reading.period_end:%Y-%m-%d} {action}; "
+                    "the plan's figures have been recalculated.",
                 )
                 return redirect("metric-detail", pk=metric.pk)
         status = 400
     readings = list(metric.readings.all())
     chart = charts.trend_chart(
-        readings=[(r.period_end, r.value) for r in readings], baseline=metric.baseline,
-        baseline_date=metric.baseline_date, target=metric.target, target_date=metric.target_date,
-        unit=metric.unit, title=f"{metric.name}: readings against baseline and target",
+        readings=[(r.period_end, r.value) for r in readings],
+        baseline=metric.baseline,
+        baseline_date=metric.baseline_date,
+        target=metric.target,
+        target_date=metric.target_date,
+        unit=metric.unit,
+        title=f"{metric.name}: readings against baseline and target",
     )
-    return render(request, "goals/metric_detail.html", {
-        "metric": metric, "plan": plan, "objective": metric.objective, "goal": metric.objective.goal,
-        "readings": list(reversed(readings)), "chart": chart, "form": form, "can_record": can_record,
-        "nav": "dashboard",
-    }, status=status)
+    return render(
+        request,
+        "goals/metric_detail.html",
+        {
+            "metric": metric,
+            "plan": plan,
+            "objective": metric.objective,
+            "goal": metric.objective.goal,
+            "readings": list(reversed(readings)),
+            "chart": chart,
+            "form": form,
+            "can_record": can_record,
+            "nav": "dashboard",
+        },
+        status=status,
+    )

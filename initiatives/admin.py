@@ -97,8 +97,12 @@ class StatusUpdateForm(forms.ModelForm):
         initiative = data["initiative"]
         try:
             self.instance = initiative_post_update(
-                initiative=initiative, author=self.author, status=data["status"],
-                percent_complete=data["percent_complete"], narrative=data["narrative"], as_of=data["as_of"],
+                initiative=initiative,
+                author=self.author,
+                status=data["status"],
+                percent_complete=data["percent_complete"],
+                narrative=data["narrative"],
+                as_of=data["as_of"],
                 version=self.version_seen(initiative),
             )
         except ConflictError as conflict:
@@ -216,28 +220,62 @@ class InitiativeAdmin(ProgressColumns, PlanboardAdmin):
     plan_path = "plan"
     parent_field = "plan"
     list_display = [
-        "code", "title", "plan", "department", "owner", "status", "percent_complete", "progress_display",
-        "health_display", "target_date", "last_update_on",
+        "code",
+        "title",
+        "plan",
+        "department",
+        "owner",
+        "status",
+        "percent_complete",
+        "progress_display",
+        "health_display",
+        "target_date",
+        "last_update_on",
     ]
     list_filter = [
-        ("plan", ONLY_RELATED), ("department", ONLY_RELATED), "status", "term", "health", ("theme", ONLY_RELATED),
+        ("plan", ONLY_RELATED),
+        ("department", ONLY_RELATED),
+        "status",
+        "term",
+        "health",
+        ("theme", ONLY_RELATED),
     ]
     search_fields = ["code", "title", "description"]
     list_select_related = ["plan", "department", "owner"]
     autocomplete_fields = ["plan", "theme", "department", "supports", "aligned_to"]
     readonly_fields = [
-        *STATUS_FIELDS, "post_update", *ProgressColumns.progress_fields, "priority_score", "priority_rank",
+        *STATUS_FIELDS,
+        "post_update",
+        *ProgressColumns.progress_fields,
+        "priority_score",
+        "priority_rank",
     ]
     fieldsets = [
         (None, {"fields": ["plan", "code", "title", "description", "theme", "term", "department", "owner"]}),
         ("Status (moved by status updates)", {"fields": [*STATUS_FIELDS, "post_update"]}),
-        ("Dates and budget", {"fields": [
-            "start_date", "target_date", "budget_estimate", "budget_actual", "update_cadence_days",
-        ]}),
+        (
+            "Dates and budget",
+            {
+                "fields": [
+                    "start_date",
+                    "target_date",
+                    "budget_estimate",
+                    "budget_actual",
+                    "update_cadence_days",
+                ]
+            },
+        ),
         ("Alignment", {"fields": ["supports", "aligned_to"]}),
-        ("Progress (computed by Planboard)", {"fields": [
-            *ProgressColumns.progress_fields, "priority_score", "priority_rank",
-        ]}),
+        (
+            "Progress (computed by Planboard)",
+            {
+                "fields": [
+                    *ProgressColumns.progress_fields,
+                    "priority_score",
+                    "priority_rank",
+                ]
+            },
+        ),
     ]
     inlines = [MilestoneInline, AlignmentScoreInline, StatusUpdateInline]
     history_list_display = ["title", "reported_status", "percent_complete", "target_date"]

@@ -12,11 +12,16 @@ from initiatives.models import InitiativeStatus
 class StatusUpdateForm(forms.Form):
     status = forms.ChoiceField(label="Status", choices=InitiativeStatus.choices)
     percent_complete = forms.IntegerField(
-        label="Percent complete", min_value=0, max_value=100, help_text="0 to 100; a completed initiative is 100.",
+        label="Percent complete",
+        min_value=0,
+        max_value=100,
+        help_text="0 to 100; a completed initiative is 100.",
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
     narrative = forms.CharField(
-        label="What happened since the last update", required=False, widget=forms.Textarea(attrs={"rows": 5}),
+        label="What happened since the last update",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
         help_text="Progress, blockers and next steps, in plain words for the plan's readers.",
     )
     as_of = forms.DateField(label="As of", widget=DateInput, help_text="The date this update describes.")
@@ -25,7 +30,11 @@ class StatusUpdateForm(forms.Form):
     @classmethod
     def for_initiative(cls, initiative) -> "StatusUpdateForm":
         """An empty form for `initiative`: its current status and percentage, today's date, its version."""
-        return cls(initial={
-            "status": initiative.status, "percent_complete": initiative.percent_complete,
-            "as_of": timezone.localdate(), "version": initiative.version,
-        })
+        return cls(
+            initial={
+                "status": initiative.status,
+                "percent_complete": initiative.percent_complete,
+                "as_of": timezone.localdate(),
+                "version": initiative.version,
+            }
+        )

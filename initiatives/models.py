@@ -10,7 +10,6 @@ from django.db.models import F, Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from planboard.core.choices import InitiativeStatus
 from goals.models import (
     NOT_AUDITED,
     BusinessDriver,
@@ -28,6 +27,7 @@ from goals.models import (
     readable,
     related,
 )
+from planboard.core.choices import InitiativeStatus
 
 percent_validators = [
     MinValueValidator(0, "Percent complete must be between 0 and 100."),
@@ -67,15 +67,21 @@ class Initiative(TrackedModel, ProgressCache):
     budget_estimate = models.DecimalField(
         max_digits=14, decimal_places=2, null=True, blank=True, validators=[non_negative]
     )
-    budget_actual = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True, validators=[non_negative])
+    budget_actual = models.DecimalField(
+        max_digits=14, decimal_places=2, null=True, blank=True, validators=[non_negative]
+    )
     update_cadence_days = models.PositiveSmallIntegerField(
-        null=True, blank=True, validators=[MinValueValidator(1, "Must be at least one day.")],
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1, "Must be at least one day.")],
         help_text="Days between expected status updates; empty uses the plan's cadence.",
     )
     last_update_on = models.DateField(null=True, blank=True, editable=False)
     supports = models.ManyToManyField(Objective, blank=True, related_name="initiatives")
     aligned_to = models.ManyToManyField(
-        Objective, blank=True, related_name="aligned_initiatives",
+        Objective,
+        blank=True,
+        related_name="aligned_initiatives",
         help_text="For a department plan's initiative: the objectives it serves, in the enterprise plan "
         "(direct) or in its own department plan (indirect).",
     )
@@ -90,11 +96,13 @@ class Initiative(TrackedModel, ProgressCache):
         ordering = ["plan", "code"]
         constraints = [
             models.UniqueConstraint(
-                fields=["plan", "code"], name="initiative_unique_code",
+                fields=["plan", "code"],
+                name="initiative_unique_code",
                 violation_error_message="This plan already has an initiative with that code.",
             ),
             models.CheckConstraint(
-                condition=Q(percent_complete__gte=0, percent_complete__lte=100), name="initiative_percent_0_100",
+                condition=Q(percent_complete__gte=0, percent_complete__lte=100),
+                name="initiative_percent_0_100",
             ),
             models.CheckConstraint(
                 condition=Q(start_date__isnull=True) | Q(target_date__isnull=True) | Q(target_date__gt=F("start_date")),
@@ -102,13 +110,16 @@ class Initiative(TrackedModel, ProgressCache):
                 violation_error_message="The target date must come after the start date.",
             ),
             models.CheckConstraint(
-                condition=Q(budget_estimate__isnull=True) | Q(budget_estimate__gte=0), name="initiative_budget_estimate_non_negative",
+                condition=Q(budget_estimate__isnull=True) | Q(budget_estimate__gte=0),
+                name="initiative_budget_estimate_non_negative",
             ),
             models.CheckConstraint(
-                condition=Q(budget_actual__isnull=True) | Q(budget_actual__gte=0), name="initiative_budget_actual_non_negative",
+                condition=Q(budget_actual__isnull=True) | Q(budget_actual__gte=0),
+                name="initiative_budget_actual_non_negative",
             ),
             models.CheckConstraint(
-                condition=~Q(status="completed") | Q(percent_complete=100), name="initiative_completed_is_100",
+                condition=~Q(status="completed") | Q(percent_complete=100),
+                name="initiative_completed_is_100",
                 violation_error_message="A completed initiative is 100% complete.",
             ),
         ]
@@ -119,8 +130,11 @@ class Initiative(TrackedModel, ProgressCache):
     def clean(self) -> None:
         errors = check_status_and_percent(self.status, self.percent_complete)
         errors |= duplicate_error(
-            self, "code", f"This plan already has an initiative coded {self.code}; choose another code.",
-            plan_id=self.plan_id, code=self.code,
+            self,
+            "code",
+            f"This plan already has an initiative coded {self.code}; choose another code.",
+            plan_id=self.plan_id,
+            code=self.code,
         )
         if readable(datetime.date, self.start_date, self.target_date) and self.target_date <= self.start_date:
             errors["target_date"] = "The target date must come after the start date."
@@ -158,8 +172,6 @@ class StatusUpdateQuerySet(models.QuerySet):
 class StatusUpdate(models.Model):
     """An owner's report on an initiative at a date. Append-only: never edited, never deleted."""
 
-    objects = StatusUpdateQuerySet.as_manager()
-
     initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="updates")
     as_of = models.DateField()
     status = models.CharField(max_length=16, choices=InitiativeStatus.choices)
@@ -170,18 +182,26 @@ class StatusUpdate(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
+    objects = StatusUpdateQuerySet.as_manager()
+
     class Meta:
         ordering = ["initiative", "-as_of", "-created_at"]
         get_latest_by = ["as_of", "created_at"]
         indexes = [models.Index(fields=["initiative", "-as_of"], name="update_initiative_as_of")]
         constraints = [
             models.CheckConstraint(
-                condition=Q(percent_complete__gte=0, percent_complete__lte=100), name="update_percent_0_100",
+                condition=Q(percent_complete__gte=0, percent_complete__lte=100),
+                name="update_percent_0_100",
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.initiative.code} as of {self.as_of}: {self.get_status_display()}, {self.percent_complete}%"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValidationError("Status updates are a permanent record and cannot be changed; post a new one.")
+        super().save(*args, **kwargs)
 
     def clean(self) -> None:
         errors = check_status_and_percent(self.status, self.percent_complete)
@@ -189,11 +209,6 @@ class StatusUpdate(models.Model):
             errors["as_of"] = "An update cannot be dated in the future."
         if errors:
             raise ValidationError(errors)
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValidationError("Status updates are a permanent record and cannot be changed; post a new one.")
-        super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
         raise ValidationError("Status updates are a permanent record and cannot be deleted.")
@@ -257,8 +272,11 @@ class AlignmentScore(TrackedModel):
         if criterion.plan_id != initiative.plan_id:
             raise ValidationError({field: f"The {label} must belong to the initiative's plan."})
         errors = duplicate_error(
-            self, field, f"This initiative already has a score for this {label}; change that score instead.",
-            initiative_id=self.initiative_id, **{f"{field}_id": getattr(self, f"{field}_id")},
+            self,
+            field,
+            f"This initiative already has a score for this {label}; change that score instead.",
+            initiative_id=self.initiative_id,
+            **{f"{field}_id": getattr(self, f"{field}_id")},
         )
         if errors:
             raise ValidationError(errors)
@@ -275,14 +293,20 @@ class ITRequest(TrackedModel):
 
     department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="it_requests")
     plan = models.ForeignKey(
-        Plan, on_delete=models.PROTECT, related_name="it_requests", limit_choices_to={"scope": "enterprise"},
+        Plan,
+        on_delete=models.PROTECT,
+        related_name="it_requests",
+        limit_choices_to={"scope": "enterprise"},
         help_text="The enterprise plan the request is weighed against.",
     )
     title = models.CharField(max_length=200)
     justification = models.TextField(blank=True)
     amount = models.DecimalField(max_digits=14, decimal_places=2, validators=[non_negative])
     fiscal_year = models.PositiveSmallIntegerField(
-        validators=[MinValueValidator(2000, "Must be 2000 or later."), MaxValueValidator(2100, "Must be 2100 or earlier.")]
+        validators=[
+            MinValueValidator(2000, "Must be 2000 or later."),
+            MaxValueValidator(2100, "Must be 2100 or earlier."),
+        ]
     )
     objectives = models.ManyToManyField(Objective, blank=True, related_name="it_requests")
     state = models.CharField(max_length=12, choices=State.choices, default=State.DRAFT)
@@ -310,7 +334,8 @@ class ITRequest(TrackedModel):
         constraints = [
             models.CheckConstraint(condition=Q(amount__gte=0), name="itrequest_amount_non_negative"),
             models.CheckConstraint(
-                condition=Q(exception_by__isnull=True) | ~Q(exception_reason=""), name="itrequest_exception_has_reason",
+                condition=Q(exception_by__isnull=True) | ~Q(exception_reason=""),
+                name="itrequest_exception_has_reason",
                 violation_error_message="A CIO exception needs a reason.",
             ),
         ]

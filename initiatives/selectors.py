@@ -21,14 +21,19 @@ DEADLINE_WINDOW_DAYS = 60
 # The dashboard lists this many of each kind of deadline and counts the rest.
 DEADLINES_SHOWN = 10
 RECENT_COMPLETIONS = 5
-OPEN_STATUSES = [s for s in InitiativeStatus.values if s not in (InitiativeStatus.COMPLETED, InitiativeStatus.CANCELLED)]
+OPEN_STATUSES = [
+    s for s in InitiativeStatus.values if s not in (InitiativeStatus.COMPLETED, InitiativeStatus.CANCELLED)
+]
 
 
 def is_stale(initiative: Initiative, today: datetime.date) -> bool:
     """The stale rule of planboard.core.progress applied to one initiative (its plan must be loaded)."""
     return progress.is_stale(
-        status=initiative.status, last_update_on=initiative.last_update_on, start_date=initiative.start_date,
-        cadence_days=initiative.cadence_days, today=today,
+        status=initiative.status,
+        last_update_on=initiative.last_update_on,
+        start_date=initiative.start_date,
+        cadence_days=initiative.cadence_days,
+        today=today,
     )
 
 
@@ -99,8 +104,9 @@ def initiative_list(plan: Plan, filters: InitiativeFilters, today: datetime.date
     if filters.owner:
         queryset = queryset.filter(owner_id=filters.owner)
     if filters.goal:
-        queryset = queryset.filter(pk__in=Initiative.supports.through.objects.filter(
-            objective__goal_id=filters.goal).values("initiative_id"))
+        queryset = queryset.filter(
+            pk__in=Initiative.supports.through.objects.filter(objective__goal_id=filters.goal).values("initiative_id")
+        )
     if filters.stale in ("yes", "no"):
         queryset = filter_stale(queryset, filters.stale == "yes", today)
     return queryset.order_by("code")
@@ -114,7 +120,9 @@ def filter_choices(plan: Plan) -> dict:
     return {
         "departments": list(Department.objects.filter(initiatives__plan=plan).distinct().order_by("name")),
         "themes": list(plan.themes.order_by("order", "name")),
-        "owners": list(get_user_model().objects.filter(pk__in=owner_ids).order_by("last_name", "first_name", "username")),
+        "owners": list(
+            get_user_model().objects.filter(pk__in=owner_ids).order_by("last_name", "first_name", "username")
+        ),
         "goals": list(plan.goals.order_by("number")),
         "terms": Term.choices,
         "healths": [*Health.choices, ("none", "Not rated")],
@@ -165,9 +173,7 @@ def initiative_changes_since(initiative: Initiative, version: int) -> dict:
 
 def plan_health_counts(plan: Plan) -> list[dict]:
     """How many of the plan's initiatives are in each computed health, in a fixed order."""
-    counts = dict(
-        Initiative.objects.filter(plan=plan).order_by().values_list("health").annotate(n=Count("pk"))
-    )
+    counts = dict(Initiative.objects.filter(plan=plan).order_by().values_list("health").annotate(n=Count("pk")))
     order = [Health.ON_TRACK, Health.AT_RISK, Health.OFF_TRACK, Health.COMPLETED]
     rows = [{"health": value, "label": Health(value).label, "count": counts.get(value, 0)} for value in order]
     rows.append({"health": "", "label": "Not rated (on hold, cancelled or no figure)", "count": counts.get("", 0)})
@@ -176,9 +182,9 @@ def plan_health_counts(plan: Plan) -> list[dict]:
 
 def plan_stale_initiatives(plan: Plan, today: datetime.date, limit: int = 10) -> tuple[list[Initiative], int]:
     """The stalest initiatives of the plan (oldest update first) and how many are stale in all."""
-    stale = filter_stale(
-        Initiative.objects.filter(plan=plan).select_related("plan", "owner"), True, today
-    ).order_by("stale_reference", "code")
+    stale = filter_stale(Initiative.objects.filter(plan=plan).select_related("plan", "owner"), True, today).order_by(
+        "stale_reference", "code"
+    )
     return list(stale[:limit]), stale.count()
 
 
@@ -206,7 +212,8 @@ def plan_deadlines(plan: Plan, today: datetime.date, limit: int = DEADLINES_SHOW
 def plan_recently_completed(plan: Plan, limit: int = RECENT_COMPLETIONS) -> list[Initiative]:
     return list(
         Initiative.objects.filter(plan=plan, status=InitiativeStatus.COMPLETED)
-        .select_related("owner").order_by("-completed_date", "-last_update_on", "code")[:limit]
+        .select_related("owner")
+        .order_by("-completed_date", "-last_update_on", "code")[:limit]
     )
 
 
@@ -217,8 +224,10 @@ def my_initiatives(user, today: datetime.date) -> list[Initiative]:
     """Open initiatives `user` owns: stale first, then by target date (soonest first)."""
     rows = mark_stale(
         list(
-            Initiative.objects.filter(owner=user).exclude(status=InitiativeStatus.CANCELLED)
-            .select_related("plan", "theme", "department").order_by("target_date", "code")
+            Initiative.objects.filter(owner=user)
+            .exclude(status=InitiativeStatus.CANCELLED)
+            .select_related("plan", "theme", "department")
+            .order_by("target_date", "code")
         ),
         today,
     )
@@ -234,8 +243,10 @@ def my_metrics(user, today: datetime.date) -> list[Metric]:
     from django.db.models import Max
 
     rows = list(
-        Metric.objects.filter(owner=user).select_related("objective__goal__plan")
-        .annotate(latest_period_end=Max("readings__period_end")).order_by("name")
+        Metric.objects.filter(owner=user)
+        .select_related("objective__goal__plan")
+        .annotate(latest_period_end=Max("readings__period_end"))
+        .order_by("name")
     )
     for metric in rows:
         metric.reading_due_on = progress.reading_due_on(

@@ -30,16 +30,21 @@ from planboard.core.exceptions import ConflictError
 STATUS_FIELDS = ["status", "percent_complete", "last_update_on", "completed_date"]
 
 
-def _validated_update(*, initiative: Initiative, author, status: str, percent_complete: int, narrative: str,
-                      as_of: datetime.date | None) -> StatusUpdate:
+def _validated_update(
+    *, initiative: Initiative, author, status: str, percent_complete: int, narrative: str, as_of: datetime.date | None
+) -> StatusUpdate:
     """A status update checked field by field and by its rules (errors name the field).
 
     The initiative and author are already loaded rows, and the percent range is a field
     validator, so nothing here needs a query.
     """
     update = StatusUpdate(
-        initiative=initiative, author=author, as_of=as_of or timezone.localdate(), status=status,
-        percent_complete=percent_complete, narrative=narrative,
+        initiative=initiative,
+        author=author,
+        as_of=as_of or timezone.localdate(),
+        status=status,
+        percent_complete=percent_complete,
+        narrative=narrative,
     )
     update.clean_fields(exclude=["initiative", "author"])
     update.clean()
@@ -76,13 +81,24 @@ def initiative_post_update(
         current = Initiative.objects.select_for_update().select_related("plan").get(pk=initiative.pk)
         if current.version != version:
             raise ConflictError(current)
-        update = _validated_update(initiative=current, author=author, status=status,
-                                   percent_complete=percent_complete, narrative=narrative, as_of=as_of)
+        update = _validated_update(
+            initiative=current,
+            author=author,
+            status=status,
+            percent_complete=percent_complete,
+            narrative=narrative,
+            as_of=as_of,
+        )
         update.save()
         _move_status(current, update)
         # Only the status fields change, and the update's own rules checked them.
-        save_audited(current, actor=author, reason=f"Status update as of {update.as_of:%Y-%m-%d}",
-                     validate=False, update_fields=STATUS_FIELDS)
+        save_audited(
+            current,
+            actor=author,
+            reason=f"Status update as of {update.as_of:%Y-%m-%d}",
+            validate=False,
+            update_fields=STATUS_FIELDS,
+        )
         plan_mark_changed(plan_id=current.plan_id)
     for name in [*STATUS_FIELDS, "version", "updated_at"]:
         setattr(initiative, name, getattr(current, name))
@@ -100,8 +116,9 @@ class UpdateSpec:
     narrative: str = ""
 
 
-def initiative_post_updates(*, author, updates: Sequence[UpdateSpec], reason: str = "Status updates posted in bulk"
-                            ) -> list[StatusUpdate]:
+def initiative_post_updates(
+    *, author, updates: Sequence[UpdateSpec], reason: str = "Status updates posted in bulk"
+) -> list[StatusUpdate]:
     """Post many status updates in one transaction, in a fixed number of queries per batch (imports).
 
     The same rules as initiative_post_update: permission per initiative, each update validated,
@@ -113,8 +130,10 @@ def initiative_post_updates(*, author, updates: Sequence[UpdateSpec], reason: st
     if not updates:
         return []
     with transaction.atomic():
-        current = Initiative.objects.select_for_update().select_related("plan").in_bulk(
-            {spec.initiative_id for spec in updates}
+        current = (
+            Initiative.objects.select_for_update()
+            .select_related("plan")
+            .in_bulk({spec.initiative_id for spec in updates})
         )
         errors: dict[str, list[str]] = {}
         rows: list[StatusUpdate] = []
@@ -126,10 +145,16 @@ def initiative_post_updates(*, author, updates: Sequence[UpdateSpec], reason: st
                 errors[str(index)] = [f"You may not post updates for initiative {initiative.code}."]
             else:
                 try:
-                    rows.append(_validated_update(
-                        initiative=initiative, author=author, status=spec.status,
-                        percent_complete=spec.percent_complete, narrative=spec.narrative, as_of=spec.as_of,
-                    ))
+                    rows.append(
+                        _validated_update(
+                            initiative=initiative,
+                            author=author,
+                            status=spec.status,
+                            percent_complete=spec.percent_complete,
+                            narrative=spec.narrative,
+                            as_of=spec.as_of,
+                        )
+                    )
                 except ValidationError as error:
                     errors[str(index)] = error.messages
         if errors:
@@ -163,8 +188,12 @@ def _record_history(initiatives: list[Initiative], *, author, reason: str) -> No
         links = field.remote_field.through.objects.filter(initiative_id__in=by_initiative)
         link_history.objects.bulk_create(
             [
-                link_history(history=by_initiative[link.initiative_id], id=link.id,
-                             initiative_id=link.initiative_id, objective_id=link.objective_id)
+                link_history(
+                    history=by_initiative[link.initiative_id],
+                    id=link.id,
+                    initiative_id=link.initiative_id,
+                    objective_id=link.objective_id,
+                )
                 for link in links.only("id", "initiative_id", "objective_id")
             ],
             batch_size=1000,
@@ -187,7 +216,9 @@ def _initiative_refusal(initiative: Initiative, action: str) -> tuple[str | None
 
 
 INITIATIVE_RULES = ItemRules(
-    _may_create_initiative, permissions.can_edit_initiative, plan_id=lambda i: i.plan_id,
+    _may_create_initiative,
+    permissions.can_edit_initiative,
+    plan_id=lambda i: i.plan_id,
     links={
         "supports": Link(lambda i: Objective.objects.filter(goal__plan_id=i.plan_id), "its own plan"),
         "aligned_to": Link(lambda i: objectives_alignable_from(i.plan), ALIGNED_WHERE),
@@ -226,7 +257,10 @@ def _may_change_milestone(user, milestone: Milestone) -> bool:
 
 
 MILESTONE_RULES = ItemRules(
-    _may_change_milestone, _may_change_milestone, plan_id=lambda m: m.initiative.plan_id, fixed=("initiative",),
+    _may_change_milestone,
+    _may_change_milestone,
+    plan_id=lambda m: m.initiative.plan_id,
+    fixed=("initiative",),
     refusal=lambda m, _action: ("initiative", f"You may not change the initiative “{m.initiative}”."),
 )
 

@@ -41,7 +41,9 @@ def read_filters(query) -> selectors.InitiativeFilters:
         department=_int_or_none(query.get("department")),
         theme=_int_or_none(query.get("theme")),
         term=query.get("term", "") if query.get("term") in ("short", "long") else "",
-        health=query.get("health", "") if query.get("health") in ("on_track", "at_risk", "off_track", "completed", "none") else "",
+        health=query.get("health", "")
+        if query.get("health") in ("on_track", "at_risk", "off_track", "completed", "none")
+        else "",
         owner=_int_or_none(query.get("owner")),
         stale=query.get("stale", "") if query.get("stale") in ("yes", "no") else "",
         goal=_int_or_none(query.get("goal")),
@@ -63,23 +65,42 @@ def initiative_list(request: HttpRequest, slug: str) -> HttpResponse:
         row.can_update = permissions.can_edit_initiative(request.user, row)
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "initiatives/initiative_list.html", {
-        "plan": plan, "page": page, "rows": rows, "filters": filters, "choices": selectors.filter_choices(plan),
-        "query": query.urlencode(), "filtered": any(vars(filters).values()), "nav": "initiatives",
-    })
+    return render(
+        request,
+        "initiatives/initiative_list.html",
+        {
+            "plan": plan,
+            "page": page,
+            "rows": rows,
+            "filters": filters,
+            "choices": selectors.filter_choices(plan),
+            "query": query.urlencode(),
+            "filtered": any(vars(filters).values()),
+            "nav": "initiatives",
+        },
+    )
 
 
-def _page_context(request: HttpRequest, initiative: Initiative, form: StatusUpdateForm | None = None,
-                  conflict: dict | None = None, posted: bool = False) -> dict:
+def _page_context(
+    request: HttpRequest,
+    initiative: Initiative,
+    form: StatusUpdateForm | None = None,
+    conflict: dict | None = None,
+    posted: bool = False,
+) -> dict:
     can_update = permissions.can_edit_initiative(request.user, initiative)
     everything = request.GET.get("updates") == "all"
     updates, update_count = selectors.initiative_timeline(initiative, None if everything else UPDATES_SHOWN)
     return {
-        "initiative": initiative, "plan": initiative.plan, "can_update": can_update,
+        "initiative": initiative,
+        "plan": initiative.plan,
+        "can_update": can_update,
         "form": form or (StatusUpdateForm.for_initiative(initiative) if can_update else None),
-        "conflict": conflict, "posted": posted,
+        "conflict": conflict,
+        "posted": posted,
         "is_stale": selectors.is_stale(initiative, timezone.localdate()),
-        "updates": updates, "update_count": update_count,
+        "updates": updates,
+        "update_count": update_count,
         "nav": "initiatives",
     }
 

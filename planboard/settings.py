@@ -203,7 +203,10 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "planboard.api_cache.negotiation.ContentNegotiation",
     "EXCEPTION_HANDLER": "planboard.core.api.exception_handler",
-    "DEFAULT_THROTTLE_CLASSES": ["planboard.api_cache.throttles.AnonThrottle", "planboard.api_cache.throttles.UserThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "planboard.api_cache.throttles.AnonThrottle",
+        "planboard.api_cache.throttles.UserThrottle",
+    ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": f"{env_int('API_ANON_REQUESTS_PER_MINUTE', 60, minimum=1)}/minute",
         "user": f"{env_int('API_USER_REQUESTS_PER_MINUTE', 1200, minimum=1)}/minute",

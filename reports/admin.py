@@ -14,7 +14,15 @@ from reports.models import ProgressSnapshot, ReportCard
 
 ONLY_RELATED = admin.RelatedOnlyFieldListFilter
 REPORT_CARD_FIGURES = [
-    "plan", "fiscal_year", "revision", "status", "error", "pdf", "is_final", "generated_by", "requested_at",
+    "plan",
+    "fiscal_year",
+    "revision",
+    "status",
+    "error",
+    "pdf",
+    "is_final",
+    "generated_by",
+    "requested_at",
     "generated_at",
 ]
 

@@ -69,17 +69,21 @@ def objective_sides(metrics: Iterable[dict], initiatives: Iterable[dict]) -> tup
     )
 
 
-def objective_arithmetic(*, metric_share, metric_mean: float | None, initiative_mean: float | None,
-                         result: float | None) -> str:
+def objective_arithmetic(
+    *, metric_share, metric_mean: float | None, initiative_mean: float | None, result: float | None
+) -> str:
     """The blend of M and I, ending on the objective's stored figure `result`."""
     share = float(metric_share)
     if metric_mean is None and initiative_mean is None:
         return "Neither metrics nor initiatives have a figure yet, so there is none."
     if metric_mean is None or initiative_mean is None:
-        return (f"M = {number(metric_mean)}, I = {number(initiative_mean)}: only one side has a figure, "
-                "so it stands alone.")
-    return (f"{share:g} × M + {1 - share:g} × I = {share:g} × {number(metric_mean)} + {1 - share:g} × "
-            f"{number(initiative_mean)} = {number(result)}")
+        return (
+            f"M = {number(metric_mean)}, I = {number(initiative_mean)}: only one side has a figure, so it stands alone."
+        )
+    return (
+        f"{share:g} × M + {1 - share:g} × I = {share:g} × {number(metric_mean)} + {1 - share:g} × "
+        f"{number(initiative_mean)} = {number(result)}"
+    )
 
 
 def weighted_arithmetic(children: Iterable[dict]) -> str:
@@ -92,8 +96,9 @@ def weighted_arithmetic(children: Iterable[dict]) -> str:
     return f"({top}) / ({bottom})"
 
 
-def grade_arithmetic(*, progress_value: float | None, pace: float | None, ratio: float | None,
-                     grade: str | None) -> str:
+def grade_arithmetic(
+    *, progress_value: float | None, pace: float | None, ratio: float | None, grade: str | None
+) -> str:
     """The grade from the stored ratio and letter."""
     if progress_value is None:
         return "No progress figure, so not graded."
@@ -121,7 +126,9 @@ def _summary(node) -> dict:
 def explain_initiative(tree: PlanTree) -> dict:
     initiative = tree.initiatives[0]
     return {
-        "node": "initiative", "id": initiative.id, "title": f"{initiative.code} {initiative.title}",
+        "node": "initiative",
+        "id": initiative.id,
+        "title": f"{initiative.code} {initiative.title}",
         **_summary(initiative),
         "inputs": {
             "status": initiative.status,
@@ -139,12 +146,20 @@ def explain_initiative(tree: PlanTree) -> dict:
 def explain_metric(tree: PlanTree) -> dict:
     metric = tree.metrics[0]
     inputs = {
-        "baseline": metric.baseline, "baseline_date": metric.baseline_date,
-        "target": metric.target, "target_date": metric.target_date, "direction": metric.direction,
-        "latest_value": metric.latest_value, "latest_period_end": metric.latest_on,
+        "baseline": metric.baseline,
+        "baseline_date": metric.baseline_date,
+        "target": metric.target,
+        "target_date": metric.target_date,
+        "direction": metric.direction,
+        "latest_value": metric.latest_value,
+        "latest_period_end": metric.latest_on,
     }
     return {
-        "node": "metric", "id": metric.id, "title": metric.name, **_summary(metric), "inputs": inputs,
+        "node": "metric",
+        "id": metric.id,
+        "title": metric.name,
+        **_summary(metric),
+        "inputs": inputs,
         "arithmetic": metric_arithmetic(baseline=metric.baseline, target=metric.target, latest=metric.latest_value),
         "method": METHOD["metric"],
     }
@@ -155,18 +170,33 @@ def explain_objective(tree: PlanTree) -> dict:
     share = float(tree.plan.metric_share)
     metrics = [{"id": m.id, "name": m.name, "progress": m.progress} for m in tree.metrics_of.get(objective.id, [])]
     initiatives = [
-        {"id": i.id, "code": i.code, "title": i.title, "status": i.status, "progress": i.progress,
-         "counted": progress.is_counted(i.status)}
+        {
+            "id": i.id,
+            "code": i.code,
+            "title": i.title,
+            "status": i.status,
+            "progress": i.progress,
+            "counted": progress.is_counted(i.status),
+        }
         for i in tree.supporters.get(objective.id, [])
     ]
     metric_mean, initiative_mean = objective_sides(metrics, initiatives)
     return {
-        "node": "objective", "id": objective.id, "title": f"{objective.code} {objective.title}",
+        "node": "objective",
+        "id": objective.id,
+        "title": f"{objective.code} {objective.title}",
         **_summary(objective),
-        "inputs": {"metric_share": share, "term": objective.term, "metrics": metrics, "initiatives": initiatives,
-                   "metric_mean": metric_mean, "initiative_mean": initiative_mean},
-        "arithmetic": objective_arithmetic(metric_share=share, metric_mean=metric_mean,
-                                           initiative_mean=initiative_mean, result=objective.progress),
+        "inputs": {
+            "metric_share": share,
+            "term": objective.term,
+            "metrics": metrics,
+            "initiatives": initiatives,
+            "metric_mean": metric_mean,
+            "initiative_mean": initiative_mean,
+        },
+        "arithmetic": objective_arithmetic(
+            metric_share=share, metric_mean=metric_mean, initiative_mean=initiative_mean, result=objective.progress
+        ),
         "method": METHOD["objective"],
     }
 
@@ -178,8 +208,13 @@ def explain_goal(tree: PlanTree) -> dict:
         for o in tree.objectives
     ]
     return {
-        "node": "goal", "id": goal.id, "title": f"Goal {goal.number}: {goal.title}", **_summary(goal),
-        "inputs": {"objectives": children}, "arithmetic": weighted_arithmetic(children), "method": METHOD["goal"],
+        "node": "goal",
+        "id": goal.id,
+        "title": f"Goal {goal.number}: {goal.title}",
+        **_summary(goal),
+        "inputs": {"objectives": children},
+        "arithmetic": weighted_arithmetic(children),
+        "method": METHOD["goal"],
     }
 
 
@@ -190,9 +225,13 @@ def explain_plan(tree: PlanTree) -> dict:
         for g in tree.goals
     ]
     return {
-        "node": "plan", "id": plan.id, "title": plan.title, **_summary(plan),
+        "node": "plan",
+        "id": plan.id,
+        "title": plan.title,
+        **_summary(plan),
         "inputs": {"goals": children, "metric_share": float(plan.metric_share)},
-        "arithmetic": weighted_arithmetic(children), "method": METHOD["plan"],
+        "arithmetic": weighted_arithmetic(children),
+        "method": METHOD["plan"],
     }
 
 

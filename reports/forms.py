@@ -12,15 +12,20 @@ from reports.models import ReportCard
 class ReportCardRequestForm(forms.Form):
     plan = forms.ModelChoiceField(queryset=Plan.objects.none(), empty_label=None)
     fiscal_year = forms.IntegerField(
-        min_value=2000, max_value=2100, label="Fiscal year",
+        min_value=2000,
+        max_value=2100,
+        label="Fiscal year",
         help_text="The year the fiscal year ends in: FY2025 is entered as 2025.",
         error_messages={"invalid": "Enter the fiscal year as a four-digit number, for example 2025."},
     )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        plans = [p for p in goals_visible.visible_plans(user).order_by("scope", "title")
-                 if permissions.can_generate_report_card(user, p)]
+        plans = [
+            p
+            for p in goals_visible.visible_plans(user).order_by("scope", "title")
+            if permissions.can_generate_report_card(user, p)
+        ]
         self.fields["plan"].queryset = Plan.objects.filter(pk__in=[p.pk for p in plans]).order_by("scope", "title")
 
     @property

@@ -20,7 +20,10 @@ class ReportCard(models.Model):
 
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="report_cards")
     fiscal_year = models.PositiveSmallIntegerField(
-        validators=[MinValueValidator(2000, "Must be 2000 or later."), MaxValueValidator(2100, "Must be 2100 or earlier.")]
+        validators=[
+            MinValueValidator(2000, "Must be 2000 or later."),
+            MaxValueValidator(2100, "Must be 2100 or earlier."),
+        ]
     )
     revision = models.PositiveSmallIntegerField(default=1)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.QUEUED)
@@ -42,7 +45,8 @@ class ReportCard(models.Model):
         ordering = ["plan", "-fiscal_year", "-revision"]
         constraints = [
             models.UniqueConstraint(
-                fields=["plan", "fiscal_year", "revision"], name="reportcard_unique_revision",
+                fields=["plan", "fiscal_year", "revision"],
+                name="reportcard_unique_revision",
                 violation_error_message="That revision of the report card already exists.",
             ),
         ]
@@ -74,6 +78,11 @@ class ProgressSnapshot(models.Model):
         ordering = ["node_type", "node_id", "taken_on"]
         constraints = [
             models.UniqueConstraint(fields=["node_type", "node_id", "taken_on"], name="snapshot_one_per_node_per_day"),
-            models.CheckConstraint(condition=Q(progress__isnull=True) | Q(progress__gte=0, progress__lte=1), name="snapshot_progress_0_1"),
+            models.CheckConstraint(
+                condition=Q(progress__isnull=True) | Q(progress__gte=0, progress__lte=1), name="snapshot_progress_0_1"
+            ),
         ]
         indexes = [models.Index(fields=["plan", "taken_on"], name="snapshot_plan_day")]
+
+    def __str__(self) -> str:
+        return f"{self.get_node_type_display()} {self.node_id} on {self.taken_on}"

@@ -51,8 +51,14 @@ def write_figures(model: type[Model], figures: dict[int, Figures], computed_at: 
                 "FROM unnest(%s::bigint[], %s::float8[], %s::float8[], %s::text[]) AS v(id, progress, pace, health) "
                 "WHERE t.id = v.id AND (t.computed_at IS NULL OR (t.progress, t.pace, t.health) "
                 "IS DISTINCT FROM (v.progress, v.pace, v.health) OR %s)",
-                [computed_at, ids, [figures[i].progress for i in ids], [figures[i].pace for i in ids],
-                 [figures[i].health for i in ids], model is Plan],
+                [
+                    computed_at,
+                    ids,
+                    [figures[i].progress for i in ids],
+                    [figures[i].pace for i in ids],
+                    [figures[i].health for i in ids],
+                    model is Plan,
+                ],
             )
         return
     rows = [
@@ -74,8 +80,14 @@ def take_snapshots(plan_id: int, figures: PlanFigures, day: datetime.date) -> in
     ]
     rows = [
         ProgressSnapshot(
-            plan_id=plan_id, node_type=node_type, node_id=node_id, taken_on=day,
-            progress=f.progress, pace=f.pace, health=f.health, stale_count=f.stale_count,
+            plan_id=plan_id,
+            node_type=node_type,
+            node_id=node_id,
+            taken_on=day,
+            progress=f.progress,
+            pace=f.pace,
+            health=f.health,
+            stale_count=f.stale_count,
         )
         for node_type, by_id in levels
         for node_id, f in by_id.items()
@@ -126,8 +138,13 @@ def plan_recalculate(*, plan_id: int, today: datetime.date | None = None, snapsh
     return figures
 
 
-def plans_recalculate(*, plan_ids: list[int] | None = None, only_dirty: bool = False, snapshot: bool = False,
-                      today: datetime.date | None = None) -> int:
+def plans_recalculate(
+    *,
+    plan_ids: list[int] | None = None,
+    only_dirty: bool = False,
+    snapshot: bool = False,
+    today: datetime.date | None = None,
+) -> int:
     """Recalculate several plans (all of them by default); returns how many were done."""
     plans = Plan.objects.order_by("pk")
     if plan_ids is not None:

@@ -141,27 +141,52 @@ def stale_initiatives(*, today: datetime.date) -> list[StaleInitiative]:
         .filter(Q(owner__is_active=True) | Q(department__is_active=True))
         .order_by("plan__title", "code")
         .values(
-            "id", "code", "title", "status", "last_update_on", "start_date", "update_cadence_days",
-            "plan__title", "plan__update_cadence_days", "department_id", "department__name",
-            "department__is_active", "owner_id", *(f"owner__{column}" for column in USER_COLUMNS),
+            "id",
+            "code",
+            "title",
+            "status",
+            "last_update_on",
+            "start_date",
+            "update_cadence_days",
+            "plan__title",
+            "plan__update_cadence_days",
+            "department_id",
+            "department__name",
+            "department__is_active",
+            "owner_id",
+            *(f"owner__{column}" for column in USER_COLUMNS),
         )
     )
     found = []
     for row in rows:
         cadence = row["update_cadence_days"] or row["plan__update_cadence_days"]
-        if not is_stale(status=row["status"], last_update_on=row["last_update_on"], start_date=row["start_date"],
-                        cadence_days=cadence, today=today):
+        if not is_stale(
+            status=row["status"],
+            last_update_on=row["last_update_on"],
+            start_date=row["start_date"],
+            cadence_days=cadence,
+            today=today,
+        ):
             continue
         reference = row["last_update_on"] or row["start_date"]
         days = (today - reference).days if reference else None
         owner = _recipient(row["owner_id"], row, "owner") if row["owner__is_active"] else None
-        found.append(StaleInitiative(
-            id=row["id"], code=row["code"], title=row["title"], plan_title=row["plan__title"],
-            department_id=row["department_id"] if row["department__is_active"] else None,
-            department_name=row["department__name"] or "", owner=owner,
-            last_update_on=row["last_update_on"], start_date=row["start_date"], days_since_update=days,
-            cadence_days=cadence, escalated=days is not None and days > ESCALATION_FACTOR * cadence,
-        ))
+        found.append(
+            StaleInitiative(
+                id=row["id"],
+                code=row["code"],
+                title=row["title"],
+                plan_title=row["plan__title"],
+                department_id=row["department_id"] if row["department__is_active"] else None,
+                department_name=row["department__name"] or "",
+                owner=owner,
+                last_update_on=row["last_update_on"],
+                start_date=row["start_date"],
+                days_since_update=days,
+                cadence_days=cadence,
+                escalated=days is not None and days > ESCALATION_FACTOR * cadence,
+            )
+        )
     return found
 
 
@@ -172,8 +197,14 @@ def due_metrics(*, today: datetime.date) -> list[tuple[Recipient, DueMetric]]:
         .annotate(last_period_end=Max("readings__period_end"))
         .order_by("objective__goal__plan__title", "name", "id")
         .values(
-            "id", "name", "frequency", "baseline_date", "last_period_end", "objective__goal__plan__title",
-            "owner_id", *(f"owner__{column}" for column in USER_COLUMNS),
+            "id",
+            "name",
+            "frequency",
+            "baseline_date",
+            "last_period_end",
+            "objective__goal__plan__title",
+            "owner_id",
+            *(f"owner__{column}" for column in USER_COLUMNS),
         )
     )
     found = []
@@ -183,11 +214,20 @@ def due_metrics(*, today: datetime.date) -> list[tuple[Recipient, DueMetric]]:
         )
         if due_on > today:
             continue
-        found.append((_recipient(row["owner_id"], row, "owner"), DueMetric(
-            id=row["id"], name=row["name"], plan_title=row["objective__goal__plan__title"],
-            frequency=row["frequency"], last_period_end=row["last_period_end"],
-            baseline_date=row["baseline_date"], due_on=due_on,
-        )))
+        found.append(
+            (
+                _recipient(row["owner_id"], row, "owner"),
+                DueMetric(
+                    id=row["id"],
+                    name=row["name"],
+                    plan_title=row["objective__goal__plan__title"],
+                    frequency=row["frequency"],
+                    last_period_end=row["last_period_end"],
+                    baseline_date=row["baseline_date"],
+                    due_on=due_on,
+                ),
+            )
+        )
     return found
 
 
@@ -197,8 +237,10 @@ def department_liaisons(department_ids: set[int]) -> dict[int, list[Recipient]]:
         return {}
     rows = (
         DepartmentMembership.objects.filter(
-            role=DepartmentMembership.Role.LIAISON, department_id__in=department_ids,
-            department__is_active=True, user__is_active=True,
+            role=DepartmentMembership.Role.LIAISON,
+            department_id__in=department_ids,
+            department__is_active=True,
+            user__is_active=True,
         )
         .order_by("user_id")
         .values("department_id", "user_id", *(f"user__{column}" for column in USER_COLUMNS))
@@ -266,7 +308,8 @@ def reminders_send(*, today: datetime.date | None = None) -> int:
     if without_address:
         logger.warning(
             "Reminder digest: skipped %d user(s) without an e-mail address (user ids %s).",
-            len(without_address), ", ".join(map(str, without_address)),
+            len(without_address),
+            ", ".join(map(str, without_address)),
         )
     messages = [digest_message(digest, today=today) for digest in digests if digest.recipient.email]
     if not messages:

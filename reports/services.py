@@ -21,10 +21,10 @@ from django.core.files.storage import FileSystemStorage
 from django.db import transaction
 from django.utils import timezone
 
-from planboard.core.fiscal import fiscal_year_end, fiscal_year_of
 from goals.models import Plan
 from planboard.core import permissions
 from planboard.core.audit import save_audited
+from planboard.core.fiscal import fiscal_year_end, fiscal_year_of
 from reports.models import ReportCard
 from reports.report_card import report_card_data, report_card_document, report_card_html, report_card_pdf
 
@@ -41,10 +41,14 @@ class ReportCardFinalError(ValidationError):
     """A final report card was asked to change. It never does: regenerating makes a new revision."""
 
     def __init__(self, card: ReportCard, field: str = "__all__"):
-        super().__init__({field: (
-            f"FY{card.fiscal_year} report card revision {card.revision} is final and cannot be changed. "
-            "Regenerate it to start a new revision."
-        )})
+        super().__init__(
+            {
+                field: (
+                    f"FY{card.fiscal_year} report card revision {card.revision} is final and cannot be changed. "
+                    "Regenerate it to start a new revision."
+                )
+            }
+        )
 
 
 def _check(actor, plan: Plan, *, final: bool = False) -> None:
@@ -65,8 +69,12 @@ def queue_report_card_render(card_id: int) -> bool:
     try:
         render_report_card.apply_async(args=[card_id], retry=False)
     except Exception as exc:  # kombu raises several types for an unreachable broker
-        logger.error("Could not queue the rendering of report card %s (%s: %s); it stays queued.",
-                     card_id, type(exc).__name__, exc)
+        logger.error(
+            "Could not queue the rendering of report card %s (%s: %s); it stays queued.",
+            card_id,
+            type(exc).__name__,
+            exc,
+        )
         return False
     return True
 
@@ -124,10 +132,15 @@ def report_card_mark_final(*, card: ReportCard, actor) -> ReportCard:
         if card.is_final:
             raise ReportCardFinalError(card, "is_final")
         if card.status != Status.DONE or not card.pdf:
-            raise ValidationError({"is_final": (
-                f"Only a finished report card can be marked final; this one is {card.get_status_display().lower()}."
-                " Wait until its PDF is ready (or regenerate it if it failed)."
-            )})
+            raise ValidationError(
+                {
+                    "is_final": (
+                        "Only a finished report card can be marked final; "
+                        f"this one is {card.get_status_display().lower()}."
+                        " Wait until its PDF is ready (or regenerate it if it failed)."
+                    )
+                }
+            )
         card.is_final = True
         save_audited(card, actor=actor, reason="Marked final")
     return card

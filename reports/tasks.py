@@ -16,8 +16,12 @@ logger = logging.getLogger(__name__)
 
 
 @shared_task(
-    base=TransactionAwareTask, queued_what="the recalculation of plan", acks_late=True,
-    autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=5,
+    base=TransactionAwareTask,
+    queued_what="the recalculation of plan",
+    acks_late=True,
+    autoretry_for=(ConnectionError,),
+    retry_backoff=True,
+    max_retries=5,
 )
 def recalculate_plan(plan_id: int) -> None:
     """Recalculate one plan. Queued by goals.services.plan_mark_changed once the change commits;
@@ -51,8 +55,9 @@ def send_stale_reminders() -> int:
     return reminders_send()
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True, autoretry_for=(ConnectionError,), retry_backoff=True,
-             max_retries=3)
+@shared_task(
+    acks_late=True, reject_on_worker_lost=True, autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=3
+)
 def render_report_card(report_card_id: int) -> str | None:
     """Render one report card's PDF. Idempotent: a second delivery finds it done and stops there;
     one left `rendering` by a worker that died is rendered again (acks late, so it is redelivered)."""

@@ -13,8 +13,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from planboard.core.fiscal import fiscal_year_of
 from planboard.core import permissions
+from planboard.core.fiscal import fiscal_year_of
 from reports import services
 from reports.forms import ReportCardNarrativeForm, ReportCardRequestForm
 from reports.models import ReportCard
@@ -70,12 +70,20 @@ def _detail(request: HttpRequest, card: ReportCard, form: ReportCardNarrativeFor
     if form is None and may_edit:
         form = ReportCardNarrativeForm(instance=card)
     later = ReportCard.objects.filter(plan=card.plan_id, fiscal_year=card.fiscal_year, revision__gt=card.revision)
-    return render(request, "reports/report_card_detail.html", {
-        "card": card, "form": form, "may_edit": may_edit, "nav": "report-cards",
-        "may_regenerate": permissions.can_generate_report_card(request.user, card.plan),
-        "may_finalise": may_edit and permissions.can_generate_report_card(request.user, card.plan, final=True),
-        "newer": later.order_by("-revision").first(),
-    }, status=status)
+    return render(
+        request,
+        "reports/report_card_detail.html",
+        {
+            "card": card,
+            "form": form,
+            "may_edit": may_edit,
+            "nav": "report-cards",
+            "may_regenerate": permissions.can_generate_report_card(request.user, card.plan),
+            "may_finalise": may_edit and permissions.can_generate_report_card(request.user, card.plan, final=True),
+            "newer": later.order_by("-revision").first(),
+        },
+        status=status,
+    )
 
 
 @require_GET
@@ -87,8 +95,12 @@ def report_card_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def report_card_progress(request: HttpRequest, pk: int) -> HttpResponse:
     """Where "Generate" leads: refreshes itself until the PDF is ready or the rendering failed."""
     card = _card(request, pk)
-    context = {"card": card, "working": card.status in (ReportCard.Status.QUEUED, ReportCard.Status.RENDERING),
-               "poll_seconds": POLL_SECONDS, "nav": "report-cards"}
+    context = {
+        "card": card,
+        "working": card.status in (ReportCard.Status.QUEUED, ReportCard.Status.RENDERING),
+        "poll_seconds": POLL_SECONDS,
+        "nav": "report-cards",
+    }
     if request.htmx:
         return render(request, "reports/report_card_status.html", context)
     return render(request, "reports/report_card_progress.html", context)
@@ -157,7 +169,9 @@ def report_card_narrative(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.report_card_save_narrative(
-                card=card, actor=request.user, summary=form.cleaned_data["summary"],
+                card=card,
+                actor=request.user,
+                summary=form.cleaned_data["summary"],
                 recommendations=form.cleaned_data["recommendations"],
             )
         except services.ReportCardFinalError as error:

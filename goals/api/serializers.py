@@ -25,20 +25,41 @@ def active_people(_user) -> QuerySet:
 
 class PlanSerializer(ProgressSerializer):
     department = VisibleKey(
-        Department, goals_visible.visible_departments, allow_null=True, required=False,
+        Department,
+        goals_visible.visible_departments,
+        allow_null=True,
+        required=False,
         help_text="The department that owns a department IT plan; null for an enterprise plan.",
     )
     parent = VisibleKey(
-        Plan, goals_visible.visible_plans, allow_null=True, required=False,
+        Plan,
+        goals_visible.visible_plans,
+        allow_null=True,
+        required=False,
         help_text="The enterprise plan a department plan aligns to.",
     )
 
     class Meta:
         model = Plan
         fields = [
-            *TRACKING_FIELDS, "title", "slug", "scope", "department", "parent", "vision", "mission",
-            "start_fiscal_year", "end_fiscal_year", "fiscal_year_start_month", "status", "is_published", "is_sample",
-            "metric_share", "update_cadence_days", "needs_recalculation", *PROGRESS_FIELDS,
+            *TRACKING_FIELDS,
+            "title",
+            "slug",
+            "scope",
+            "department",
+            "parent",
+            "vision",
+            "mission",
+            "start_fiscal_year",
+            "end_fiscal_year",
+            "fiscal_year_start_month",
+            "status",
+            "is_published",
+            "is_sample",
+            "metric_share",
+            "update_cadence_days",
+            "needs_recalculation",
+            *PROGRESS_FIELDS,
         ]
 
 
@@ -88,14 +109,25 @@ class ObjectiveSerializer(ProgressSerializer):
     goal = VisibleKey(Goal, goals_visible.visible_goals)
     plan = serializers.IntegerField(source="goal.plan_id", read_only=True)
     aligned_to = VisibleKey(
-        Objective, goals_visible.visible_objectives, many=True, required=False,
+        Objective,
+        goals_visible.visible_objectives,
+        many=True,
+        required=False,
         help_text="Objectives of the enterprise plan (or of its own plan) this objective serves.",
     )
 
     class Meta:
         model = Objective
         fields = [
-            *TRACKING_FIELDS, "goal", "plan", "code", "title", "description", "term", "weight", "aligned_to",
+            *TRACKING_FIELDS,
+            "goal",
+            "plan",
+            "code",
+            "title",
+            "description",
+            "term",
+            "weight",
+            "aligned_to",
             *PROGRESS_FIELDS,
         ]
 
@@ -107,8 +139,19 @@ class MetricSerializer(ProgressSerializer):
     class Meta:
         model = Metric
         fields = [
-            *TRACKING_FIELDS, "objective", "name", "description", "unit", "direction", "baseline", "baseline_date",
-            "target", "target_date", "frequency", "owner", *PROGRESS_FIELDS,
+            *TRACKING_FIELDS,
+            "objective",
+            "name",
+            "description",
+            "unit",
+            "direction",
+            "baseline",
+            "baseline_date",
+            "target",
+            "target_date",
+            "frequency",
+            "owner",
+            *PROGRESS_FIELDS,
         ]
 
 
@@ -116,7 +159,9 @@ class ReadingSerializer(serializers.ModelSerializer):
     """A metric's value for a period. Posting a second reading for a period is refused unless `correct` is true."""
 
     correct = serializers.BooleanField(
-        write_only=True, required=False, default=False,
+        write_only=True,
+        required=False,
+        default=False,
         help_text="Replace the reading already recorded for this period (the correction is audited).",
     )
 

@@ -183,6 +183,10 @@ class ReadingViewSet(CachedListMixin, mixins.ListModelMixin, mixins.CreateModelM
     def perform_create(self, serializer) -> None:
         data = serializer.validated_data
         serializer.instance = services.metric_record_reading(
-            metric=self.metric(), entered_by=self.request.user, period_end=data["period_end"], value=data["value"],
-            note=data.get("note", ""), correct=data.get("correct", False),
+            metric=self.metric(),
+            entered_by=self.request.user,
+            period_end=data["period_end"],
+            value=data["value"],
+            note=data.get("note", ""),
+            correct=data.get("correct", False),
         )

@@ -41,7 +41,7 @@ class ItemAlignment:
 
     @property
     def kind(self) -> str:
-        """"objective" or "initiative"."""
+        """ "objective" or "initiative"."""
         return self.item._meta.verbose_name
 
     @property
@@ -120,8 +120,10 @@ def plans_alignment(plans: Iterable[Plan]) -> dict[int, PlanAlignment]:
         item_links[("initiative", source)].append(target)
     targets = {target for links in item_links.values() for target in links}
     enterprise = {
-        o.pk: o for o in Objective.objects.filter(pk__in=targets, goal__plan__scope=Plan.Scope.ENTERPRISE)
-        .select_related("goal__plan")
+        o.pk: o
+        for o in Objective.objects.filter(pk__in=targets, goal__plan__scope=Plan.Scope.ENTERPRISE).select_related(
+            "goal__plan"
+        )
     }
     own = {o.pk: o for o in objectives}
     enterprise_ids = set(enterprise)
@@ -199,7 +201,9 @@ def alignment_summary(enterprise: Plan, department_plans: Iterable[Plan]) -> Ali
     """
     plans = [p for p in department_plans if p.parent_id == enterprise.pk and p.scope == Plan.Scope.DEPARTMENT]
     goals = list(enterprise.goals.order_by("number"))
-    objectives = list(Objective.objects.filter(goal__plan=enterprise).select_related("goal").order_by("goal__number", "code"))
+    objectives = list(
+        Objective.objects.filter(goal__plan=enterprise).select_related("goal").order_by("goal__number", "code")
+    )
     alignments = plans_alignment(plans)
     column = {goal.pk: i for i, goal in enumerate(goals)}
     by_department: dict[int, MatrixRow] = {}
@@ -218,7 +222,9 @@ def alignment_summary(enterprise: Plan, department_plans: Iterable[Plan]) -> Ali
                 row.unaligned.append(alignment)
     rows = list(by_department.values())
     return AlignmentSummary(
-        enterprise=enterprise, goals=goals, rows=rows,
+        enterprise=enterprise,
+        goals=goals,
+        rows=rows,
         unsupported=[o for o in objectives if o.pk not in served],
         unaligned=[a for row in rows for a in row.unaligned],
     )
@@ -227,6 +233,7 @@ def alignment_summary(enterprise: Plan, department_plans: Iterable[Plan]) -> Ali
 def department_plans_of(enterprise: Plan, visible_plans) -> list[Plan]:
     """The department plans aligned to `enterprise` among `visible_plans` (a queryset), with their departments."""
     return list(
-        visible_plans.filter(scope=Plan.Scope.DEPARTMENT, parent=enterprise).select_related("department")
+        visible_plans.filter(scope=Plan.Scope.DEPARTMENT, parent=enterprise)
+        .select_related("department")
         .order_by("department__name", "title")
     )

@@ -37,11 +37,19 @@ def alignment_matrix(request: HttpRequest, slug: str) -> HttpResponse:
     summary = alignment_summary(plan, department_plans_of(plan, goals_visible.visible_plans(request.user)))
     if request.GET.get("format") == "csv":
         return _csv(summary)
-    rows = [{"row": row, "cells": list(zip(summary.goals, row.cells))} for row in summary.rows]
-    return render(request, "initiatives/alignment/matrix.html", {
-        "plan": plan, "summary": summary, "rows": rows, "totals": list(zip(summary.goals, summary.totals)),
-        "reads_everything": permissions.actor(request.user).reads_everything, "nav": "alignment",
-    })
+    rows = [{"row": row, "cells": list(zip(summary.goals, row.cells, strict=True))} for row in summary.rows]
+    return render(
+        request,
+        "initiatives/alignment/matrix.html",
+        {
+            "plan": plan,
+            "summary": summary,
+            "rows": rows,
+            "totals": list(zip(summary.goals, summary.totals, strict=True)),
+            "reads_everything": permissions.actor(request.user).reads_everything,
+            "nav": "alignment",
+        },
+    )
 
 
 def _csv(summary) -> HttpResponse:
@@ -63,9 +71,15 @@ def _csv(summary) -> HttpResponse:
             for objective in alignment.direct:
                 writer.writerow([*base, "yes", "direct", _safe(f"{objective.code} {objective.title}"), ""])
             for objective, via in alignment.indirect:
-                writer.writerow([
-                    *base, "yes", "indirect", _safe(f"{objective.code} {objective.title}"), _safe(f"{via.code} {via.title}")
-                ])
+                writer.writerow(
+                    [
+                        *base,
+                        "yes",
+                        "indirect",
+                        _safe(f"{objective.code} {objective.title}"),
+                        _safe(f"{via.code} {via.title}"),
+                    ]
+                )
     return response
 
 

@@ -25,8 +25,12 @@ def _objective(objective: Objective) -> dict:
 def _item(alignment: ItemAlignment) -> dict:
     item = alignment.item
     return {
-        "kind": item._meta.model_name, "id": item.pk, "code": item.code, "title": item.title,
-        "plan": getattr(item, "plan_id", None) or item.goal.plan_id, "progress": item.progress,
+        "kind": item._meta.model_name,
+        "id": item.pk,
+        "code": item.code,
+        "title": item.title,
+        "plan": getattr(item, "plan_id", None) or item.goal.plan_id,
+        "progress": item.progress,
         "aligned": alignment.is_aligned,
         "direct": [_objective(o) for o in alignment.direct],
         "indirect": [{"objective": _objective(o), "via": _objective(via)} for o, via in alignment.indirect],
@@ -38,23 +42,30 @@ def alignment_data(plan: Plan, user) -> dict:
     if plan.scope == Plan.Scope.DEPARTMENT:
         result = plan_alignment(plan)
         return {
-            "plan": plan.pk, "scope": plan.scope, "aligns_to": plan.parent_id,
-            "items": [_item(a) for a in result.items], "unaligned_count": result.unaligned_count,
+            "plan": plan.pk,
+            "scope": plan.scope,
+            "aligns_to": plan.parent_id,
+            "items": [_item(a) for a in result.items],
+            "unaligned_count": result.unaligned_count,
         }
     summary = alignment_summary(plan, department_plans_of(plan, goals_visible.visible_plans(user)))
 
     def cells(row_cells) -> list[dict]:
         return [
             {"goal": goal.pk, "count": cell.count, "progress": cell.progress}
-            for goal, cell in zip(summary.goals, row_cells)
+            for goal, cell in zip(summary.goals, row_cells, strict=True)
         ]
 
     return {
-        "plan": plan.pk, "scope": plan.scope,
+        "plan": plan.pk,
+        "scope": plan.scope,
         "goals": [{"id": g.pk, "number": g.number, "title": g.title} for g in summary.goals],
         "departments": [
-            {"department": {"id": row.department.pk, "name": row.department.name},
-             "plans": [p.pk for p in row.plans], "cells": cells(row.cells)}
+            {
+                "department": {"id": row.department.pk, "name": row.department.name},
+                "plans": [p.pk for p in row.plans],
+                "cells": cells(row.cells),
+            }
             for row in summary.rows
         ],
         "totals": cells(summary.totals),

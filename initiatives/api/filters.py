@@ -24,7 +24,8 @@ class InitiativeFilter(filters.FilterSet):
     health = filters.ChoiceFilter(choices=Health.choices, help_text="Computed health of the cached figure.")
     term = filters.ChoiceFilter(choices=Term.choices)
     stale = filters.ChoiceFilter(
-        choices=[("true", "Stale"), ("false", "Not stale")], method="filter_stale",
+        choices=[("true", "Stale"), ("false", "Not stale")],
+        method="filter_stale",
         help_text="true: no status update within the update cadence; false: the others.",
     )
 

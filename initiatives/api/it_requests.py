@@ -15,10 +15,13 @@ from rest_framework.response import Response
 
 from initiatives.it_requests import services as it_requests
 
-TRANSITION_BODY = inline_serializer("ITRequestTransition", {
-    "version": serializers.IntegerField(min_value=1, max_value=2**31 - 1),
-    "reason": serializers.CharField(required=False, allow_blank=True, max_length=2000),
-})
+TRANSITION_BODY = inline_serializer(
+    "ITRequestTransition",
+    {
+        "version": serializers.IntegerField(min_value=1, max_value=2**31 - 1),
+        "reason": serializers.CharField(required=False, allow_blank=True, max_length=2000),
+    },
+)
 
 
 class TransitionSerializer(serializers.Serializer):
@@ -54,17 +57,24 @@ class SpendGateActions:
         it_requests.TRANSITIONS[action_name](**kwargs)
         return Response(self.get_serializer(it_request).data)
 
-    @extend_schema(request=TRANSITION_BODY, description="Submit a draft for the CIO's decision (the department's liaisons).")
+    @extend_schema(
+        request=TRANSITION_BODY, description="Submit a draft for the CIO's decision (the department's liaisons)."
+    )
     @action(detail=True, methods=["post"])
     def submit(self, request: Request, pk: str | None = None) -> Response:
         return self._transition(request, "submit")
 
-    @extend_schema(request=TRANSITION_BODY, description="Approve (the CIO): refused, naming `objectives`, without a tie or exception.")
+    @extend_schema(
+        request=TRANSITION_BODY,
+        description="Approve (the CIO): refused, naming `objectives`, without a tie or exception.",
+    )
     @action(detail=True, methods=["post"])
     def approve(self, request: Request, pk: str | None = None) -> Response:
         return self._transition(request, "approve")
 
-    @extend_schema(request=TRANSITION_BODY, description="Reject (the CIO), with an optional `reason` kept in the history.")
+    @extend_schema(
+        request=TRANSITION_BODY, description="Reject (the CIO), with an optional `reason` kept in the history."
+    )
     @action(detail=True, methods=["post"])
     def reject(self, request: Request, pk: str | None = None) -> Response:
         return self._transition(request, "reject")

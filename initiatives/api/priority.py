@@ -23,19 +23,32 @@ def priority_data(plan: Plan, *, with_sensitivity: bool) -> dict:
         "plan": plan.pk,
         "method": priority.METHOD,
         "criteria": [
-            {"key": c.key, "kind": c.kind, "id": c.pk, "name": c.name, "weight": str(c.weight)} for c in ranking.criteria
+            {"key": c.key, "kind": c.kind, "id": c.pk, "name": c.name, "weight": str(c.weight)}
+            for c in ranking.criteria
         ],
         "ranking": [
-            {"initiative": r.initiative.pk, "code": r.initiative.code, "title": r.initiative.title,
-             "scores": r.scores, "score": r.score_shown, "rank": r.rank}
+            {
+                "initiative": r.initiative.pk,
+                "code": r.initiative.code,
+                "title": r.initiative.title,
+                "scores": r.scores,
+                "score": r.score_shown,
+                "rank": r.rank,
+            }
             for r in ranking.rows
         ],
     }
     if with_sensitivity:
         data["sensitivity"] = [
-            {"criterion": s.criterion.key, "direction": s.direction, "weight": f"{float(s.weight):.4f}",
-             "changes": [{"initiative": c.initiative.pk, "code": c.initiative.code, "before": c.before, "after": c.after}
-                         for c in s.changes]}
+            {
+                "criterion": s.criterion.key,
+                "direction": s.direction,
+                "weight": f"{float(s.weight):.4f}",
+                "changes": [
+                    {"initiative": c.initiative.pk, "code": c.initiative.code, "before": c.before, "after": c.after}
+                    for c in s.changes
+                ],
+            }
             for s in priority.sensitivity(ranking)
         ]
     return data

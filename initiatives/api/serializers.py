@@ -8,9 +8,9 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from goals import visibility as goals_visible
-from initiatives import visibility as initiatives_visible
 from goals.api.serializers import TRACKING_FIELDS, active_people
 from goals.models import Department, Objective, Plan, Theme
+from initiatives import visibility as initiatives_visible
 from initiatives.models import Initiative, InitiativeStatus, ITRequest, Milestone, StatusUpdate
 from planboard.core.api import PROGRESS_FIELDS, ProgressSerializer, VersionedSerializer, VisibleKey
 from planboard.core.progress import is_stale
@@ -20,13 +20,21 @@ class InitiativeSerializer(ProgressSerializer):
     plan = VisibleKey(Plan, goals_visible.visible_plans)
     theme = VisibleKey(Theme, goals_visible.visible_themes, allow_null=True, required=False)
     department = VisibleKey(Department, goals_visible.visible_departments, allow_null=True, required=False)
-    owner = VisibleKey(Initiative._meta.get_field("owner").related_model, active_people, allow_null=True, required=False)
+    owner = VisibleKey(
+        Initiative._meta.get_field("owner").related_model, active_people, allow_null=True, required=False
+    )
     supports = VisibleKey(
-        Objective, goals_visible.visible_objectives, many=True, required=False,
+        Objective,
+        goals_visible.visible_objectives,
+        many=True,
+        required=False,
         help_text="Objectives of the initiative's own plan that it supports.",
     )
     aligned_to = VisibleKey(
-        Objective, goals_visible.visible_objectives, many=True, required=False,
+        Objective,
+        goals_visible.visible_objectives,
+        many=True,
+        required=False,
         help_text="For a department plan's initiative: objectives of the enterprise plan (or its own plan) it serves.",
     )
     last_update_on = serializers.DateField(read_only=True, allow_null=True)
@@ -39,17 +47,40 @@ class InitiativeSerializer(ProgressSerializer):
     class Meta:
         model = Initiative
         fields = [
-            *TRACKING_FIELDS, "plan", "code", "title", "description", "theme", "term", "department", "owner",
-            "status", "percent_complete", "start_date", "target_date", "completed_date", "budget_estimate",
-            "budget_actual", "update_cadence_days", "last_update_on", "stale", "supports", "aligned_to",
-            "priority_score", "priority_rank", *PROGRESS_FIELDS,
+            *TRACKING_FIELDS,
+            "plan",
+            "code",
+            "title",
+            "description",
+            "theme",
+            "term",
+            "department",
+            "owner",
+            "status",
+            "percent_complete",
+            "start_date",
+            "target_date",
+            "completed_date",
+            "budget_estimate",
+            "budget_actual",
+            "update_cadence_days",
+            "last_update_on",
+            "stale",
+            "supports",
+            "aligned_to",
+            "priority_score",
+            "priority_rank",
+            *PROGRESS_FIELDS,
         ]
         read_only_fields = ["status", "percent_complete", "completed_date"]
 
     def get_stale(self, initiative: Initiative) -> bool:
         return is_stale(
-            status=initiative.status, last_update_on=initiative.last_update_on, start_date=initiative.start_date,
-            cadence_days=initiative.cadence_days, today=timezone.localdate(),
+            status=initiative.status,
+            last_update_on=initiative.last_update_on,
+            start_date=initiative.start_date,
+            cadence_days=initiative.cadence_days,
+            today=timezone.localdate(),
         )
 
 
@@ -57,7 +88,9 @@ class StatusUpdateSerializer(serializers.ModelSerializer):
     """An owner's report at a date. Posting one moves the initiative's status when it is the newest."""
 
     version = serializers.IntegerField(
-        write_only=True, min_value=1, max_value=2**31 - 1,
+        write_only=True,
+        min_value=1,
+        max_value=2**31 - 1,
         help_text="The initiative's version you read; a stale one gets 409 and nothing is stored.",
     )
     as_of = serializers.DateField(required=False, help_text="The date the report is as of; today when left out.")
@@ -65,7 +98,17 @@ class StatusUpdateSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = StatusUpdate
-        fields = ["id", "initiative", "as_of", "status", "percent_complete", "narrative", "author", "created_at", "version"]
+        fields = [
+            "id",
+            "initiative",
+            "as_of",
+            "status",
+            "percent_complete",
+            "narrative",
+            "author",
+            "created_at",
+            "version",
+        ]
         read_only_fields = ["initiative", "author"]
 
 
@@ -79,20 +122,44 @@ class MilestoneSerializer(VersionedSerializer):
 
 class ITRequestSerializer(VersionedSerializer):
     department = VisibleKey(Department, goals_visible.visible_departments)
-    plan = VisibleKey(Plan, goals_visible.visible_plans, help_text="The enterprise plan the request is weighed against.")
+    plan = VisibleKey(
+        Plan, goals_visible.visible_plans, help_text="The enterprise plan the request is weighed against."
+    )
     objectives = VisibleKey(
-        Objective, goals_visible.visible_objectives, many=True, required=False,
+        Objective,
+        goals_visible.visible_objectives,
+        many=True,
+        required=False,
         help_text="Objectives of that plan the spending serves.",
     )
 
     class Meta:
         model = ITRequest
         fields = [
-            *TRACKING_FIELDS, "department", "plan", "title", "justification", "amount", "fiscal_year", "objectives",
-            "state", "requested_by", "submitted_at", "decided_by", "decided_at", "exception_reason", "exception_by",
+            *TRACKING_FIELDS,
+            "department",
+            "plan",
+            "title",
+            "justification",
+            "amount",
+            "fiscal_year",
+            "objectives",
+            "state",
+            "requested_by",
+            "submitted_at",
+            "decided_by",
+            "decided_at",
+            "exception_reason",
+            "exception_by",
             "exception_at",
         ]
         read_only_fields = [
-            "state", "requested_by", "submitted_at", "decided_by", "decided_at", "exception_reason", "exception_by",
+            "state",
+            "requested_by",
+            "submitted_at",
+            "decided_by",
+            "decided_at",
+            "exception_reason",
+            "exception_by",
             "exception_at",
         ]

@@ -49,8 +49,15 @@ class InitiativeViewSet(InitiativeDataViewSet):
     filterset_class = filters.InitiativeFilter
     search_fields = ["code", "title", "description"]
     ordering_fields = [
-        "code", "title", "status", "percent_complete", "start_date", "target_date", "last_update_on",
-        "priority_rank", *PROGRESS_ORDERING,
+        "code",
+        "title",
+        "status",
+        "percent_complete",
+        "start_date",
+        "target_date",
+        "last_update_on",
+        "priority_rank",
+        *PROGRESS_ORDERING,
     ]
 
     def optimize(self, queryset: QuerySet) -> QuerySet:
@@ -102,9 +109,13 @@ class StatusUpdateViewSet(CachedListMixin, mixins.ListModelMixin, mixins.CreateM
     def perform_create(self, serializer) -> None:
         data = serializer.validated_data
         serializer.instance = services.initiative_post_update(
-            initiative=self.initiative(), author=self.request.user, status=data["status"],
-            percent_complete=data["percent_complete"], narrative=data.get("narrative", ""),
-            as_of=data.get("as_of"), version=data["version"],
+            initiative=self.initiative(),
+            author=self.request.user,
+            status=data["status"],
+            percent_complete=data["percent_complete"],
+            narrative=data.get("narrative", ""),
+            as_of=data.get("as_of"),
+            version=data["version"],
         )
 
 

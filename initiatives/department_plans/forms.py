@@ -23,9 +23,15 @@ class AlignedToForm(forms.Form):
     """A form with the `aligned_to` checkboxes, grouped by goal: enterprise goals first, then this plan's."""
 
     aligned_to = forms.TypedMultipleChoiceField(
-        label="Aligned to", coerce=int, required=False, widget=forms.CheckboxSelectMultiple, help_text=LINK_HELP,
-        error_messages={"invalid_choice": "Objective %(value)s cannot be linked here; choose an objective of the "
-                                          "enterprise plan this plan aligns to, or of this plan."},
+        label="Aligned to",
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=LINK_HELP,
+        error_messages={
+            "invalid_choice": "Objective %(value)s cannot be linked here; choose an objective of the "
+            "enterprise plan this plan aligns to, or of this plan."
+        },
     )
 
     def __init__(self, *args, plan: Plan, exclude: Objective | None = None, **kwargs):
@@ -41,10 +47,13 @@ class AlignedToForm(forms.Form):
             if not self.link_groups or self.link_groups[-1]["goal"] != goal:
                 whose = "Department goal" if goal.plan_id == plan.pk else "Enterprise goal"
                 self.link_groups.append({"goal": goal, "legend": f"{whose} {goal.number}: {goal.title}", "options": []})
-            self.link_groups[-1]["options"].append({
-                "value": str(objective.pk), "label": f"{objective.code} {objective.title}",
-                "id": f"id_aligned_to_{objective.pk}",
-            })
+            self.link_groups[-1]["options"].append(
+                {
+                    "value": str(objective.pk),
+                    "label": f"{objective.code} {objective.title}",
+                    "id": f"id_aligned_to_{objective.pk}",
+                }
+            )
         self.fields["aligned_to"].choices = [
             (group["legend"], [(int(o["value"]), o["label"]) for o in group["options"]]) for group in self.link_groups
         ]

@@ -81,13 +81,19 @@ def department_detail(request: HttpRequest, slug: str) -> HttpResponse:
     chosen = next((p for p in plans if p.slug == request.GET.get("plan")), plans[0] if plans else None)
     if chosen is None and not request.user.is_authenticated and department.plans.exists():
         return refuse(request)
-    return render(request, "initiatives/department_plans/department_detail.html", {
-        "department": department, "plans": plans, "department_plan": chosen,
-        "alignment": plan_alignment(chosen) if chosen else None,
-        "can_edit": chosen is not None and permissions.can_edit_plan(request.user, chosen),
-        "can_create": permissions.can_create_plan(request.user, scope=Plan.Scope.DEPARTMENT, department=department),
-        "nav": "plans",
-    })
+    return render(
+        request,
+        "initiatives/department_plans/department_detail.html",
+        {
+            "department": department,
+            "plans": plans,
+            "department_plan": chosen,
+            "alignment": plan_alignment(chosen) if chosen else None,
+            "can_edit": chosen is not None and permissions.can_edit_plan(request.user, chosen),
+            "can_create": permissions.can_create_plan(request.user, scope=Plan.Scope.DEPARTMENT, department=department),
+            "nav": "plans",
+        },
+    )
 
 
 def department_plan_new(request: HttpRequest, slug: str) -> HttpResponse:
@@ -102,24 +108,46 @@ def department_plan_new(request: HttpRequest, slug: str) -> HttpResponse:
     if parent is not None:
         form = DepartmentPlanForm(_posted(request), initial=_plan_defaults(department, parent))
         if request.method == "POST":
-            plan, status = _submit(form, lambda data: plan_create(actor=request.user, data={
-                **data, "scope": Plan.Scope.DEPARTMENT, "department": department, "parent": parent,
-                "fiscal_year_start_month": parent.fiscal_year_start_month,
-            }))
+            plan, status = _submit(
+                form,
+                lambda data: plan_create(
+                    actor=request.user,
+                    data={
+                        **data,
+                        "scope": Plan.Scope.DEPARTMENT,
+                        "department": department,
+                        "parent": parent,
+                        "fiscal_year_start_month": parent.fiscal_year_start_month,
+                    },
+                ),
+            )
             if plan is not None:
-                messages.success(request, f"{plan.title} created. Add its goals, objectives and initiatives, "
-                                          "and link each to the enterprise objectives it serves.")
+                messages.success(
+                    request,
+                    f"{plan.title} created. Add its goals, objectives and initiatives, "
+                    "and link each to the enterprise objectives it serves.",
+                )
                 return redirect("department-plan-edit", slug=plan.slug)
-    return render(request, "initiatives/department_plans/plan_form.html", {
-        "department": department, "parent": parent, "form": form, "nav": "plans",
-    }, status=status)
+    return render(
+        request,
+        "initiatives/department_plans/plan_form.html",
+        {
+            "department": department,
+            "parent": parent,
+            "form": form,
+            "nav": "plans",
+        },
+        status=status,
+    )
 
 
 def _plan_defaults(department: Department, parent: Plan) -> dict:
     years = f"{parent.start_fiscal_year}-{parent.end_fiscal_year}"
     return {
-        "title": f"{department.name} IT Plan FY{years}", "slug": f"{department.slug}-it-{years}"[:80],
-        "start_fiscal_year": parent.start_fiscal_year, "end_fiscal_year": parent.end_fiscal_year,
+        "title": f"{department.name} IT Plan FY{years}",
+        "slug": f"{department.slug}-it-{years}"[:80],
+        "start_fiscal_year": parent.start_fiscal_year,
+        "end_fiscal_year": parent.end_fiscal_year,
     }
 
 
@@ -128,9 +156,15 @@ def department_plan_edit(request: HttpRequest, slug: str) -> HttpResponse:
     plan = _editable_plan(request, slug)
     if isinstance(plan, HttpResponse):
         return plan
-    return render(request, "initiatives/department_plans/structure.html", {
-        "department_plan": plan, **selectors.department_plan_structure(plan), "nav": "plans",
-    })
+    return render(
+        request,
+        "initiatives/department_plans/structure.html",
+        {
+            "department_plan": plan,
+            **selectors.department_plan_structure(plan),
+            "nav": "plans",
+        },
+    )
 
 
 # --- Adding goals, objectives and initiatives ---------------------------------------------------
@@ -158,9 +192,16 @@ def objective_new(request: HttpRequest, slug: str) -> HttpResponse:
     form = ObjectiveForm(_posted(request), plan=plan, initial={"goal": request.GET.get("goal")})
     status = 200
     if request.method == "POST":
-        objective, status = _submit(form, lambda data: objective_create(actor=request.user, data={
-            **{k: v for k, v in data.items() if k != "aligned_to"}, "aligned_to": form.aligned_objectives(),
-        }))
+        objective, status = _submit(
+            form,
+            lambda data: objective_create(
+                actor=request.user,
+                data={
+                    **{k: v for k, v in data.items() if k != "aligned_to"},
+                    "aligned_to": form.aligned_objectives(),
+                },
+            ),
+        )
         if objective is not None:
             messages.success(request, f"Objective {objective.code} added.")
             return redirect("department-plan-edit", slug=plan.slug)
@@ -174,22 +215,40 @@ def initiative_new(request: HttpRequest, slug: str) -> HttpResponse:
     form = InitiativeForm(_posted(request), plan=plan)
     status = 200
     if request.method == "POST":
-        initiative, status = _submit(form, lambda data: initiative_create(
-            actor=request.user, data={
-                **{k: v for k, v in data.items() if k != "aligned_to"}, "plan": plan, "department": plan.department,
-                "aligned_to": form.aligned_objectives(),
-            }))
+        initiative, status = _submit(
+            form,
+            lambda data: initiative_create(
+                actor=request.user,
+                data={
+                    **{k: v for k, v in data.items() if k != "aligned_to"},
+                    "plan": plan,
+                    "department": plan.department,
+                    "aligned_to": form.aligned_objectives(),
+                },
+            ),
+        )
         if initiative is not None:
             messages.success(request, f"Initiative {initiative.code} added.")
             return redirect("department-plan-edit", slug=plan.slug)
     return _item_page(request, plan, form, "Add an initiative", status)
 
 
-def _item_page(request: HttpRequest, plan: Plan, form, heading: str, status: int, item: Model | None = None,
-               conflict: str = "") -> HttpResponse:
-    return render(request, "initiatives/department_plans/item_form.html", {
-        "department_plan": plan, "form": form, "heading": heading, "item": item, "conflict": conflict, "nav": "plans",
-    }, status=status)
+def _item_page(
+    request: HttpRequest, plan: Plan, form, heading: str, status: int, item: Model | None = None, conflict: str = ""
+) -> HttpResponse:
+    return render(
+        request,
+        "initiatives/department_plans/item_form.html",
+        {
+            "department_plan": plan,
+            "form": form,
+            "heading": heading,
+            "item": item,
+            "conflict": conflict,
+            "nav": "plans",
+        },
+        status=status,
+    )
 
 
 # --- Links --------------------------------------------------------------------------------------
@@ -223,8 +282,12 @@ def _links_page(request: HttpRequest, plan: Plan, item: Model, update: Callable,
     status, conflict = 200, ""
     if request.method == "POST" and form.is_valid():
         try:
-            update(instance=item, actor=request.user, data={"aligned_to": form.aligned_objectives()},
-                   version=form.cleaned_data["version"])
+            update(
+                instance=item,
+                actor=request.user,
+                data={"aligned_to": form.aligned_objectives()},
+                version=form.cleaned_data["version"],
+            )
         except ConflictError as error:
             # Keep what the writer ticked; the form now carries the newer version, so saving again applies it.
             conflict, status = str(error), 409

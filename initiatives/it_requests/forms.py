@@ -12,6 +12,7 @@ class FileRequestForm(forms.Form):
     fiscal_year = forms.IntegerField(min_value=2000, max_value=2100, help_text="FY2026 is the year that ends in 2026.")
     justification = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
     objectives = forms.MultipleChoiceField(
-        required=False, widget=forms.CheckboxSelectMultiple,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
         help_text="Enterprise objectives the spending serves, or your department plan's objectives aligned to them.",
     )

@@ -50,11 +50,14 @@ def request_ties(requests: Iterable[ITRequest]) -> dict[int, Tie]:
     linked = defaultdict(list)
     rows = (
         ITRequest.objectives.through.objects.filter(itrequest_id__in=[r.pk for r in requests])
-        .select_related("objective__goal__plan").order_by("objective__goal__number", "objective__code")
+        .select_related("objective__goal__plan")
+        .order_by("objective__goal__number", "objective__code")
     )
     for row in rows:
         linked[row.itrequest_id].append(row.objective)
-    department_plan_ids = {o.goal.plan_id for links in linked.values() for o in links if o.goal.plan.scope == Plan.Scope.DEPARTMENT}
+    department_plan_ids = {
+        o.goal.plan_id for links in linked.values() for o in links if o.goal.plan.scope == Plan.Scope.DEPARTMENT
+    }
     plans = Plan.objects.filter(pk__in=department_plan_ids)
     alignments = plans_alignment(plans) if department_plan_ids else {}
     by_objective = {a.item.pk: a for pa in alignments.values() for a in pa.objectives}

@@ -11,7 +11,9 @@ from initiatives.models import ITRequest
 
 def it_request_register_data(plan: Plan, user, query) -> dict:
     """The register's rows (with ties) and totals for the reader, in a fixed number of queries."""
-    requests = initiatives_visible.visible_it_requests(user).filter(plan=plan).select_related("department", "requested_by")
+    requests = (
+        initiatives_visible.visible_it_requests(user).filter(plan=plan).select_related("department", "requested_by")
+    )
     state = query.get("state", "")
     if state in ITRequest.State.values:
         requests = requests.filter(state=state)
@@ -30,13 +32,17 @@ def it_request_register_data(plan: Plan, user, query) -> dict:
         row.tie = ties[row.pk]
         for goal_id in row.tie.goal_ids or [None]:
             by_goal[goal_id] += row.amount
-        totals = by_department.setdefault(row.department_id, {"department": row.department, "total": Decimal(0),
-                                                              **{s: Decimal(0) for s in ITRequest.State.values}})
+        totals = by_department.setdefault(
+            row.department_id,
+            {"department": row.department, "total": Decimal(0), **{s: Decimal(0) for s in ITRequest.State.values}},
+        )
         totals[row.state] += row.amount
         totals["total"] += row.amount
     return {
-        "rows": rows, "goals": goals,
-        "goal_totals": [(goal, by_goal[goal.pk]) for goal in goals], "untied_total": by_goal[None],
+        "rows": rows,
+        "goals": goals,
+        "goal_totals": [(goal, by_goal[goal.pk]) for goal in goals],
+        "untied_total": by_goal[None],
         "department_totals": sorted(by_department.values(), key=lambda t: t["department"].name),
         "grand_total": sum((r.amount for r in rows), Decimal(0)),
         "filters": {"state": state, "department": department, "fiscal_year": year},

@@ -42,19 +42,23 @@ def _may_change_draft(user, request: ITRequest) -> bool:
 
 
 IT_REQUEST_RULES = ItemRules(
-    _may_file, _may_change_draft, plan_id=lambda _r: None,
-    links={"objectives": Link(
-        objectives_requestable, "the request's enterprise plan or its department's IT plan aligned to it"
-    )},
+    _may_file,
+    _may_change_draft,
+    plan_id=lambda _r: None,
+    links={
+        "objectives": Link(
+            objectives_requestable, "the request's enterprise plan or its department's IT plan aligned to it"
+        )
+    },
     refusal=lambda r, _action: ("department", f"You may not file IT requests for {r.department}."),
 )
 
 
 def _state_error(request: ITRequest, action: str, allowed: Iterable[str]) -> ValidationError:
     names = " or ".join(State(s).label.lower() for s in allowed)
-    return ValidationError({
-        "state": f"This request is {request.get_state_display().lower()}; only a {names} request can be {action}."
-    })
+    return ValidationError(
+        {"state": f"This request is {request.get_state_display().lower()}; only a {names} request can be {action}."}
+    )
 
 
 # --- Filing and editing drafts ------------------------------------------------------------------
@@ -82,7 +86,10 @@ def it_request_update(*, instance: ITRequest, actor, data: dict, version: int, r
         raise _state_error(instance, "edited", [State.DRAFT])
     data = {k: v for k, v in data.items() if k not in ("state", "requested_by")}
     with transaction.atomic():
-        if ITRequest.objects.select_for_update().filter(pk=instance.pk).values_list("state", flat=True).get() != State.DRAFT:
+        if (
+            ITRequest.objects.select_for_update().filter(pk=instance.pk).values_list("state", flat=True).get()
+            != State.DRAFT
+        ):
             raise _state_error(ITRequest.objects.get(pk=instance.pk), "edited", [State.DRAFT])
         return plan_item_update(
             instance=instance, actor=actor, data=data, version=version, rules=IT_REQUEST_RULES, reason=reason
@@ -135,12 +142,19 @@ def it_request_approve(*, request: ITRequest, actor, version: int) -> ITRequest:
         if current.state != State.SUBMITTED:
             raise _state_error(current, "approved", [State.SUBMITTED])
         if not current.has_exception and not request_tie(current).is_tied:
-            raise ValidationError({"objectives": (
-                f"This request is not tied to any objective of “{current.plan}”, directly or through an aligned "
-                "objective of the department's IT plan; link one, or record a CIO exception with a reason."
-            )})
+            raise ValidationError(
+                {
+                    "objectives": (
+                        f"This request is not tied to any objective of “{current.plan}”, "
+                        "directly or through an aligned "
+                        "objective of the department's IT plan; link one, or record a CIO exception with a reason."
+                    )
+                }
+            )
         current.state, current.decided_by, current.decided_at = State.APPROVED, actor, timezone.now()
-        save_audited(current, actor=actor, reason="Approved with a CIO exception" if current.has_exception else "Approved")
+        save_audited(
+            current, actor=actor, reason="Approved with a CIO exception" if current.has_exception else "Approved"
+        )
     return _finish(request, current)
 
 
@@ -167,22 +181,30 @@ def it_request_grant_exception(*, request: ITRequest, actor, reason: str, versio
         raise PermissionDenied("Only the CIO may record an exception to the spend gate.")
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"exception_reason": "A CIO exception needs a reason: why is it approved outside the plan?"})
+        raise ValidationError(
+            {"exception_reason": "A CIO exception needs a reason: why is it approved outside the plan?"}
+        )
     with transaction.atomic():
         current = _locked(request, version)
         if current.state not in (State.DRAFT, State.SUBMITTED):
             raise _state_error(current, "given an exception", [State.DRAFT, State.SUBMITTED])
         if current.has_exception:
-            raise ValidationError({"exception_reason": (
-                f"An exception was already recorded on {timezone.localtime(current.exception_at):%Y-%m-%d}."
-            )})
+            raise ValidationError(
+                {
+                    "exception_reason": (
+                        f"An exception was already recorded on {timezone.localtime(current.exception_at):%Y-%m-%d}."
+                    )
+                }
+            )
         current.exception_reason, current.exception_by, current.exception_at = reason, actor, timezone.now()
         save_audited(current, actor=actor, reason="CIO exception recorded")
     return _finish(request, current)
 
 
 TRANSITIONS = {
-    "submit": it_request_submit, "approve": it_request_approve, "reject": it_request_reject,
+    "submit": it_request_submit,
+    "approve": it_request_approve,
+    "reject": it_request_reject,
     "exception": it_request_grant_exception,
 }
 
@@ -215,14 +237,20 @@ def it_request_steps(current: ITRequest, *, state: str, exception_reason: str) -
     reason = (exception_reason or "").strip()
     if current.has_exception:
         if reason != current.exception_reason.strip():
-            raise ValidationError({"exception_reason": "A recorded CIO exception is part of the record; it cannot be changed."})
+            raise ValidationError(
+                {"exception_reason": "A recorded CIO exception is part of the record; it cannot be changed."}
+            )
     elif reason:
         steps.append("exception")
     if state != current.state:
         if (current.state, state) not in PATHS:
-            raise ValidationError({"state": (
-                f"A {current.get_state_display().lower()} request cannot become {State(state).label.lower()}."
-            )})
+            raise ValidationError(
+                {
+                    "state": (
+                        f"A {current.get_state_display().lower()} request cannot become {State(state).label.lower()}."
+                    )
+                }
+            )
         steps += PATHS[(current.state, state)]
     return steps
 

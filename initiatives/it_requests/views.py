@@ -49,15 +49,34 @@ def it_request_register(request: HttpRequest, slug: str) -> HttpResponse:
     if export in ("csv", "xlsx"):
         return _export(plan, data["rows"], export)
     who = permissions.actor(request.user)
-    return render(request, "initiatives/it_requests/register.html", {
-        **data, "plan": plan, "states": ITRequest.State.choices, "nav": "it-requests",
-        "departments": goals_visible.visible_departments(request.user).order_by("name"),
-        "may_file": who.is_admin or bool(who.liaison_department_ids),
-    })
+    return render(
+        request,
+        "initiatives/it_requests/register.html",
+        {
+            **data,
+            "plan": plan,
+            "states": ITRequest.State.choices,
+            "nav": "it-requests",
+            "departments": goals_visible.visible_departments(request.user).order_by("name"),
+            "may_file": who.is_admin or bool(who.liaison_department_ids),
+        },
+    )
 
 
-EXPORT_HEADER = ["id", "fiscal year", "department", "title", "amount", "state", "tie", "enterprise objectives",
-                 "CIO exception", "requested by", "submitted at", "decided at"]
+EXPORT_HEADER = [
+    "id",
+    "fiscal year",
+    "department",
+    "title",
+    "amount",
+    "state",
+    "tie",
+    "enterprise objectives",
+    "CIO exception",
+    "requested by",
+    "submitted at",
+    "decided at",
+]
 
 
 def _export_rows(rows: list[ITRequest]):
@@ -65,10 +84,18 @@ def _export_rows(rows: list[ITRequest]):
         tie = row.tie
         objectives = [o.code for o in tie.direct] + [f"{o.code} (through {via.code})" for o, via in tie.indirect]
         yield [
-            row.pk, row.fiscal_year, row.department.name, _safe(row.title), row.amount, row.get_state_display(),
-            "direct" if tie.direct else "indirect" if tie.indirect else "none", ", ".join(objectives),
-            _safe(row.exception_reason), row.requested_by.get_username() if row.requested_by else "",
-            row.submitted_at.isoformat() if row.submitted_at else "", row.decided_at.isoformat() if row.decided_at else "",
+            row.pk,
+            row.fiscal_year,
+            row.department.name,
+            _safe(row.title),
+            row.amount,
+            row.get_state_display(),
+            "direct" if tie.direct else "indirect" if tie.indirect else "none",
+            ", ".join(objectives),
+            _safe(row.exception_reason),
+            row.requested_by.get_username() if row.requested_by else "",
+            row.submitted_at.isoformat() if row.submitted_at else "",
+            row.decided_at.isoformat() if row.decided_at else "",
         ]
 
 
@@ -104,8 +131,10 @@ def _export(plan: Plan, rows: list[ITRequest], kind: str) -> HttpResponse:
 
 def _visible_request(request: HttpRequest, pk: int) -> ITRequest:
     found = (
-        initiatives_visible.visible_it_requests(request.user).select_related("department", "plan", "requested_by", "decided_by",
-                                                                     "exception_by").filter(pk=pk).first()
+        initiatives_visible.visible_it_requests(request.user)
+        .select_related("department", "plan", "requested_by", "decided_by", "exception_by")
+        .filter(pk=pk)
+        .first()
     )
     if found is None:
         raise Http404("No such IT request.")
@@ -117,11 +146,20 @@ def it_request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if not request.user.is_authenticated:
         return refuse(request)
     it_request = _visible_request(request, pk)
-    return render(request, "initiatives/it_requests/detail.html", {
-        "it_request": it_request, "plan": it_request.plan, "tie": request_tie(it_request),
-        "may": {action: it_requests.may_act(request.user, it_request, action) for action in it_requests.TRANSITIONS},
-        "history": history_diff(it_request)[:20], "nav": "it-requests",
-    })
+    return render(
+        request,
+        "initiatives/it_requests/detail.html",
+        {
+            "it_request": it_request,
+            "plan": it_request.plan,
+            "tie": request_tie(it_request),
+            "may": {
+                action: it_requests.may_act(request.user, it_request, action) for action in it_requests.TRANSITIONS
+            },
+            "history": history_diff(it_request)[:20],
+            "nav": "it-requests",
+        },
+    )
 
 
 def it_request_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
@@ -148,8 +186,15 @@ def it_request_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             for problem in problems:
                 messages.error(request, f"{field.replace('_', ' ').capitalize()}: {problem}")
     else:
-        messages.success(request, {"submit": "Submitted for the CIO's decision.", "approve": "Approved.",
-                                   "reject": "Rejected.", "exception": "CIO exception recorded."}[action])
+        messages.success(
+            request,
+            {
+                "submit": "Submitted for the CIO's decision.",
+                "approve": "Approved.",
+                "reject": "Rejected.",
+                "exception": "CIO exception recorded.",
+            }[action],
+        )
     return redirect("it-request-detail", pk=pk)
 
 
@@ -168,7 +213,8 @@ def it_request_new(request: HttpRequest, slug: str) -> HttpResponse:
 
     objectives = list(
         Objective.objects.filter(goal__plan__in=[plan, *Plan.objects.filter(parent=plan, department__in=departments)])
-        .select_related("goal__plan").order_by("goal__plan__scope", "goal__plan__title", "goal__number", "code")
+        .select_related("goal__plan")
+        .order_by("goal__plan__scope", "goal__plan__title", "goal__number", "code")
     )
     form = FileRequestForm(request.POST or None)
     form.fields["department"].queryset = departments.order_by("name")
@@ -186,5 +232,9 @@ def it_request_new(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             messages.success(request, "Draft filed. Submit it when it is ready for the CIO.")
             return redirect("it-request-detail", pk=filed.pk)
-    return render(request, "initiatives/it_requests/form.html", {"form": form, "plan": plan, "nav": "it-requests"},
-                  status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "initiatives/it_requests/form.html",
+        {"form": form, "plan": plan, "nav": "it-requests"},
+        status=400 if request.method == "POST" else 200,
+    )

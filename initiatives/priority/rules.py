@@ -71,11 +71,13 @@ class Ranked:
 
 
 def natural_key(code: str) -> tuple:
-    """"AUR-10" after "AUR-2": digit runs compare as numbers."""
+    """ "AUR-10" after "AUR-2": digit runs compare as numbers."""
     return tuple((0, int(part), "") if part.isdigit() else (1, 0, part.lower()) for part in re.split(r"(\d+)", code))
 
 
-def priority_score(scores: dict[str, int], criteria: list[Criterion], weights: dict[str, Fraction] | None = None) -> Fraction | None:
+def priority_score(
+    scores: dict[str, int], criteria: list[Criterion], weights: dict[str, Fraction] | None = None
+) -> Fraction | None:
     """Σ(weight × score) / Σ(weight × 3) × 100 over `criteria`; None with no score or no weight."""
     if not scores:
         return None
@@ -125,7 +127,9 @@ def plan_ranking(plan: Plan, *, initiatives=None) -> Ranking:
     queryset = initiatives if initiatives is not None else Initiative.objects.filter(plan=plan)
     items = list(queryset.order_by())
     scores: dict[int, dict[str, int]] = defaultdict(dict)
-    rows = AlignmentScore.objects.filter(initiative__plan=plan).values_list("initiative_id", "pillar_id", "driver_id", "score")
+    rows = AlignmentScore.objects.filter(initiative__plan=plan).values_list(
+        "initiative_id", "pillar_id", "driver_id", "score"
+    )
     for initiative_id, pillar_id, driver_id, score in rows:
         key = f"pillar-{pillar_id}" if pillar_id else f"driver-{driver_id}"
         scores[initiative_id][key] = score
@@ -159,12 +163,14 @@ def sensitivity(ranking: Ranking) -> list[WeightShift]:
     for criterion in ranking.criteria:
         for direction, factor in (("+10%", 1 + SENSITIVITY_STEP), ("−10%", 1 - SENSITIVITY_STEP)):
             moved = {**weights, criterion.key: weights[criterion.key] * factor}
-            rows = rank([
-                Ranked(r.initiative, r.scores, priority_score(r.scores, ranking.criteria, moved)) for r in ranking.rows
-            ])
+            rows = rank(
+                [
+                    Ranked(r.initiative, r.scores, priority_score(r.scores, ranking.criteria, moved))
+                    for r in ranking.rows
+                ]
+            )
             changes = [
-                RankChange(r.initiative, base[r.initiative.pk], r.rank)
-                for r in rows if r.rank != base[r.initiative.pk]
+                RankChange(r.initiative, base[r.initiative.pk], r.rank) for r in rows if r.rank != base[r.initiative.pk]
             ]
             shifts.append(WeightShift(criterion, direction, moved[criterion.key], changes))
     return shifts

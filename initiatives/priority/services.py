@@ -25,9 +25,12 @@ def priority_recompute(*, plan: Plan) -> int:
 
     Cached figures like progress: no audit entry and no version bump (nobody typed them).
     """
-    ranking = plan_ranking(plan, initiatives=Initiative.objects.filter(plan=plan).only(
-        "pk", "code", "plan_id", "priority_score", "priority_rank"
-    ))
+    ranking = plan_ranking(
+        plan,
+        initiatives=Initiative.objects.filter(plan=plan).only(
+            "pk", "code", "plan_id", "priority_score", "priority_rank"
+        ),
+    )
     changed = []
     for row in ranking.rows:
         if (row.initiative.priority_score, row.initiative.priority_rank) != (row.score_shown, row.rank):
@@ -49,7 +52,9 @@ def _read_weight(raw) -> Decimal:
     return value
 
 
-def priority_weights_update(*, plan: Plan, actor, weights: dict[str, object], versions: dict[str, int]) -> list[Criterion]:
+def priority_weights_update(
+    *, plan: Plan, actor, weights: dict[str, object], versions: dict[str, int]
+) -> list[Criterion]:
     """Set the weights of the plan's pillars and drivers, keyed "pillar-<id>" / "driver-<id>".
 
     Whoever may edit the plan's structure may do this (plan editors for the enterprise plan).
@@ -85,7 +90,9 @@ def priority_weights_update(*, plan: Plan, actor, weights: dict[str, object], ve
     return plan_criteria(plan)
 
 
-def alignment_score_set(*, initiative: Initiative, actor, criterion: Pillar | BusinessDriver, score: int | None) -> None:
+def alignment_score_set(
+    *, initiative: Initiative, actor, criterion: Pillar | BusinessDriver, score: int | None
+) -> None:
     """Score `initiative` 0-3 against a pillar or driver (None removes the score), then re-rank its plan.
 
     Scoring is part of the plan's structure: whoever may edit the initiative's plan may do it.

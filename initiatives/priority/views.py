@@ -66,14 +66,28 @@ def priority_ranking(request: HttpRequest, slug: str) -> HttpResponse:
             messages.success(request, "Weights saved; the ranking below uses them.")
             return redirect("priority-ranking", slug=plan.slug)
     criteria = [
-        {"criterion": c, "field": f"weight-{c.key}", "error": errors.get(c.key, ""), "value": typed.get(c.key, c.weight)}
+        {
+            "criterion": c,
+            "field": f"weight-{c.key}",
+            "error": errors.get(c.key, ""),
+            "value": typed.get(c.key, c.weight),
+        }
         for c in ranking.criteria
     ]
-    return render(request, "initiatives/priority/ranking.html", {
-        "plan": plan, "ranking": ranking, "criteria": criteria, "may_edit": may_edit, "method": priority.METHOD,
-        "rows": [{"row": r, "scores": [r.scores.get(c.key) for c in ranking.criteria]} for r in ranking.rows],
-        "nav": "priority",
-    }, status=status)
+    return render(
+        request,
+        "initiatives/priority/ranking.html",
+        {
+            "plan": plan,
+            "ranking": ranking,
+            "criteria": criteria,
+            "may_edit": may_edit,
+            "method": priority.METHOD,
+            "rows": [{"row": r, "scores": [r.scores.get(c.key) for c in ranking.criteria]} for r in ranking.rows],
+            "nav": "priority",
+        },
+        status=status,
+    )
 
 
 def priority_sensitivity(request: HttpRequest, slug: str) -> HttpResponse:
@@ -82,7 +96,14 @@ def priority_sensitivity(request: HttpRequest, slug: str) -> HttpResponse:
     if isinstance(plan, HttpResponse):
         return plan
     ranking = priority.plan_ranking(plan)
-    return render(request, "initiatives/priority/sensitivity.html", {
-        "plan": plan, "ranking": ranking, "shifts": priority.sensitivity(ranking), "method": priority.METHOD,
-        "nav": "sensitivity",
-    })
+    return render(
+        request,
+        "initiatives/priority/sensitivity.html",
+        {
+            "plan": plan,
+            "ranking": ranking,
+            "shifts": priority.sensitivity(ranking),
+            "method": priority.METHOD,
+            "nav": "sensitivity",
+        },
+    )

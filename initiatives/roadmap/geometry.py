@@ -175,22 +175,36 @@ def roadmap(plan: Plan, initiatives, today: datetime.date, url_for=lambda i: "")
             first, last = initiative.start_date, _bar_end(initiative)
             left, right = x(first), x(last + datetime.timedelta(days=1))
             row = RoadmapRow(
-                code=initiative.code, title=initiative.title, term=initiative.term,
+                code=initiative.code,
+                title=initiative.title,
+                term=initiative.term,
                 term_label="short term" if initiative.term == Term.SHORT else "long term",
                 department=initiative.department.name if initiative.department else "",
-                start=first, end=last, y=y, x=left, width=max(round(right - left, 2), 2),
-                clipped=first < start or last > end, url=url_for(initiative),
+                start=first,
+                end=last,
+                y=y,
+                x=left,
+                width=max(round(right - left, 2), 2),
+                clipped=first < start or last > end,
+                url=url_for(initiative),
             )
             row.milestones = [
                 MilestoneMark(clean_label(m.title), m.due, m.done_on is not None, x(m.due), row.mid_y)
-                for m in initiative.milestones.all() if start <= m.due <= end
+                for m in initiative.milestones.all()
+                if start <= m.due <= end
             ]
             group.rows.append(row)
             y += ROW_HEIGHT
         groups.append(group)
 
     return Roadmap(
-        id=chart_id("roadmap"), title=clean_label(f"Roadmap of {plan.title}"), width=CHART_WIDTH, height=y + 8,
-        label_width=LABEL_WIDTH, years=years, groups=groups, unscheduled=unscheduled,
+        id=chart_id("roadmap"),
+        title=clean_label(f"Roadmap of {plan.title}"),
+        width=CHART_WIDTH,
+        height=y + 8,
+        label_width=LABEL_WIDTH,
+        years=years,
+        groups=groups,
+        unscheduled=unscheduled,
         today_x=x(today) if start <= today <= end else None,
     )

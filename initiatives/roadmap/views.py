@@ -35,20 +35,30 @@ def roadmap(request: HttpRequest, slug: str) -> HttpResponse:
     if isinstance(plan, HttpResponse):
         return plan
     department, theme = _int(request.GET.get("department")), _int(request.GET.get("theme"))
-    initiatives = Initiative.objects.filter(plan=plan).select_related("theme", "department").prefetch_related(
-        Prefetch("milestones", queryset=Milestone.objects.order_by("due", "title"))
+    initiatives = (
+        Initiative.objects.filter(plan=plan)
+        .select_related("theme", "department")
+        .prefetch_related(Prefetch("milestones", queryset=Milestone.objects.order_by("due", "title")))
     )
     if department:
         initiatives = initiatives.filter(department_id=department)
     if theme:
         initiatives = initiatives.filter(theme_id=theme)
     chart = roadmap_geometry(
-        plan, list(initiatives.order_by("code")), timezone.localdate(),
+        plan,
+        list(initiatives.order_by("code")),
+        timezone.localdate(),
         url_for=lambda i: reverse("initiative-detail", args=[i.pk]),
     )
-    return render(request, "initiatives/roadmap/roadmap.html", {
-        "plan": plan, "chart": chart, "nav": "roadmap",
-        "themes": list(plan.themes.order_by("order", "name")),
-        "departments": list(Department.objects.filter(initiatives__plan=plan).distinct().order_by("name")),
-        "chosen": {"department": department, "theme": theme},
-    })
+    return render(
+        request,
+        "initiatives/roadmap/roadmap.html",
+        {
+            "plan": plan,
+            "chart": chart,
+            "nav": "roadmap",
+            "themes": list(plan.themes.order_by("order", "name")),
+            "departments": list(Department.objects.filter(initiatives__plan=plan).distinct().order_by("name")),
+            "chosen": {"department": department, "theme": theme},
+        },
+    )

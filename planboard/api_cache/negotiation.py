@@ -9,7 +9,11 @@ class ContentNegotiation(negotiation.DefaultContentNegotiation):
 
     def select_renderer(self, request, renderers, format_suffix=None):
         accept = request.META.get("HTTP_ACCEPT", "*/*")
-        if (renderers and not format_suffix and accept == "*/*"
-                and self.settings.URL_FORMAT_OVERRIDE not in request.query_params):
+        if (
+            renderers
+            and not format_suffix
+            and accept == "*/*"
+            and self.settings.URL_FORMAT_OVERRIDE not in request.query_params
+        ):
             return renderers[0], renderers[0].media_type
         return super().select_renderer(request, renderers, format_suffix)

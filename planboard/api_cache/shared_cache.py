@@ -29,7 +29,6 @@ return {read, counts}
 """
 
 
-
 def count(key: str, timeout: int) -> int:
     """Add one to the counter `key` (created with `timeout` seconds to live); its new value."""
     return read_and_count(None, [key], timeout)[1][0]

@@ -18,4 +18,12 @@ from planboard.citygen.bulk import generated_plan_delete, insert_rows
 from planboard.citygen.generate import CityResult, city_generate
 from planboard.citygen.vocabulary import GENERATED_MARK, MAX_SCALE, city_counts
 
-__all__ = ["GENERATED_MARK", "MAX_SCALE", "CityResult", "city_counts", "city_generate", "generated_plan_delete", "insert_rows"]
+__all__ = [
+    "GENERATED_MARK",
+    "MAX_SCALE",
+    "CityResult",
+    "city_counts",
+    "city_generate",
+    "generated_plan_delete",
+    "insert_rows",
+]

@@ -91,8 +91,10 @@ def insert_rows(model: type[models.Model], fields: list[str], rows: Iterable[tup
             transaction.on_commit(lambda: call_command("api_cache_reset", verbosity=0))
             return stream.rows
         # Values repeat a lot (days, statuses), so each column's conversion is cached.
-        prepare = [functools.lru_cache(maxsize=4096)(functools.partial(c.get_db_prep_save, connection=connection))
-                   for c in columns]
+        prepare = [
+            functools.lru_cache(maxsize=4096)(functools.partial(c.get_db_prep_save, connection=connection))
+            for c in columns
+        ]
         sql = f"INSERT INTO {table} ({column_list}) VALUES ({', '.join(['%s'] * len(columns))})"
         rows, written = iter(rows), 0
         while chunk := list(islice(rows, BULK_CHUNK)):
@@ -141,8 +143,10 @@ def generated_plan_delete(plan: Plan) -> None:
         (AlignmentScore, "initiative", initiatives),
         (AlignmentScore, "pillar", Pillar.objects.filter(plan=plan)),
         (AlignmentScore, "driver", BusinessDriver.objects.filter(plan=plan)),
-        (supports, "initiative", initiatives), (supports, "objective", objectives),
-        (aligned, "initiative", initiatives), (aligned, "objective", objectives),
+        (supports, "initiative", initiatives),
+        (supports, "objective", objectives),
+        (aligned, "initiative", initiatives),
+        (aligned, "objective", objectives),
         (Objective.aligned_to.through, "from_objective", objectives),
         (Objective.aligned_to.through, "to_objective", objectives),
         (ITRequest.objectives.through, "objective", objectives),

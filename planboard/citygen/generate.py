@@ -27,8 +27,9 @@ class CityResult:
     timings: dict[str, float] = field(default_factory=dict)
 
 
-def city_generate(*, scale: float, seed: int, plan_slug: str, today: datetime.date | None = None,
-                  recalculate: bool = True) -> CityResult:
+def city_generate(
+    *, scale: float, seed: int, plan_slug: str, today: datetime.date | None = None, recalculate: bool = True
+) -> CityResult:
     """Replace the generated plan `plan_slug` with a fresh big city at `scale`; recalculate it with a snapshot.
 
     Raises ValueError when `plan_slug` names a plan that generate_city did not make.
@@ -58,19 +59,25 @@ def city_generate(*, scale: float, seed: int, plan_slug: str, today: datetime.da
         metrics = generator.metrics(objectives, departments)
         lap("plan, initiatives, metrics")
         written_readings = insert_rows(
-            MetricReading, ["metric_id", "period_end", "value", "note", "entered_by_id", "version", "created_at",
-                            "updated_at"], generator.reading_rows(metrics))
+            MetricReading,
+            ["metric_id", "period_end", "value", "note", "entered_by_id", "version", "created_at", "updated_at"],
+            generator.reading_rows(metrics),
+        )
         lap("readings")
         written_updates = insert_rows(
-            StatusUpdate, ["initiative_id", "as_of", "status", "percent_complete", "narrative", "author_id",
-                           "created_at"], generator.status_update_rows(initiatives))
+            StatusUpdate,
+            ["initiative_id", "as_of", "status", "percent_complete", "narrative", "author_id", "created_at"],
+            generator.status_update_rows(initiatives),
+        )
         lap("status updates")
     lap("commit (foreign-key checks)")
     if connection.vendor == "postgresql":
         # What a DBA does after a bulk load: fresh statistics, and (outside a transaction, where
         # VACUUM may run) the dead rows of the previous run reclaimed before anyone measures.
-        tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in (
-            MetricReading, StatusUpdate, Initiative, Metric, Objective, Goal, Initiative.supports.through))
+        tables = ", ".join(
+            connection.ops.quote_name(m._meta.db_table)
+            for m in (MetricReading, StatusUpdate, Initiative, Metric, Objective, Goal, Initiative.supports.through)
+        )
         with connection.cursor() as cursor:
             cursor.execute(("ANALYZE " if connection.in_atomic_block else "VACUUM ANALYZE ") + tables)
         lap("vacuum analyze")

@@ -97,8 +97,12 @@ class CityGenerator:
     def plan(self) -> Plan:
         return Plan.objects.create(
             title=f"Big City Strategic Technology Plan FY{FIRST_FISCAL_YEAR}-FY{LAST_FISCAL_YEAR} (synthetic)",
-            slug=self.plan_slug, scope=Plan.Scope.ENTERPRISE, status=Plan.Status.ACTIVE, is_sample=True,
-            start_fiscal_year=FIRST_FISCAL_YEAR, end_fiscal_year=LAST_FISCAL_YEAR,
+            slug=self.plan_slug,
+            scope=Plan.Scope.ENTERPRISE,
+            status=Plan.Status.ACTIVE,
+            is_sample=True,
+            start_fiscal_year=FIRST_FISCAL_YEAR,
+            end_fiscal_year=LAST_FISCAL_YEAR,
             fiscal_year_start_month=FISCAL_START_MONTH,
             vision="A city where every resident can reach every service, any time, securely.",
             mission=f"{GENERATED_MARK} (scale {self.scale:g}, seed {self.seed}). Not an adopted plan.",
@@ -106,20 +110,31 @@ class CityGenerator:
 
     def goals_and_objectives(self, plan: Plan) -> list[Objective]:
         rng = self.rng
-        goals = Goal.objects.bulk_create([
-            Goal(plan=plan, number=n + 1, title=numbered(GOALS, n),
-                 weight=Decimal(rng.choice(["1", "1", "1", "1.5", "2"])))
-            for n in range(self.counts["goals"])
-        ])
+        goals = Goal.objects.bulk_create(
+            [
+                Goal(
+                    plan=plan,
+                    number=n + 1,
+                    title=numbered(GOALS, n),
+                    weight=Decimal(rng.choice(["1", "1", "1", "1.5", "2"])),
+                )
+                for n in range(self.counts["goals"])
+            ]
+        )
         per_goal: dict[int, int] = {}
         objectives = []
         for n in range(self.counts["objectives"]):
             goal = goals[n % len(goals)]
             per_goal[goal.number] = per_goal.get(goal.number, 0) + 1
-            objectives.append(Objective(
-                goal=goal, code=f"{goal.number}.{per_goal[goal.number]}", title=numbered(OBJECTIVES, n),
-                term=Term.SHORT if rng.random() < 0.4 else Term.LONG, weight=Decimal(rng.choice(["1", "1", "2"])),
-            ))
+            objectives.append(
+                Objective(
+                    goal=goal,
+                    code=f"{goal.number}.{per_goal[goal.number]}",
+                    title=numbered(OBJECTIVES, n),
+                    term=Term.SHORT if rng.random() < 0.4 else Term.LONG,
+                    weight=Decimal(rng.choice(["1", "1", "2"])),
+                )
+            )
         return Objective.objects.bulk_create(objectives)
 
     # Initiatives: each one's story (dates, outcome, how many updates), then the rows.
@@ -129,8 +144,14 @@ class CityGenerator:
         span = (self.plan_end - self.plan_start).days - 180
         start = self.plan_start + datetime.timedelta(days=int(span * rng.random() ** 1.3))
         target = min(start + datetime.timedelta(days=rng.randint(120, 1100)), self.plan_end)
-        story = {"start": start, "target": target, "cadence": rng.choice([None] * 8 + [14, 60]),
-                 "final": start, "status": Status.NOT_STARTED, "percent": 0}
+        story = {
+            "start": start,
+            "target": target,
+            "cadence": rng.choice([None] * 8 + [14, 60]),
+            "final": start,
+            "status": Status.NOT_STARTED,
+            "percent": 0,
+        }
         if start > today:
             return story
         elapsed = min((today - start).days / (target - start).days, 1.0)
@@ -174,9 +195,7 @@ class CityGenerator:
     def initiatives(self, plan: Plan, departments: list[Department], objectives: list[Objective]) -> list[tuple]:
         """Create the initiatives and their supports; return (id, story, update count) per initiative."""
         rng = self.rng
-        themes = Theme.objects.bulk_create([
-            Theme(plan=plan, name=name, order=n) for n, name in enumerate(THEMES)
-        ])
+        themes = Theme.objects.bulk_create([Theme(plan=plan, name=name, order=n) for n, name in enumerate(THEMES)])
         stories = [self._initiative_story() for _ in range(self.counts["initiatives"])]
         weights = [(s["final"] - s["start"]).days + 1 if s["start"] <= self.today else 0 for s in stories]
         update_counts = self._allocate(self.counts["updates"], weights)
@@ -186,16 +205,25 @@ class CityGenerator:
                 story.update(status=Status.NOT_STARTED, percent=0)
             department = departments[rng.randrange(len(departments))]
             estimate = Decimal(rng.randrange(50, 5_000)) * 1_000
-            rows.append(Initiative(
-                plan=plan, code=f"INI-{n + 1:05d}", department=department, theme=rng.choice(themes),
-                title=f"{rng.choice(ACTIONS)} {rng.choice(SYSTEMS)} for {department.name.split(' (')[0]}",
-                term=Term.SHORT if story["target"] <= self.short_term_end else Term.LONG,
-                status=story["status"], percent_complete=story["percent"],
-                start_date=story["start"], target_date=story["target"],
-                completed_date=story["final"] if story["status"] == Status.COMPLETED else None,
-                budget_estimate=estimate, budget_actual=(estimate * story["percent"] / 100).quantize(Decimal("1")),
-                update_cadence_days=story["cadence"], last_update_on=story["final"] if updates else None,
-            ))
+            rows.append(
+                Initiative(
+                    plan=plan,
+                    code=f"INI-{n + 1:05d}",
+                    department=department,
+                    theme=rng.choice(themes),
+                    title=f"{rng.choice(ACTIONS)} {rng.choice(SYSTEMS)} for {department.name.split(' (')[0]}",
+                    term=Term.SHORT if story["target"] <= self.short_term_end else Term.LONG,
+                    status=story["status"],
+                    percent_complete=story["percent"],
+                    start_date=story["start"],
+                    target_date=story["target"],
+                    completed_date=story["final"] if story["status"] == Status.COMPLETED else None,
+                    budget_estimate=estimate,
+                    budget_actual=(estimate * story["percent"] / 100).quantize(Decimal("1")),
+                    update_cadence_days=story["cadence"],
+                    last_update_on=story["final"] if updates else None,
+                )
+            )
         initiatives = Initiative.objects.bulk_create(rows, batch_size=BULK_BATCH)
         supports = Initiative.supports.through
         links = []
@@ -218,14 +246,28 @@ class CityGenerator:
             cap = 99 if story["status"] == Status.COMPLETED else 100
             for day in days:
                 share = (day - start) / (final - start) if final > start else 1.0
-                percent = min(cap, int(story["percent"] * share ** curve))
+                percent = min(cap, int(story["percent"] * share**curve))
                 draw = random_()
-                status = (Status.NOT_STARTED if percent == 0 else Status.ON_TRACK if draw < 0.7
-                          else Status.AT_RISK if draw < 0.9 else Status.OFF_TRACK)
+                status = (
+                    Status.NOT_STARTED
+                    if percent == 0
+                    else Status.ON_TRACK
+                    if draw < 0.7
+                    else Status.AT_RISK
+                    if draw < 0.9
+                    else Status.OFF_TRACK
+                )
                 as_of = datetime.date.fromordinal(day)
                 yield (initiative_id, as_of, status, percent, rng.choice(NARRATIVES), None, self._stamp(as_of))
-            yield (initiative_id, story["final"], story["status"], story["percent"], rng.choice(NARRATIVES),
-                   None, self._stamp(story["final"], 17))  # an hour after any other that day: the latest
+            yield (
+                initiative_id,
+                story["final"],
+                story["status"],
+                story["percent"],
+                rng.choice(NARRATIVES),
+                None,
+                self._stamp(story["final"], 17),
+            )  # an hour after any other that day: the latest
 
     # Metrics and their monthly readings.
 
@@ -243,7 +285,11 @@ class CityGenerator:
             name, unit, direction, low, high = rng.choice(METRICS)
             baseline = round(rng.uniform(low, high), 2 if unit in ("%", "$") else 0)
             if direction == "up":
-                target = baseline + (100 - baseline) * rng.uniform(0.25, 0.7) if unit == "%" else baseline * rng.uniform(1.2, 2)
+                target = (
+                    baseline + (100 - baseline) * rng.uniform(0.25, 0.7)
+                    if unit == "%"
+                    else baseline * rng.uniform(1.2, 2)
+                )
             else:
                 target = baseline * rng.uniform(0.4, 0.85)
             target = round(target, 2 if unit in ("%", "$") else 0)
@@ -252,16 +298,33 @@ class CityGenerator:
             baseline_date = _month_end(first_baseline + rng.randint(0, 18))
             target_date = fiscal_year_end(rng.choice([2025, 2026, 2027, 2027]), FISCAL_START_MONTH)
             department = departments[rng.randrange(len(departments))].name.split(" (")[0]
-            rows.append(Metric(
-                objective=objectives[rng.randrange(len(objectives))], name=f"{name} ({department})", unit=unit,
-                direction=direction, baseline=Decimal(str(baseline)), target=Decimal(str(target)),
-                baseline_date=baseline_date, target_date=target_date, frequency=Metric.Frequency.MONTHLY,
-            ))
+            rows.append(
+                Metric(
+                    objective=objectives[rng.randrange(len(objectives))],
+                    name=f"{name} ({department})",
+                    unit=unit,
+                    direction=direction,
+                    baseline=Decimal(str(baseline)),
+                    target=Decimal(str(target)),
+                    baseline_date=baseline_date,
+                    target_date=target_date,
+                    frequency=Metric.Frequency.MONTHLY,
+                )
+            )
             lag = 0 if rng.random() < 0.8 else rng.randint(1, 4)
-            shapes.append({"baseline": baseline, "target": target, "from": baseline_date.toordinal(),
-                           "to": target_date.toordinal(), "attainment": rng.triangular(-0.3, 1.3, 0.9),
-                           "last": latest - lag, "length": lengths[n], "percent": unit == "%",
-                           "digits": 2 if unit in ("%", "$") else 0})
+            shapes.append(
+                {
+                    "baseline": baseline,
+                    "target": target,
+                    "from": baseline_date.toordinal(),
+                    "to": target_date.toordinal(),
+                    "attainment": rng.triangular(-0.3, 1.3, 0.9),
+                    "last": latest - lag,
+                    "length": lengths[n],
+                    "percent": unit == "%",
+                    "digits": 2 if unit in ("%", "$") else 0,
+                }
+            )
         metrics = Metric.objects.bulk_create(rows, batch_size=BULK_BATCH)
         return [(m.pk, s) for m, s in zip(metrics, shapes, strict=True)]
 

@@ -71,8 +71,13 @@ class PlanboardAutoSchema(AutoSchema):
     def _get_parameters(self):
         parameters = super()._get_parameters()
         if self.method == "DELETE" and isinstance(self.view, VersionedWriteMixin):
-            parameters.append(build_parameter_type(
-                name="version", schema={"type": "integer", "minimum": 1}, location=OpenApiParameter.QUERY,
-                required=True, description="The version you read; a stale one gets 409 and nothing is deleted.",
-            ))
+            parameters.append(
+                build_parameter_type(
+                    name="version",
+                    schema={"type": "integer", "minimum": 1},
+                    location=OpenApiParameter.QUERY,
+                    required=True,
+                    description="The version you read; a stale one gets 409 and nothing is deleted.",
+                )
+            )
         return parameters

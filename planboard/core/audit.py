@@ -27,7 +27,7 @@ def history_diff(instance: models.Model, limit: int | None = None) -> list[dict]
     With `limit`, only the newest `limit` changes (one more record is read to diff the last).
     """
     records = instance.history.select_related("history_user").order_by("-history_date", "-history_id")
-    records = list(records if limit is None else records[:limit + 1])
+    records = list(records if limit is None else records[: limit + 1])
     shown = records if limit is None else records[:limit]
     changes = []
     for newer, older in zip(shown, records[1:] + [None], strict=False):
@@ -35,13 +35,15 @@ def history_diff(instance: models.Model, limit: int | None = None) -> list[dict]
         if older is not None:
             delta = newer.diff_against(older)
             fields = [{"field": c.field, "before": c.old, "after": c.new} for c in delta.changes]
-        changes.append({
-            "when": newer.history_date,
-            "who": newer.history_user,
-            "kind": newer.get_history_type_display(),
-            "reason": newer.history_change_reason or "",
-            "changes": fields,
-        })
+        changes.append(
+            {
+                "when": newer.history_date,
+                "who": newer.history_user,
+                "kind": newer.get_history_type_display(),
+                "reason": newer.history_change_reason or "",
+                "changes": fields,
+            }
+        )
     _describe(type(instance), [field for entry in changes for field in entry["changes"]])
     return changes
 

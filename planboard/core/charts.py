@@ -137,8 +137,14 @@ def progress_bar(progress: float | None, pace: float | None, health: str = "", l
         summary += f" against {percent_text(pace)} expected by now"
     summary += f"; {health_text(health).lower()}"
     return ProgressBar(
-        id=chart_id("bar"), label=label, fill_width=fill, pace_x=pace_x, colour=HEALTH_COLOURS.get(health, "#6e7781"),
-        progress_text=percent_text(progress), pace_text=percent_text(pace), health_text=health_text(health),
+        id=chart_id("bar"),
+        label=label,
+        fill_width=fill,
+        pace_x=pace_x,
+        colour=HEALTH_COLOURS.get(health, "#6e7781"),
+        progress_text=percent_text(progress),
+        pace_text=percent_text(pace),
+        health_text=health_text(health),
         summary=f"{label}: {summary}" if label else summary.capitalize(),
     )
 
@@ -185,7 +191,13 @@ def sparkline(
         else f"{percent_text(present[0][1])} on {first_day:%Y-%m-%d} (one day of history)"
     )
     return Sparkline(
-        chart_id("spark"), label, width, height, line_path(points), points, points[-1],
+        chart_id("spark"),
+        label,
+        width,
+        height,
+        line_path(points),
+        points,
+        points[-1],
         f"{label} trend: {summary}" if label else f"Trend: {summary}",
     )
 
@@ -272,7 +284,9 @@ def trend_chart(
     """
     title, unit = clean_label(title), clean_label(unit)
     ordered = sorted((day, float(value)) for day, value in readings)
-    chart = TrendChart(chart_id("trend"), title, "", unit, width, height, left=56, top=16, right=width - 16, bottom=height - 36)
+    chart = TrendChart(
+        chart_id("trend"), title, "", unit, width, height, left=56, top=16, right=width - 16, bottom=height - 36
+    )
     values = [value for _, value in ordered] + [float(baseline), float(target)]
     y_ticks = nice_ticks(min(values), max(values), y_tick_count)
     y = LinearScale(y_ticks[0], y_ticks[-1], chart.bottom, chart.top)

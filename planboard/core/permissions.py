@@ -17,6 +17,7 @@ from django.db.models import Q, QuerySet
 
 from planboard.core.choices import MembershipRole, PlanScope
 
+
 class Role:
     ADMIN = "CIO / administrator"
     EDITOR = "Plan editor"
@@ -57,9 +58,7 @@ def actor(user) -> Actor:
         is_editor=is_editor,
         reads_everything=is_editor or Role.VIEWER in groups,
         department_ids=frozenset(dept for dept, _ in memberships),
-        liaison_department_ids=frozenset(
-            dept for dept, role in memberships if role == MembershipRole.LIAISON
-        ),
+        liaison_department_ids=frozenset(dept for dept, role in memberships if role == MembershipRole.LIAISON),
     )
     user._planboard_actor = result
     return result
@@ -82,9 +81,7 @@ def _plan_filter(who: Actor, prefix: str = "") -> Q | None:
     if who.is_anonymous:
         return published
     return (
-        published
-        | Q(**{f"{prefix}scope": PlanScope.ENTERPRISE})
-        | Q(**{f"{prefix}department__in": who.department_ids})
+        published | Q(**{f"{prefix}scope": PlanScope.ENTERPRISE}) | Q(**{f"{prefix}department__in": who.department_ids})
     )
 
 

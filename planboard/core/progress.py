@@ -15,8 +15,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from planboard.core.fiscal import fiscal_year_start
 from planboard.core.choices import Health, InitiativeStatus, Term
+from planboard.core.fiscal import fiscal_year_start
 
 # Health thresholds: how far progress may trail pace before an item is at risk / off track.
 ON_TRACK_SLACK = 0.10
@@ -134,8 +134,12 @@ def grade(progress: float | None, expected: float | None) -> str | None:
 
 
 def is_stale(
-    *, status: str, last_update_on: datetime.date | None, start_date: datetime.date | None,
-    cadence_days: int, today: datetime.date,
+    *,
+    status: str,
+    last_update_on: datetime.date | None,
+    start_date: datetime.date | None,
+    cadence_days: int,
+    today: datetime.date,
 ) -> bool:
     """An initiative whose last status update is older than its update cadence.
 
@@ -157,7 +161,9 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
     return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def reading_due_on(*, frequency: str, latest_period_end: datetime.date | None, baseline_date: datetime.date) -> datetime.date:
+def reading_due_on(
+    *, frequency: str, latest_period_end: datetime.date | None, baseline_date: datetime.date
+) -> datetime.date:
     """The date by which the next reading should be in: the end of the next period plus a grace month."""
     next_period_end = add_months(latest_period_end or baseline_date, FREQUENCY_MONTHS.get(frequency, 3))
     return next_period_end + datetime.timedelta(days=READING_GRACE_DAYS)
@@ -209,7 +215,9 @@ class PlanInputs:
     goals: list[dict]  # id, weight
     objectives: list[dict]  # id, goal_id, weight, term
     metrics: list[dict]  # id, objective_id, baseline, target, baseline_date, target_date, latest_value
-    initiatives: list[dict]  # id, status, percent_complete, start_date, target_date, term, last_update_on, update_cadence_days
+    initiatives: list[
+        dict
+    ]  # id, status, percent_complete, start_date, target_date, term, last_update_on, update_cadence_days
     supports: list[tuple[int, int]]  # (initiative_id, objective_id)
 
 
@@ -234,8 +242,11 @@ def compute_plan(inputs: PlanInputs, today: datetime.date) -> PlanFigures:
         value = initiative_progress(row["status"], row["percent_complete"])
         expected = pace(row["start_date"] or window.start, row["target_date"] or window.term_end(row["term"]), today)
         stale = is_stale(
-            status=row["status"], last_update_on=row["last_update_on"], start_date=row["start_date"],
-            cadence_days=row["update_cadence_days"] or inputs.cadence_days, today=today,
+            status=row["status"],
+            last_update_on=row["last_update_on"],
+            start_date=row["start_date"],
+            cadence_days=row["update_cadence_days"] or inputs.cadence_days,
+            today=today,
         )
         if stale:
             stale_ids.add(row["id"])
@@ -279,5 +290,8 @@ def compute_plan(inputs: PlanInputs, today: datetime.date) -> PlanFigures:
     plan_value = weighted_mean(plan_children)
     return PlanFigures(
         plan=Figures(plan_value, plan_pace, health(plan_value, plan_pace), len(stale_ids)),
-        goals=goals, objectives=objectives, metrics=metrics, initiatives=initiatives,
+        goals=goals,
+        objectives=objectives,
+        metrics=metrics,
+        initiatives=initiatives,
     )

@@ -51,7 +51,10 @@ class TransactionAwareTask(Task):
                 logger.error(
                     "Could not queue %s %s (%s: %s). It is caught up by the next scheduled run. "
                     "Further failures are not logged until the broker answers again.",
-                    self.queued_what, ", ".join(map(str, args or ())), type(exc).__name__, exc,
+                    self.queued_what,
+                    ", ".join(map(str, args or ())),
+                    type(exc).__name__,
+                    exc,
                 )
             type(self).broker_unreachable = True
             return False

@@ -28,10 +28,15 @@ TREND_DAYS = 365
 
 def snapshot_series(plan: Plan, today: datetime.date) -> dict[tuple[str, int], list]:
     """The last year of daily figures of the plan and its goals, by (node type, id): one query."""
-    rows = ProgressSnapshot.objects.filter(
-        plan=plan, node_type__in=[ProgressSnapshot.Node.PLAN, ProgressSnapshot.Node.GOAL],
-        taken_on__gte=today - datetime.timedelta(days=TREND_DAYS),
-    ).order_by("taken_on").values_list("node_type", "node_id", "taken_on", "progress")
+    rows = (
+        ProgressSnapshot.objects.filter(
+            plan=plan,
+            node_type__in=[ProgressSnapshot.Node.PLAN, ProgressSnapshot.Node.GOAL],
+            taken_on__gte=today - datetime.timedelta(days=TREND_DAYS),
+        )
+        .order_by("taken_on")
+        .values_list("node_type", "node_id", "taken_on", "progress")
+    )
     series: dict[tuple[str, int], list] = defaultdict(list)
     for node_type, node_id, taken_on, value in rows:
         series[(node_type, node_id)].append((taken_on, value))
@@ -65,7 +70,9 @@ def home(request: HttpRequest) -> HttpResponse:
     if plan is None:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        return render(request, "goals/plan_list.html", {"plans": plan_selectors.plan_list(request.user), "nav": "plans"})
+        return render(
+            request, "goals/plan_list.html", {"plans": plan_selectors.plan_list(request.user), "nav": "plans"}
+        )
     return render(request, "dashboard/dashboard.html", dashboard_context(plan, timezone.localdate()))
 
 
@@ -83,12 +90,16 @@ def plan_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
 def my_work(request: HttpRequest) -> HttpResponse:
     """What the signed-in user owns: stale and due initiatives first, then metric readings due."""
     today = timezone.localdate()
-    return render(request, "dashboard/my_work.html", {
-        "initiatives": initiative_selectors.my_initiatives(request.user, today),
-        "metrics": initiative_selectors.my_metrics(request.user, today),
-        "today": today,
-        "nav": "my",
-    })
+    return render(
+        request,
+        "dashboard/my_work.html",
+        {
+            "initiatives": initiative_selectors.my_initiatives(request.user, today),
+            "metrics": initiative_selectors.my_metrics(request.user, today),
+            "today": today,
+            "nav": "my",
+        },
+    )
 
 
 EXPLAINABLE = {

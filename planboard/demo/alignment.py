@@ -58,16 +58,24 @@ def ensure_it_requests(loader, enterprise) -> None:
         if (department.pk, spec["title"]) in have:
             continue
         decided_at = _days_ago(loader.today, spec.get("decided_days_ago"))
-        request = loader.save(ITRequest(
-            department=department, plan=plan, title=spec["title"], justification=spec["justification"],
-            amount=Decimal(spec["amount"]), fiscal_year=spec["fiscal_year"], state=spec["state"],
-            requested_by=loader.users[spec["requested_by"]],
-            submitted_at=_days_ago(loader.today, spec.get("submitted_days_ago")),
-            decided_by=cio if decided_at else None, decided_at=decided_at,
-            exception_reason=spec.get("exception_reason", ""),
-            exception_by=cio if spec.get("exception_reason") else None,
-            exception_at=decided_at if spec.get("exception_reason") else None,
-        ))
+        request = loader.save(
+            ITRequest(
+                department=department,
+                plan=plan,
+                title=spec["title"],
+                justification=spec["justification"],
+                amount=Decimal(spec["amount"]),
+                fiscal_year=spec["fiscal_year"],
+                state=spec["state"],
+                requested_by=loader.users[spec["requested_by"]],
+                submitted_at=_days_ago(loader.today, spec.get("submitted_days_ago")),
+                decided_by=cio if decided_at else None,
+                decided_at=decided_at,
+                exception_reason=spec.get("exception_reason", ""),
+                exception_by=cio if spec.get("exception_reason") else None,
+                exception_at=decided_at if spec.get("exception_reason") else None,
+            )
+        )
         if spec["objectives"]:
             request.objectives.set([enterprise.objectives[code] for code in spec["objectives"]])
 

@@ -42,8 +42,9 @@ def period_ends(*, frequency: str, start_month: int, after: datetime.date, until
         months += step
 
 
-def reading_values(metric: dict, period_ends: list[datetime.date], *, baseline_date: datetime.date,
-                   target_date: datetime.date) -> list[Decimal]:
+def reading_values(
+    metric: dict, period_ends: list[datetime.date], *, baseline_date: datetime.date, target_date: datetime.date
+) -> list[Decimal]:
     """One value per period, moving from the baseline toward the target at the metric's `speed`.
 
     `speed` is the share of the gap closed by the target date (1.0 arrives on time, 0.5 gets half
@@ -82,8 +83,9 @@ NARRATIVES = {
 }
 
 
-def update_series(*, start: datetime.date, last: datetime.date, status: str, percent: int, note: str,
-                  max_updates: int = MAX_UPDATES) -> list[dict]:
+def update_series(
+    *, start: datetime.date, last: datetime.date, status: str, percent: int, note: str, max_updates: int = MAX_UPDATES
+) -> list[dict]:
     """The status updates that lead an initiative from its start to where it stands at `last`.
 
     Roughly one update a quarter (at most `max_updates`), the first a month after the start and
@@ -98,8 +100,14 @@ def update_series(*, start: datetime.date, last: datetime.date, status: str, per
     for step in range(1, count):
         as_of = first + (last - first) * (step - 1) / (count - 1)
         climbed = max(1, round(min(percent, 95) * step / count))
-        updates.append({"as_of": as_of, "status": "on_track", "percent_complete": climbed,
-                        "narrative": NARRATIVES["on_track"][step % 3].format(percent=climbed)})
+        updates.append(
+            {
+                "as_of": as_of,
+                "status": "on_track",
+                "percent_complete": climbed,
+                "narrative": NARRATIVES["on_track"][step % 3].format(percent=climbed),
+            }
+        )
     if updates:
         updates[0]["narrative"] = NARRATIVES["kickoff"]
         warning = {"off_track": "at_risk", "cancelled": "on_hold"}.get(status)

@@ -32,8 +32,18 @@ from reports.models import ProgressSnapshot
 from reports.recalculation import month_ends, plan_backfill_snapshots, plan_recalculate
 
 REASON = "manage.py load_demo"
-PLAN_FIELDS = ("title", "slug", "vision", "mission", "start_fiscal_year", "end_fiscal_year",
-               "fiscal_year_start_month", "status", "is_published", "is_sample")
+PLAN_FIELDS = (
+    "title",
+    "slug",
+    "vision",
+    "mission",
+    "start_fiscal_year",
+    "end_fiscal_year",
+    "fiscal_year_start_month",
+    "status",
+    "is_published",
+    "is_sample",
+)
 
 
 @dataclass
@@ -117,17 +127,29 @@ class DemoLoader:
         specs = []
         for spec in aurora.INITIATIVES:
             theme, objective, owner = by_theme[spec["theme"]]
-            specs.append({**spec, "theme": theme, "supports": [objective], "owner": owner,
-                          "note": aurora.CLOSING_NOTES[spec["status"]]})
+            specs.append(
+                {
+                    **spec,
+                    "theme": theme,
+                    "supports": [objective],
+                    "owner": owner,
+                    "note": aurora.CLOSING_NOTES[spec["status"]],
+                }
+            )
         self.ensure_initiatives(load, specs)
         ensure_alignment_scores(self, load, pillars, drivers)
         self.post_updates(load, max_updates=1)
         self.record_readings(load)
 
     def load_department_plan(self, spec: dict, enterprise: PlanLoad) -> None:
-        load = PlanLoad(self.ensure_plan(
-            spec, scope=Plan.Scope.DEPARTMENT, department=self.departments[spec["department"]], parent=enterprise.plan,
-        ))
+        load = PlanLoad(
+            self.ensure_plan(
+                spec,
+                scope=Plan.Scope.DEPARTMENT,
+                department=self.departments[spec["department"]],
+                parent=enterprise.plan,
+            )
+        )
         new_objectives = self.ensure_goals(load, spec["goals"], None, None)
         for objective, objective_spec in new_objectives:
             self.link(objective.aligned_to, objective_spec, enterprise, load)
@@ -161,17 +183,27 @@ class DemoLoader:
         }
         created = []
         for goal_spec in goal_specs:
-            goal = goals.get(goal_spec["number"]) or self.save(Goal(
-                plan=load.plan, number=goal_spec["number"], title=goal_spec["title"],
-                description=goal_spec["description"], weight=Decimal(goal_spec["weight"]),
-            ))
+            goal = goals.get(goal_spec["number"]) or self.save(
+                Goal(
+                    plan=load.plan,
+                    number=goal_spec["number"],
+                    title=goal_spec["title"],
+                    description=goal_spec["description"],
+                    weight=Decimal(goal_spec["weight"]),
+                )
+            )
             for spec in goal_spec["objectives"]:
                 objective = objectives.get((goal.number, spec["code"]))
                 if objective is None:
-                    objective = self.save(Objective(
-                        goal=goal, code=spec["code"], title=spec["title"], term=spec["term"],
-                        weight=Decimal(spec.get("weight", "1")),
-                    ))
+                    objective = self.save(
+                        Objective(
+                            goal=goal,
+                            code=spec["code"],
+                            title=spec["title"],
+                            term=spec["term"],
+                            weight=Decimal(spec.get("weight", "1")),
+                        )
+                    )
                     created.append((objective, spec))
                 load.objectives[spec["code"]] = objective
                 for metric_spec in spec.get("metrics", []):
@@ -184,10 +216,17 @@ class DemoLoader:
     def new_metric(self, objective: Objective, spec: dict, baseline_date, target_date) -> Metric:
         baseline, target = Decimal(spec["baseline"]), Decimal(spec["target"])
         return Metric(
-            objective=objective, name=spec["name"], description=spec.get("description", ""), unit=spec["unit"],
+            objective=objective,
+            name=spec["name"],
+            description=spec.get("description", ""),
+            unit=spec["unit"],
             direction=Metric.Direction.UP if target > baseline else Metric.Direction.DOWN,
-            baseline=baseline, baseline_date=baseline_date, target=target, target_date=target_date,
-            frequency=spec["frequency"], owner=self.users[spec["owner"]],
+            baseline=baseline,
+            baseline_date=baseline_date,
+            target=target,
+            target_date=target_date,
+            frequency=spec["frequency"],
+            owner=self.users[spec["owner"]],
         )
 
     def ensure_initiatives(self, load: PlanLoad, specs: list[dict]) -> list[tuple]:
@@ -197,13 +236,22 @@ class DemoLoader:
         for spec in specs:
             initiative = found.get(spec["code"])
             if initiative is None:
-                initiative = self.save(Initiative(
-                    plan=load.plan, code=spec["code"], title=spec["title"], description=spec.get("description", ""),
-                    theme=spec.get("theme"), term=spec["term"], owner=self.users[spec["owner"]],
-                    department=self.departments[spec["department"]] if spec["department"] else None,
-                    start_date=spec["start"], target_date=spec["target"],
-                    budget_estimate=_money(spec.get("budget")), budget_actual=_money(spec.get("actual")),
-                ))
+                initiative = self.save(
+                    Initiative(
+                        plan=load.plan,
+                        code=spec["code"],
+                        title=spec["title"],
+                        description=spec.get("description", ""),
+                        theme=spec.get("theme"),
+                        term=spec["term"],
+                        owner=self.users[spec["owner"]],
+                        department=self.departments[spec["department"]] if spec["department"] else None,
+                        start_date=spec["start"],
+                        target_date=spec["target"],
+                        budget_estimate=_money(spec.get("budget")),
+                        budget_actual=_money(spec.get("actual")),
+                    )
+                )
                 if spec["supports"]:
                     initiative.supports.set([load.objectives[code] for code in spec["supports"]])
                 created.append((initiative, spec))
@@ -243,8 +291,12 @@ class DemoLoader:
             last = spec["last"]
             last = self.today - datetime.timedelta(days=last) if isinstance(last, int) else min(last, self.today)
             series = history.update_series(
-                start=initiative.start_date, last=last, status=spec["status"], percent=spec["percent"],
-                note=spec["note"], max_updates=max_updates,
+                start=initiative.start_date,
+                last=last,
+                status=spec["status"],
+                percent=spec["percent"],
+                note=spec["note"],
+                max_updates=max_updates,
             )
             for update in series:
                 initiative_post_update(initiative=initiative, author=author, version=initiative.version, **update)
@@ -262,11 +314,18 @@ class DemoLoader:
             if metric.pk in measured or author is None:
                 continue
             ends = history.period_ends(
-                frequency=metric.frequency, start_month=load.plan.fiscal_year_start_month,
-                after=metric.baseline_date, until=until,
+                frequency=metric.frequency,
+                start_month=load.plan.fiscal_year_start_month,
+                after=metric.baseline_date,
+                until=until,
             )
-            shape = {**spec, "name": metric.name, "unit": metric.unit,
-                     "baseline": metric.baseline, "target": metric.target}
+            shape = {
+                **spec,
+                "name": metric.name,
+                "unit": metric.unit,
+                "baseline": metric.baseline,
+                "target": metric.target,
+            }
             values = history.reading_values(
                 shape, ends, baseline_date=metric.baseline_date, target_date=metric.target_date
             )

@@ -41,9 +41,13 @@ def ensure_users(*, password: str, departments: dict[str, Department], save) -> 
         if spec["username"] in found:
             continue
         user = User(
-            username=spec["username"], first_name=spec["first_name"], last_name=spec["last_name"],
-            email=f"{spec['username']}@{user_data.EMAIL_DOMAIN}", is_staff=spec.get("is_staff", False),
-            is_superuser=spec.get("is_superuser", False), password=encoded,
+            username=spec["username"],
+            first_name=spec["first_name"],
+            last_name=spec["last_name"],
+            email=f"{spec['username']}@{user_data.EMAIL_DOMAIN}",
+            is_staff=spec.get("is_staff", False),
+            is_superuser=spec.get("is_superuser", False),
+            password=encoded,
         )
         user.save()
         found[user.username] = user
@@ -63,10 +67,13 @@ def _ensure_groups(users: dict, specs: list[dict]) -> None:
     have = set(
         Through.objects.filter(user_id__in=[user_id for user_id, _ in wanted]).values_list("user_id", "group_id")
     )
-    Through.objects.bulk_create([
-        Through(user_id=user_id, group_id=groups[name].pk)
-        for user_id, name in sorted(wanted) if (user_id, groups[name].pk) not in have
-    ])
+    Through.objects.bulk_create(
+        [
+            Through(user_id=user_id, group_id=groups[name].pk)
+            for user_id, name in sorted(wanted)
+            if (user_id, groups[name].pk) not in have
+        ]
+    )
 
 
 def _ensure_memberships(users: dict, departments: dict[str, Department], specs: list[dict], save) -> None:

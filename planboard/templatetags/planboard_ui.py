@@ -38,7 +38,7 @@ def grade(node) -> str:
 
 @register.filter
 def health_label(health: str | None) -> str:
-    """"at_risk" → "At risk"; blank → "Not rated"."""
+    """ "at_risk" → "At risk"; blank → "Not rated"."""
     return charts.health_text(health or "")
 
 
@@ -67,8 +67,11 @@ def health_badge(health: str | None) -> dict:
 def figure(node, label: str = "") -> dict:
     """A node's progress as a figure that links to its explanation (an htmx panel when JS runs)."""
     return {
-        "node": node, "label": label, "url": explain_url(node),
-        "progress": _field(node, "progress"), "pace": _field(node, "pace"),
+        "node": node,
+        "label": label,
+        "url": explain_url(node),
+        "progress": _field(node, "progress"),
+        "pace": _field(node, "pace"),
     }
 
 
@@ -86,7 +89,7 @@ def sparkline(series, label: str = "") -> dict:
 
 @register.filter
 def field_label(name: str) -> str:
-    """"percent_complete" → "Percent complete"."""
+    """ "percent_complete" → "Percent complete"."""
     return str(name).replace("_", " ").capitalize()
 
 

@@ -17,11 +17,17 @@ class ImportCommand(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("file", help="The .xlsx or .csv file to import.")
-        parser.add_argument("--user", required=True,
-                            help="Username the import acts as: its permissions apply to every row and it is "
-                                 "recorded in the history as the author.")
-        parser.add_argument("--problems-csv", metavar="PATH",
-                            help="When the file is refused, also write every problem to this CSV file.")
+        parser.add_argument(
+            "--user",
+            required=True,
+            help="Username the import acts as: its permissions apply to every row and it is "
+            "recorded in the history as the author.",
+        )
+        parser.add_argument(
+            "--problems-csv",
+            metavar="PATH",
+            help="When the file is refused, also write every problem to this CSV file.",
+        )
 
     def handle(self, *args, file: str, user: str, problems_csv: str | None = None, **options) -> None:
         try:
@@ -33,8 +39,9 @@ class ImportCommand(BaseCommand):
             raise CommandError(f"FILE: {file} does not exist or is not a file.")
         try:
             with path.open("rb") as upload:
-                result = import_file(kind=self.kind, upload=upload, filename=path.name, user=actor,
-                                     correct=options.get("correct", False))
+                result = import_file(
+                    kind=self.kind, upload=upload, filename=path.name, user=actor, correct=options.get("correct", False)
+                )
         except FileRefused as refusal:
             raise CommandError(f"{path.name}: {refusal}") from None
         except ImportRefused as refusal:
@@ -47,4 +54,3 @@ class ImportCommand(BaseCommand):
                 Path(problems_csv).write_text(render_problems(refusal.problems), encoding="utf-8")
             raise CommandError(str(refusal)) from None
         self.stdout.write(result.message)
-

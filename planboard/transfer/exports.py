@@ -65,40 +65,109 @@ def plan_sheets(plan: Plan) -> list[Sheet]:
     goal_numbers = {g.id: g.number for g in tree.goals}
     objective_codes = {o.id: o.code for o in tree.objectives}
     return [
-        (layouts.PLAN, [[
-            node.slug, node.title, node.scope, node.department_slug, node.parent_slug, node.vision, node.mission,
-            node.start_fiscal_year, node.end_fiscal_year, node.fiscal_year_start_month, node.status,
-            node.is_published, node.is_sample, node.metric_share, node.update_cadence_days,
-        ]]),
+        (
+            layouts.PLAN,
+            [
+                [
+                    node.slug,
+                    node.title,
+                    node.scope,
+                    node.department_slug,
+                    node.parent_slug,
+                    node.vision,
+                    node.mission,
+                    node.start_fiscal_year,
+                    node.end_fiscal_year,
+                    node.fiscal_year_start_month,
+                    node.status,
+                    node.is_published,
+                    node.is_sample,
+                    node.metric_share,
+                    node.update_cadence_days,
+                ]
+            ],
+        ),
         (layouts.THEMES, [[t.name, t.description, t.order] for t in tree.themes]),
         (layouts.GOALS, [[g.number, g.title, g.description, g.weight] for g in tree.goals]),
-        (layouts.OBJECTIVES, [
-            [goal_numbers[o.goal_id], o.code, o.title, o.description, o.term, o.weight,
-             _link_refs(tree.objective_links.get(o.id, []), node.id)]
-            for o in tree.objectives
-        ]),
-        (layouts.METRICS, [
-            [objective_codes[m.objective_id], m.name, m.description, m.unit, m.direction, m.baseline,
-             m.baseline_date, m.target, m.target_date, m.frequency, m.owner_username]
-            for m in tree.metrics
-        ]),
-        (layouts.INITIATIVES, [
-            [i.code, i.title, i.description, i.theme_name, i.term, i.department_slug, i.owner_username, i.status,
-             i.percent_complete, i.start_date, i.target_date, i.completed_date, i.budget_estimate, i.budget_actual,
-             i.update_cadence_days, _refs(objective_codes[o] for o in tree.supported.get(i.id, [])),
-             _link_refs(tree.initiative_links.get(i.id, []), node.id)]
-            for i in tree.initiatives
-        ]),
+        (
+            layouts.OBJECTIVES,
+            [
+                [
+                    goal_numbers[o.goal_id],
+                    o.code,
+                    o.title,
+                    o.description,
+                    o.term,
+                    o.weight,
+                    _link_refs(tree.objective_links.get(o.id, []), node.id),
+                ]
+                for o in tree.objectives
+            ],
+        ),
+        (
+            layouts.METRICS,
+            [
+                [
+                    objective_codes[m.objective_id],
+                    m.name,
+                    m.description,
+                    m.unit,
+                    m.direction,
+                    m.baseline,
+                    m.baseline_date,
+                    m.target,
+                    m.target_date,
+                    m.frequency,
+                    m.owner_username,
+                ]
+                for m in tree.metrics
+            ],
+        ),
+        (
+            layouts.INITIATIVES,
+            [
+                [
+                    i.code,
+                    i.title,
+                    i.description,
+                    i.theme_name,
+                    i.term,
+                    i.department_slug,
+                    i.owner_username,
+                    i.status,
+                    i.percent_complete,
+                    i.start_date,
+                    i.target_date,
+                    i.completed_date,
+                    i.budget_estimate,
+                    i.budget_actual,
+                    i.update_cadence_days,
+                    _refs(objective_codes[o] for o in tree.supported.get(i.id, [])),
+                    _link_refs(tree.initiative_links.get(i.id, []), node.id),
+                ]
+                for i in tree.initiatives
+            ],
+        ),
     ]
 
 
 def updates_sheet(plan: Plan) -> Sheet:
     """Every status update of the plan, oldest first, streamed in chunks."""
-    updates = StatusUpdate.objects.filter(initiative__plan=plan).select_related("initiative", "author").order_by(
-        "initiative__code", "as_of", "created_at")
+    updates = (
+        StatusUpdate.objects.filter(initiative__plan=plan)
+        .select_related("initiative", "author")
+        .order_by("initiative__code", "as_of", "created_at")
+    )
     rows = (
-        [plan.slug, u.initiative.code, u.as_of, u.status, u.percent_complete, u.narrative,
-         u.author.username if u.author else None]
+        [
+            plan.slug,
+            u.initiative.code,
+            u.as_of,
+            u.status,
+            u.percent_complete,
+            u.narrative,
+            u.author.username if u.author else None,
+        ]
         for u in updates.iterator(chunk_size=2000)
     )
     return layouts.UPDATES, rows
@@ -106,9 +175,11 @@ def updates_sheet(plan: Plan) -> Sheet:
 
 def readings_sheet(plan: Plan) -> Sheet:
     """Every metric reading of the plan, by objective, metric and period, streamed in chunks."""
-    readings = MetricReading.objects.filter(metric__objective__goal__plan=plan).select_related(
-        "metric__objective").order_by("metric__objective__goal__number", "metric__objective__code", "metric__name",
-                                      "period_end")
+    readings = (
+        MetricReading.objects.filter(metric__objective__goal__plan=plan)
+        .select_related("metric__objective")
+        .order_by("metric__objective__goal__number", "metric__objective__code", "metric__name", "period_end")
+    )
     rows = (
         [plan.slug, r.metric.objective.code, r.metric.name, r.period_end, r.value, r.note, r.metric.unit]
         for r in readings.iterator(chunk_size=2000)
@@ -192,7 +263,7 @@ def csv_lines(kind: str, sheets: list[Sheet]) -> Iterator[str]:
     for layout, rows in sheets:
         for row in rows:
             if sheeted:
-                by_name = dict(zip(layout.names, row))
+                by_name = dict(zip(layout.names, row, strict=True))
                 row = [layout.sheet] + [by_name.get(name) for name in header[1:]]
             writer.writerow([_csv_cell(value) for value in row])
             yield flush()
@@ -201,11 +272,15 @@ def csv_lines(kind: str, sheets: list[Sheet]) -> Iterator[str]:
 def instruction_rows(kind: str) -> Iterator[list[str]]:
     """The instructions sheet: what the file is for, then every column with its rule and an example."""
     yield [f"Planboard import template: {layouts.KIND_LABELS[kind]}"]
-    yield ["Fill in the sheet(s) after this one; keep the header row. Dates as 2024-06-30. Nothing is stored "
-           "unless every row is correct: the import lists every problem with its row and column."]
+    yield [
+        "Fill in the sheet(s) after this one; keep the header row. Dates as 2024-06-30. Nothing is stored "
+        "unless every row is correct: the import lists every problem with its row and column."
+    ]
     if kind == "plan":
-        yield ["In a .csv file all parts of the plan share one file: the first column, sheet, names the part "
-               "(Plan, Themes, Goals, Objectives, Metrics, Initiatives) and each row fills that part's columns."]
+        yield [
+            "In a .csv file all parts of the plan share one file: the first column, sheet, names the part "
+            "(Plan, Themes, Goals, Objectives, Metrics, Initiatives) and each row fills that part's columns."
+        ]
     yield []
     yield ["sheet", "column", "required", "what it holds", "example"]
     for layout in layouts.KINDS[kind]:

@@ -10,15 +10,18 @@ from planboard.transfer.layouts import KIND_LABELS
 
 class ImportForm(forms.Form):
     kind = forms.ChoiceField(
-        label="What the file holds", choices=[(kind, label.capitalize()) for kind, label in KIND_LABELS.items()],
+        label="What the file holds",
+        choices=[(kind, label.capitalize()) for kind, label in KIND_LABELS.items()],
         widget=forms.RadioSelect,
     )
     file = forms.FileField(
-        label="Spreadsheet", help_text="An .xlsx workbook or a .csv file (UTF-8) in the layout of the templates below.",
+        label="Spreadsheet",
+        help_text="An .xlsx workbook or a .csv file (UTF-8) in the layout of the templates below.",
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
     )
     correct = forms.BooleanField(
-        label="Correct existing readings", required=False,
+        label="Correct existing readings",
+        required=False,
         help_text="For metric readings: replace a reading already stored for the same period "
         "(recorded as a correction).",
     )

@@ -137,8 +137,9 @@ def job_run(job_id: str) -> Job:
     job_save(job)
     try:
         with _upload_path(job).open("rb") as upload:
-            result = import_file(kind=job.kind, upload=upload, filename=job.filename, user=user,
-                                 correct=job.correct, progress=progress)
+            result = import_file(
+                kind=job.kind, upload=upload, filename=job.filename, user=user, correct=job.correct, progress=progress
+            )
         job.status, job.message = "done", result.message
     except FileRefused as refusal:
         job.status, job.message = "refused", str(refusal)

@@ -45,8 +45,12 @@ class PlanApply:
                 if self.progress is not None:
                     self.progress(done, len(items))
             for item, targets in self.deferred:
-                self._call(item, lambda: initiative_or_plan_update(
-                    item.saved, self.user, {"aligned_to": targets}, item.saved.version))
+                self._call(
+                    item,
+                    lambda item=item, targets=targets: initiative_or_plan_update(
+                        item.saved, self.user, {"aligned_to": targets}, item.saved.version
+                    ),
+                )
         return self.checked.plan.saved, self.outcome
 
     def _write(self, item: Item) -> None:
@@ -54,8 +58,11 @@ class PlanApply:
             item.saved = item.existing
             self.outcome.unchanged += 1
             return
-        data = dict(item.values if item.existing is None else
-                    {k: v for k, v in item.changed.items() if k not in item.refs and k not in item.links})
+        data = dict(
+            item.values
+            if item.existing is None
+            else {k: v for k, v in item.changed.items() if k not in item.refs and k not in item.links}
+        )
         if item.model in (Theme, Goal, Initiative):
             data["plan"] = self.checked.plan.saved
         for name, (model, key) in item.refs.items():
@@ -65,16 +72,28 @@ class PlanApply:
             if item.existing is None or name in item.changed:
                 targets = self._targets(item, name)
                 if None in targets:
-                    self.deferred.append((item, [self._saved(Objective, code.rpartition(":")[2])
-                                                 if t is None else t for t, code in zip(targets, item.links[name])]))
+                    self.deferred.append(
+                        (
+                            item,
+                            [
+                                self._saved(Objective, code.rpartition(":")[2]) if t is None else t
+                                for t, code in zip(targets, item.links[name], strict=True)
+                            ],
+                        )
+                    )
                 else:
                     data[name] = targets
         if item.existing is None:
             item.saved = self._call(item, lambda: initiative_or_plan_create(item.model, self.user, data))
             self.outcome.created += 1
         else:
-            item.saved = self._call(item, lambda: initiative_or_plan_update(
-                item.existing, self.user, data, item.existing.version)) if data else item.existing
+            item.saved = (
+                self._call(
+                    item, lambda: initiative_or_plan_update(item.existing, self.user, data, item.existing.version)
+                )
+                if data
+                else item.existing
+            )
             self.outcome.changed += 1
 
     def _saved(self, model: type[Model], key) -> Model | None:
@@ -94,7 +113,8 @@ class PlanApply:
                 targets.append(self.checked.parent_objectives[own])
                 continue
             saved = self.checked.known[Objective].get(own) or next(
-                (other.saved for other in self.checked.items[Objective] if other.key == own), None)
+                (other.saved for other in self.checked.items[Objective] if other.key == own), None
+            )
             targets.append(saved)
         return targets
 
@@ -102,8 +122,14 @@ class PlanApply:
         try:
             return write()
         except ValidationError as error:
-            messages = [f"{field}: {' '.join(m)}" if field != "__all__" else " ".join(m)
-                        for field, m in error.message_dict.items()] if hasattr(error, "error_dict") else error.messages
+            messages = (
+                [
+                    f"{field}: {' '.join(m)}" if field != "__all__" else " ".join(m)
+                    for field, m in error.message_dict.items()
+                ]
+                if hasattr(error, "error_dict")
+                else error.messages
+            )
             rule = " ".join(messages)
         except (PermissionDenied, ConflictError) as error:
             rule = str(error)
@@ -112,13 +138,19 @@ class PlanApply:
 
 # Each sheet's rows are written through their model's named services.
 CREATE: dict[type[Model], Callable[..., Model]] = {
-    Plan: plan_services.plan_create, Theme: plan_services.theme_create, Goal: plan_services.goal_create,
-    Objective: plan_services.objective_create, Metric: plan_services.metric_create,
+    Plan: plan_services.plan_create,
+    Theme: plan_services.theme_create,
+    Goal: plan_services.goal_create,
+    Objective: plan_services.objective_create,
+    Metric: plan_services.metric_create,
     Initiative: initiative_services.initiative_create,
 }
 UPDATE: dict[type[Model], Callable[..., Model]] = {
-    Plan: plan_services.plan_update, Theme: plan_services.theme_update, Goal: plan_services.goal_update,
-    Objective: plan_services.objective_update, Metric: plan_services.metric_update,
+    Plan: plan_services.plan_update,
+    Theme: plan_services.theme_update,
+    Goal: plan_services.goal_update,
+    Objective: plan_services.objective_update,
+    Metric: plan_services.metric_update,
     Initiative: initiative_services.initiative_update,
 }
 

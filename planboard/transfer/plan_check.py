@@ -31,8 +31,12 @@ from planboard.transfer.read import Row
 
 # The rules the named services apply to each sheet's rows (see goals.services).
 RULES: dict[type[Model], ItemRules] = {
-    Plan: plan_services.PLAN_RULES, Theme: plan_services.THEME_RULES, Goal: plan_services.GOAL_RULES,
-    Objective: plan_services.OBJECTIVE_RULES, Metric: plan_services.METRIC_RULES, Initiative: INITIATIVE_RULES,
+    Plan: plan_services.PLAN_RULES,
+    Theme: plan_services.THEME_RULES,
+    Goal: plan_services.GOAL_RULES,
+    Objective: plan_services.OBJECTIVE_RULES,
+    Metric: plan_services.METRIC_RULES,
+    Initiative: INITIATIVE_RULES,
 }
 RELATIONS = ("plan", "goal", "objective", "theme", "department", "owner", "parent")
 # An initiative's reported status moves only through status updates (an append-only record).
@@ -129,23 +133,32 @@ class PlanCheck:
         row = rows[0]
         check = RowCheck(row, self.problems)
         values = {
-            "slug": check.text("slug", required=True), "title": check.text("title", required=True),
+            "slug": check.text("slug", required=True),
+            "title": check.text("title", required=True),
             "scope": check.choice("scope", Plan.Scope, default=Plan.Scope.ENTERPRISE),
-            "vision": check.text("vision"), "mission": check.text("mission"),
+            "vision": check.text("vision"),
+            "mission": check.text("mission"),
             "start_fiscal_year": check.whole("start_fiscal_year", required=True),
             "end_fiscal_year": check.whole("end_fiscal_year", required=True),
             "fiscal_year_start_month": _default(
-                check.whole("fiscal_year_start_month"), _field_default("fiscal_year_start_month")),
+                check.whole("fiscal_year_start_month"), _field_default("fiscal_year_start_month")
+            ),
             "status": check.choice("status", Plan.Status, default=Plan.Status.DRAFT),
-            "is_published": check.flag("is_published"), "is_sample": check.flag("is_sample"),
+            "is_published": check.flag("is_published"),
+            "is_sample": check.flag("is_sample"),
             "metric_share": _default(check.decimal("metric_share"), _field_default("metric_share")),
             "update_cadence_days": _default(check.whole("update_cadence_days"), _field_default("update_cadence_days")),
         }
         values = {name: value for name, value in values.items() if name in row.values}
         slugs = {str(row.values.get(name) or "").strip() for name in ("slug", "parent")} - {""}
         plans = {p.slug: p for p in Plan.objects.filter(slug__in=slugs).select_related("department", "parent")}
-        self._resolve(check, values, "department", {d.slug: d for d in Department.objects.filter(
-            slug=str(row.values.get("department") or "").strip())}, "department with the slug")
+        self._resolve(
+            check,
+            values,
+            "department",
+            {d.slug: d for d in Department.objects.filter(slug=str(row.values.get("department") or "").strip())},
+            "department with the slug",
+        )
         self._resolve(check, values, "parent", plans, "plan with the slug")
         item = Item(Plan, row, values.get("slug"), values)
         item.existing = plans.get(item.key)
@@ -175,22 +188,39 @@ class PlanCheck:
             self.known = {m: {} for m in self.items}
             return
         ids_only = Objective.objects.only("id", "code", "goal_id")
-        objectives = Objective.objects.filter(goal__plan=plan).select_related("goal__plan").prefetch_related(
-            Prefetch("aligned_to", ids_only))
+        objectives = (
+            Objective.objects.filter(goal__plan=plan)
+            .select_related("goal__plan")
+            .prefetch_related(Prefetch("aligned_to", ids_only))
+        )
         self.known = {
             Theme: {t.name: t for t in plan.themes.all()},
             Goal: {g.number: g for g in plan.goals.all()},
             Objective: {o.code: o for o in objectives},
-            Metric: {(m.objective.code, m.name): m for m in Metric.objects.filter(
-                objective__goal__plan=plan).select_related("objective__goal__plan")},
-            Initiative: {i.code: i for i in plan.initiatives.prefetch_related(
-                Prefetch("supports", ids_only), Prefetch("aligned_to", ids_only))},
+            Metric: {
+                (m.objective.code, m.name): m
+                for m in Metric.objects.filter(objective__goal__plan=plan).select_related("objective__goal__plan")
+            },
+            Initiative: {
+                i.code: i
+                for i in plan.initiatives.prefetch_related(
+                    Prefetch("supports", ids_only), Prefetch("aligned_to", ids_only)
+                )
+            },
         }
         codes = [o.code for o in objectives]
         for code in sorted({c for c in codes if codes.count(c) > 1}):
-            self.problems.append(Problem(layouts.OBJECTIVES.sheet, 0, "code", code, f"The plan has more than one "
-                                         f"objective coded {code}; the import identifies objectives by code, so "
-                                         "give each a distinct code first."))
+            self.problems.append(
+                Problem(
+                    layouts.OBJECTIVES.sheet,
+                    0,
+                    "code",
+                    code,
+                    f"The plan has more than one "
+                    f"objective coded {code}; the import identifies objectives by code, so "
+                    "give each a distinct code first.",
+                )
+            )
 
     # --- One row of each kind --------------------------------------------------------------------
 
@@ -199,8 +229,10 @@ class PlanCheck:
             return None
         for other in self.items[model]:
             if other.key == key:
-                check.problem(row_key_column(model), f"Duplicate row: row {other.row.number} already has "
-                              f"{describe(model, key)}; keep one.")
+                check.problem(
+                    row_key_column(model),
+                    f"Duplicate row: row {other.row.number} already has {describe(model, key)}; keep one.",
+                )
                 return None
         present = {name: value for name, value in values.items() if name in row.values or name in KEY_FIELDS}
         item = Item(model, row, key, present, refs or {}, existing=self.known[model].get(key))
@@ -209,22 +241,33 @@ class PlanCheck:
 
     def _theme(self, row: Row) -> None:
         check = RowCheck(row, self.problems)
-        values = {"name": check.text("name", required=True), "description": check.text("description"),
-                  "order": _default(check.whole("order", low=0), 0)}
+        values = {
+            "name": check.text("name", required=True),
+            "description": check.text("description"),
+            "order": _default(check.whole("order", low=0), 0),
+        }
         self._keyed(Theme, row, check, values["name"], values)
 
     def _goal(self, row: Row) -> None:
         check = RowCheck(row, self.problems)
-        values = {"number": check.whole("number", required=True, low=1), "title": check.text("title", required=True),
-                  "description": check.text("description"), "weight": _default(check.decimal("weight"), 1)}
+        values = {
+            "number": check.whole("number", required=True, low=1),
+            "title": check.text("title", required=True),
+            "description": check.text("description"),
+            "weight": _default(check.decimal("weight"), 1),
+        }
         self._keyed(Goal, row, check, values["number"], values)
 
     def _objective(self, row: Row) -> None:
         check = RowCheck(row, self.problems)
         number = check.whole("goal", required=True, low=1)
-        values = {"code": check.text("code", required=True), "title": check.text("title", required=True),
-                  "description": check.text("description"), "term": check.choice("term", Term, default=Term.SHORT),
-                  "weight": _default(check.decimal("weight"), 1)}
+        values = {
+            "code": check.text("code", required=True),
+            "title": check.text("title", required=True),
+            "description": check.text("description"),
+            "term": check.choice("term", Term, default=Term.SHORT),
+            "weight": _default(check.decimal("weight"), 1),
+        }
         links = {"aligned_to": check.codes("aligned_to")} if "aligned_to" in row.values else {}
         if number is not None and not self._has(Goal, number):
             check.problem("goal", f"Unknown goal: the plan has no goal numbered {number}; add it to the Goals sheet.")
@@ -236,30 +279,38 @@ class PlanCheck:
         check = RowCheck(row, self.problems)
         code = check.text("objective", required=True)
         values = {
-            "name": check.text("name", required=True), "description": check.text("description"),
+            "name": check.text("name", required=True),
+            "description": check.text("description"),
             "unit": check.text("unit", required=True),
             "direction": check.choice("direction", Metric.Direction, default=Metric.Direction.UP),
             "baseline": check.decimal("baseline", required=True),
             "baseline_date": check.date("baseline_date", required=True),
-            "target": check.decimal("target", required=True), "target_date": check.date("target_date", required=True),
+            "target": check.decimal("target", required=True),
+            "target_date": check.date("target_date", required=True),
             "frequency": check.choice("frequency", Metric.Frequency, default=Metric.Frequency.QUARTERLY),
         }
         self._resolve(check, values, "owner", people, "user with the username")
         if code and not self._has(Objective, code):
-            check.problem("objective", f"Unknown objective: the plan has no objective coded {code}; add it to the "
-                          "Objectives sheet.")
+            check.problem(
+                "objective",
+                f"Unknown objective: the plan has no objective coded {code}; add it to the Objectives sheet.",
+            )
         self._keyed(Metric, row, check, (code, values["name"]), values, refs={"objective": (Objective, code)})
 
     def _initiative(self, row: Row, people: dict, departments: dict) -> None:
         check = RowCheck(row, self.problems)
         values = {
-            "code": check.text("code", required=True), "title": check.text("title", required=True),
-            "description": check.text("description"), "term": check.choice("term", Term, default=Term.SHORT),
+            "code": check.text("code", required=True),
+            "title": check.text("title", required=True),
+            "description": check.text("description"),
+            "term": check.choice("term", Term, default=Term.SHORT),
             "status": check.choice("status", InitiativeStatus, default=InitiativeStatus.NOT_STARTED),
             "percent_complete": _default(check.whole("percent_complete", low=0, high=100), 0),
-            "start_date": check.date("start_date"), "target_date": check.date("target_date"),
+            "start_date": check.date("start_date"),
+            "target_date": check.date("target_date"),
             "completed_date": check.date("completed_date"),
-            "budget_estimate": check.decimal("budget_estimate"), "budget_actual": check.decimal("budget_actual"),
+            "budget_estimate": check.decimal("budget_estimate"),
+            "budget_actual": check.decimal("budget_actual"),
             "update_cadence_days": check.whole("update_cadence_days", low=1),
         }
         self._resolve(check, values, "owner", people, "user with the username")
@@ -290,12 +341,18 @@ class PlanCheck:
                 if getattr(item.existing, f"{name}_id") != getattr(target, "pk", None):
                     item.changed[name] = target
                     if name in rules.fixed:
-                        check.problem(name, f"This {item.model._meta.verbose_name} belongs to another {name}; it "
-                                      f"cannot be moved. Create it again under a new {row_key_column(item.model)}.")
+                        check.problem(
+                            name,
+                            f"This {item.model._meta.verbose_name} belongs to another {name}; it "
+                            f"cannot be moved. Create it again under a new {row_key_column(item.model)}.",
+                        )
             for name in STATUS_FIELDS if item.model is Initiative else ():
                 if name in item.changed:
-                    check.problem(name, "An initiative's status and percent complete change through a status "
-                                  "update; import status updates, or leave the cell as exported.")
+                    check.problem(
+                        name,
+                        "An initiative's status and percent complete change through a status "
+                        "update; import status updates, or leave the cell as exported.",
+                    )
         if not self._link_problems(item, check) and item.existing is not None:
             for name in item.links:
                 stored = sorted(o.pk for o in getattr(item.existing, name).all())
@@ -306,13 +363,19 @@ class PlanCheck:
             return
         candidate = self._candidate(item)
         check.model_problems(candidate, exclude=list(RELATIONS))
-        allowed = (rules.may_create(self.user, candidate) if item.existing is None
-                   else rules.may_change(self.user, item.existing) and rules.may_change(self.user, candidate))
+        allowed = (
+            rules.may_create(self.user, candidate)
+            if item.existing is None
+            else rules.may_change(self.user, item.existing) and rules.may_change(self.user, candidate)
+        )
         if not allowed:
             action = "create" if item.existing is None else "change"
             column = row_key_column(item.model)
-            check.problem(column, f"You may not {action} {describe(item.model, item.key)} in this plan.",
-                          item.row.values.get(column))
+            check.problem(
+                column,
+                f"You may not {action} {describe(item.model, item.key)} in this plan.",
+                item.row.values.get(column),
+            )
 
     def _candidate(self, item: Item) -> Model:
         """The row as it would be after the import (unsaved), for validation and permission."""
@@ -364,9 +427,16 @@ class PlanCheck:
                     ok = self._has(Objective, own) and (item.model is not Objective or own != item.key)
                 if not ok:
                     bad = True
-                    check.problem(name, f"Unknown objective “{code}”: use a code of this plan's objectives"
-                                  + (f", or {parent_slug}:code for the enterprise plan's." if name == "aligned_to"
-                                     and parent_slug else "."), code)
+                    check.problem(
+                        name,
+                        f"Unknown objective “{code}”: use a code of this plan's objectives"
+                        + (
+                            f", or {parent_slug}:code for the enterprise plan's."
+                            if name == "aligned_to" and parent_slug
+                            else "."
+                        ),
+                        code,
+                    )
         return bad
 
 

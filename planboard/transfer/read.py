@@ -146,9 +146,9 @@ def check_header(header: list[str], layout: Layout, problems: list[Problem], *, 
             problems.append(Problem(layout.sheet, 1, name, "", f"The required column “{name}” is missing."))
     for name in header:
         if name and name not in known:
-            problems.append(Problem(
-                layout.sheet, 1, name, name, f"Unknown column; the columns are {', '.join(layout.names)}."
-            ))
+            problems.append(
+                Problem(layout.sheet, 1, name, name, f"Unknown column; the columns are {', '.join(layout.names)}.")
+            )
 
 
 def _xlsx_rows(upload: IO[bytes], layouts: tuple[Layout, ...], problems: list[Problem]) -> Iterator[Row]:
@@ -206,8 +206,16 @@ def _sheeted_csv_rows(header, reader, layouts: tuple[Layout, ...], problems: lis
     """A plan in one CSV: the `sheet` column says which workbook sheet each row belongs to."""
     by_sheet = {layout.sheet.lower(): layout for layout in layouts}
     if SHEET_COLUMN not in header:
-        problems.append(Problem("", 1, SHEET_COLUMN, "", "The required column “sheet” is missing; it names the "
-                                f"part of the plan each row is: {', '.join(layout.sheet for layout in layouts)}."))
+        problems.append(
+            Problem(
+                "",
+                1,
+                SHEET_COLUMN,
+                "",
+                "The required column “sheet” is missing; it names the "
+                f"part of the plan each row is: {', '.join(layout.sheet for layout in layouts)}.",
+            )
+        )
         return
     known = {name for layout in layouts for name in layout.names} | {SHEET_COLUMN}
     for name in header:
@@ -221,8 +229,15 @@ def _sheeted_csv_rows(header, reader, layouts: tuple[Layout, ...], problems: lis
         sheet = str(row.values.pop(SHEET_COLUMN, "") or "").strip()
         layout = by_sheet.get(sheet.lower())
         if layout is None:
-            problems.append(Problem("", row.number, SHEET_COLUMN, sheet, "Name one of the plan's parts: "
-                                    f"{', '.join(layout.sheet for layout in layouts)}."))
+            problems.append(
+                Problem(
+                    "",
+                    row.number,
+                    SHEET_COLUMN,
+                    sheet,
+                    f"Name one of the plan's parts: {', '.join(layout.sheet for layout in layouts)}.",
+                )
+            )
             continue
         allowed = set(layout.names)
         yield Row(layout.sheet, row.number, {k: v for k, v in row.values.items() if k in allowed})

@@ -40,15 +40,17 @@ def _read(rows: Iterable[Row], problems: list[Problem]) -> list[ReadingRow]:
     parsed = []
     for row in rows:
         check = RowCheck(row, problems)
-        parsed.append(ReadingRow(
-            row=row,
-            plan=check.text("plan", required=True),
-            objective=check.text("objective", required=True),
-            name=check.text("metric", required=True),
-            period_end=check.date("period_end", required=True),
-            value=check.decimal("value", required=True),
-            note=check.text("note"),
-        ))
+        parsed.append(
+            ReadingRow(
+                row=row,
+                plan=check.text("plan", required=True),
+                objective=check.text("objective", required=True),
+                name=check.text("metric", required=True),
+                period_end=check.date("period_end", required=True),
+                value=check.decimal("value", required=True),
+                note=check.text("note"),
+            )
+        )
     return parsed
 
 
@@ -84,23 +86,35 @@ def readings_check(
     to_record, unchanged = [], 0
     for entry in parsed:
         check = RowCheck(entry.row, problems)
-        found = [m for m in metrics.get((entry.plan, entry.objective, entry.name), [])
-                 if permissions.can_view_plan(user, m.objective.goal.plan)]
+        found = [
+            m
+            for m in metrics.get((entry.plan, entry.objective, entry.name), [])
+            if permissions.can_view_plan(user, m.objective.goal.plan)
+        ]
         if entry.plan and entry.objective and entry.name and not found:
-            check.problem("metric", f"Unknown metric: plan “{entry.plan}” has no metric named “{entry.name}” "
-                          f"under objective {entry.objective} that you can see.")
+            check.problem(
+                "metric",
+                f"Unknown metric: plan “{entry.plan}” has no metric named “{entry.name}” "
+                f"under objective {entry.objective} that you can see.",
+            )
             continue
         if len(found) > 1:
-            check.problem("objective", f"Objective code {entry.objective} is used by more than one goal of the "
-                          "plan, so this metric cannot be told apart; rename one objective.")
+            check.problem(
+                "objective",
+                f"Objective code {entry.objective} is used by more than one goal of the "
+                "plan, so this metric cannot be told apart; rename one objective.",
+            )
             continue
         if not found or entry.period_end is None:
             continue
         metric = found[0]
         key = (metric.pk, entry.period_end)
         if key in first_row:
-            check.problem("period_end", f"Duplicate row: row {first_row[key]} already has a reading for this metric "
-                          f"for the period ending {entry.period_end:%Y-%m-%d}; keep one.")
+            check.problem(
+                "period_end",
+                f"Duplicate row: row {first_row[key]} already has a reading for this metric "
+                f"for the period ending {entry.period_end:%Y-%m-%d}; keep one.",
+            )
             continue
         first_row[key] = entry.row.number
         if entry.value is None:
@@ -110,17 +124,24 @@ def readings_check(
             unchanged += 1
             continue
         if not permissions.can_edit_metric(user, metric):
-            check.problem("metric", f"You may not record readings for “{metric.name}”: you do not own the metric "
-                          "and may not edit its plan.")
+            check.problem(
+                "metric",
+                f"You may not record readings for “{metric.name}”: you do not own the metric "
+                "and may not edit its plan.",
+            )
             continue
         if previous is not None and not correct:
-            check.problem("period_end", f"This metric already has a reading for the period ending "
-                          f"{entry.period_end:%Y-%m-%d} ({previous[0]}); choose to correct existing readings "
-                          "if the earlier figure was wrong.")
+            check.problem(
+                "period_end",
+                f"This metric already has a reading for the period ending "
+                f"{entry.period_end:%Y-%m-%d} ({previous[0]}); choose to correct existing readings "
+                "if the earlier figure was wrong.",
+            )
             continue
         # A correction is checked as the stored reading with its new value, so it is no duplicate of itself.
-        reading = MetricReading(pk=stored_pk.get(key), metric=metric, period_end=entry.period_end,
-                                value=entry.value, note=entry.note)
+        reading = MetricReading(
+            pk=stored_pk.get(key), metric=metric, period_end=entry.period_end, value=entry.value, note=entry.note
+        )
         check.model_problems(reading, exclude=["metric", "entered_by"])
         if check.ok:
             entry.metric, entry.correct = metric, previous is not None
@@ -134,8 +155,14 @@ def readings_apply(to_record: list[ReadingRow], user, progress: Progress | None 
     with transaction.atomic():
         for done, entry in enumerate(to_record, start=1):
             try:
-                metric_record_reading(metric=entry.metric, entered_by=user, period_end=entry.period_end,
-                                      value=entry.value, note=entry.note, correct=entry.correct)
+                metric_record_reading(
+                    metric=entry.metric,
+                    entered_by=user,
+                    period_end=entry.period_end,
+                    value=entry.value,
+                    note=entry.note,
+                    correct=entry.correct,
+                )
             except (ValidationError, PermissionDenied) as error:
                 messages = error.messages if isinstance(error, ValidationError) else [str(error)]
                 problems.append(Problem(entry.row.sheet, entry.row.number, "metric", entry.name, " ".join(messages)))

@@ -49,15 +49,17 @@ def _read(rows: Iterable[Row], problems: list[Problem]) -> list[UpdateRow]:
     parsed = []
     for row in rows:
         check = RowCheck(row, problems)
-        parsed.append(UpdateRow(
-            row=row,
-            plan=check.text("plan", required=True),
-            code=check.text("initiative", required=True),
-            as_of=check.date("as_of", required=True),
-            status=check.choice("status", InitiativeStatus, required=True),
-            percent=check.whole("percent_complete", required=True, low=0, high=100),
-            narrative=check.text("narrative"),
-        ))
+        parsed.append(
+            UpdateRow(
+                row=row,
+                plan=check.text("plan", required=True),
+                code=check.text("initiative", required=True),
+                as_of=check.date("as_of", required=True),
+                status=check.choice("status", InitiativeStatus, required=True),
+                percent=check.whole("percent_complete", required=True, low=0, high=100),
+                narrative=check.text("narrative"),
+            )
+        )
     return parsed
 
 
@@ -89,8 +91,10 @@ def updates_check(rows: Iterable[Row], user, problems: list[Problem]) -> tuple[l
         check = RowCheck(entry.row, problems)
         initiative = initiatives.get((entry.plan, entry.code))
         if entry.plan and entry.code and (initiative is None or not permissions.can_view_plan(user, initiative.plan)):
-            check.problem("initiative", f"Unknown initiative: plan “{entry.plan}” has no initiative coded "
-                          f"“{entry.code}” that you can see.")
+            check.problem(
+                "initiative",
+                f"Unknown initiative: plan “{entry.plan}” has no initiative coded “{entry.code}” that you can see.",
+            )
             continue
         if initiative is None or entry.as_of is None or entry.status is None or entry.percent is None:
             continue
@@ -100,16 +104,27 @@ def updates_check(rows: Iterable[Row], user, problems: list[Problem]) -> tuple[l
             unchanged += 1
             continue
         if key in first_row:
-            check.problem("as_of", f"Duplicate row: row {first_row[key]} already has this update for "
-                          f"{entry.code} as of {entry.as_of:%Y-%m-%d}; keep one.")
+            check.problem(
+                "as_of",
+                f"Duplicate row: row {first_row[key]} already has this update for "
+                f"{entry.code} as of {entry.as_of:%Y-%m-%d}; keep one.",
+            )
             continue
         first_row[key] = entry.row.number
         if not permissions.can_edit_initiative(user, initiative):
-            check.problem("initiative", f"You may not post updates for initiative {entry.code}: you do not own it "
-                          "and are not in its department.")
+            check.problem(
+                "initiative",
+                f"You may not post updates for initiative {entry.code}: you do not own it "
+                "and are not in its department.",
+            )
             continue
-        update = StatusUpdate(initiative=initiative, as_of=entry.as_of, status=entry.status,
-                              percent_complete=entry.percent, narrative=entry.narrative)
+        update = StatusUpdate(
+            initiative=initiative,
+            as_of=entry.as_of,
+            status=entry.status,
+            percent_complete=entry.percent,
+            narrative=entry.narrative,
+        )
         check.model_problems(update, exclude=["initiative", "author", "created_at"])
         if check.ok:
             entry.initiative = initiative
@@ -126,10 +141,15 @@ def updates_apply(to_post: list[UpdateRow], user, progress: Progress | None = No
     problems: list[Problem] = []
     with transaction.atomic():
         for start in range(0, len(to_post), CHUNK):
-            chunk = to_post[start:start + CHUNK]
+            chunk = to_post[start : start + CHUNK]
             specs = [
-                UpdateSpec(initiative_id=entry.initiative.pk, status=entry.status, percent_complete=entry.percent,
-                           as_of=entry.as_of, narrative=entry.narrative)
+                UpdateSpec(
+                    initiative_id=entry.initiative.pk,
+                    status=entry.status,
+                    percent_complete=entry.percent,
+                    as_of=entry.as_of,
+                    narrative=entry.narrative,
+                )
                 for entry in chunk
             ]
             try:
@@ -137,8 +157,9 @@ def updates_apply(to_post: list[UpdateRow], user, progress: Progress | None = No
             except ValidationError as error:
                 for index, messages in error.message_dict.items():
                     entry = chunk[int(index)]
-                    problems.append(Problem(entry.row.sheet, entry.row.number, "initiative", entry.code,
-                                            " ".join(messages)))
+                    problems.append(
+                        Problem(entry.row.sheet, entry.row.number, "initiative", entry.code, " ".join(messages))
+                    )
             if progress is not None:
                 progress(start + len(chunk), len(to_post))
         if problems:

@@ -32,24 +32,40 @@ def transfer_home(request: HttpRequest) -> HttpResponse:
     declared = int(request.META.get("CONTENT_LENGTH") or 0)
     if request.method == "POST" and declared > settings.TRANSFER_MAX_UPLOAD_BYTES + FORM_OVERHEAD_BYTES:
         # Refused from the request's declared length, before Django spools the upload to disk.
-        return render(request, "transfer/too_large.html", {
-            "size": declared, "limit": settings.TRANSFER_MAX_UPLOAD_BYTES, "nav": "transfer"}, status=413)
+        return render(
+            request,
+            "transfer/too_large.html",
+            {"size": declared, "limit": settings.TRANSFER_MAX_UPLOAD_BYTES, "nav": "transfer"},
+            status=413,
+        )
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        job = job_create(kind=data["kind"], upload=data["file"], user=request.user,
-                         correct=data["correct"] and data["kind"] == "readings")
+        job = job_create(
+            kind=data["kind"],
+            upload=data["file"],
+            user=request.user,
+            correct=data["correct"] and data["kind"] == "readings",
+        )
         if data["file"].size <= settings.TRANSFER_INLINE_MAX_BYTES:
             job_run(job.id)
         else:
             _queue(job.id)
         return redirect("transfer:job", job_id=job.id)
     plans = goals_visible.visible_plans(request.user).order_by("-start_fiscal_year", "title")
-    return render(request, "transfer/home.html", {
-        "form": form, "plans": plans, "kinds": KIND_LABELS, "nav": "transfer",
-        "limits": {"bytes": settings.TRANSFER_MAX_UPLOAD_BYTES, "rows": settings.TRANSFER_MAX_ROWS},
-        "layouts": KINDS,
-    }, status=400 if form.errors else 200)
+    return render(
+        request,
+        "transfer/home.html",
+        {
+            "form": form,
+            "plans": plans,
+            "kinds": KIND_LABELS,
+            "nav": "transfer",
+            "limits": {"bytes": settings.TRANSFER_MAX_UPLOAD_BYTES, "rows": settings.TRANSFER_MAX_ROWS},
+            "layouts": KINDS,
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 def _queue(job_id: str) -> None:
@@ -73,10 +89,17 @@ def _job_or_404(request: HttpRequest, job_id: str):
 @login_required
 def job_page(request: HttpRequest, job_id: str) -> HttpResponse:
     job = _job_or_404(request, job_id)
-    return render(request, "transfer/job.html", {
-        "job": job, "problems": job_problems(job), "poll_seconds": POLL_SECONDS, "nav": "transfer",
-        "kind_label": KIND_LABELS[job.kind],
-    })
+    return render(
+        request,
+        "transfer/job.html",
+        {
+            "job": job,
+            "problems": job_problems(job),
+            "poll_seconds": POLL_SECONDS,
+            "nav": "transfer",
+            "kind_label": KIND_LABELS[job.kind],
+        },
+    )
 
 
 @login_required
@@ -97,8 +120,9 @@ def job_problems_csv(request: HttpRequest, job_id: str) -> FileResponse:
     path = problems_path(job)
     if not path.exists():
         raise Http404("This import has no problems to download.")
-    return FileResponse(path.open("rb"), as_attachment=True, filename=f"problems-{job.filename}.csv",
-                        content_type=CONTENT_TYPES["csv"])
+    return FileResponse(
+        path.open("rb"), as_attachment=True, filename=f"problems-{job.filename}.csv", content_type=CONTENT_TYPES["csv"]
+    )
 
 
 def template_download(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
@@ -113,7 +137,9 @@ def export_download(request: HttpRequest, slug: str, kind: str, fmt: str) -> Htt
     """A plan, its status updates or its readings, in the import's layout, for a plan the person may read."""
     if kind not in KINDS:
         raise Http404("No such export.")
-    plan = get_object_or_404(goals_visible.visible_plans(request.user).select_related("department", "parent"), slug=slug)
+    plan = get_object_or_404(
+        goals_visible.visible_plans(request.user).select_related("department", "parent"), slug=slug
+    )
     return _spreadsheet(kind, plan, fmt, f"{plan.slug}-{kind}")
 
 
@@ -129,4 +155,3 @@ def _spreadsheet(kind: str, plan, fmt: str, stem: str) -> HttpResponse:
         response = HttpResponse(out.getvalue(), content_type=CONTENT_TYPES["xlsx"])
     response["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
     return response
-

@@ -30,16 +30,26 @@ def _exact(value: Decimal | None) -> str | None:
 
 def _figures(node) -> dict:
     return {
-        "progress": node.progress, "pace": node.pace, "health": node.health,
-        "grade": grade(node.progress, node.pace), "computed_at": node.computed_at,
+        "progress": node.progress,
+        "pace": node.pace,
+        "health": node.health,
+        "grade": grade(node.progress, node.pace),
+        "computed_at": node.computed_at,
     }
 
 
 def _metric(metric: MetricNode, tree: PlanTree) -> dict:
     return {
-        "id": metric.id, "name": metric.name, "description": metric.description, "unit": metric.unit,
-        "direction": metric.direction, "baseline": _exact(metric.baseline), "baseline_date": metric.baseline_date,
-        "target": _exact(metric.target), "target_date": metric.target_date, "frequency": metric.frequency,
+        "id": metric.id,
+        "name": metric.name,
+        "description": metric.description,
+        "unit": metric.unit,
+        "direction": metric.direction,
+        "baseline": _exact(metric.baseline),
+        "baseline_date": metric.baseline_date,
+        "target": _exact(metric.target),
+        "target_date": metric.target_date,
+        "frequency": metric.frequency,
         **_figures(metric),
         "readings": [
             {"period_end": r.period_end, "value": _exact(r.value), "note": r.note}
@@ -50,8 +60,13 @@ def _metric(metric: MetricNode, tree: PlanTree) -> dict:
 
 def _objective(objective: ObjectiveNode, tree: PlanTree) -> dict:
     return {
-        "id": objective.id, "code": objective.code, "title": objective.title, "description": objective.description,
-        "term": objective.term, "weight": _exact(objective.weight), **_figures(objective),
+        "id": objective.id,
+        "code": objective.code,
+        "title": objective.title,
+        "description": objective.description,
+        "term": objective.term,
+        "weight": _exact(objective.weight),
+        **_figures(objective),
         "aligned_to": [link.id for link in tree.objective_links.get(objective.id, [])],
         "metrics": [_metric(m, tree) for m in tree.metrics_of.get(objective.id, [])],
     }
@@ -59,13 +74,22 @@ def _objective(objective: ObjectiveNode, tree: PlanTree) -> dict:
 
 def _initiative(initiative: InitiativeNode, tree: PlanTree) -> dict:
     return {
-        "id": initiative.id, "code": initiative.code, "title": initiative.title,
-        "description": initiative.description, "theme": initiative.theme_id, "term": initiative.term,
-        "department": initiative.department_id, "status": initiative.status,
-        "percent_complete": initiative.percent_complete, "start_date": initiative.start_date,
-        "target_date": initiative.target_date, "completed_date": initiative.completed_date,
-        "budget_estimate": _exact(initiative.budget_estimate), "budget_actual": _exact(initiative.budget_actual),
-        "last_update_on": initiative.last_update_on, **_figures(initiative),
+        "id": initiative.id,
+        "code": initiative.code,
+        "title": initiative.title,
+        "description": initiative.description,
+        "theme": initiative.theme_id,
+        "term": initiative.term,
+        "department": initiative.department_id,
+        "status": initiative.status,
+        "percent_complete": initiative.percent_complete,
+        "start_date": initiative.start_date,
+        "target_date": initiative.target_date,
+        "completed_date": initiative.completed_date,
+        "budget_estimate": _exact(initiative.budget_estimate),
+        "budget_actual": _exact(initiative.budget_actual),
+        "last_update_on": initiative.last_update_on,
+        **_figures(initiative),
         "supports": tree.supported.get(initiative.id, []),
         "aligned_to": [link.id for link in tree.initiative_links.get(initiative.id, [])],
         "updates": [
@@ -91,20 +115,34 @@ def plan_export(plan_id: int, user) -> dict:
     return {
         "format": EXPORT_FORMAT,
         "plan": {
-            "id": plan.id, "title": plan.title, "slug": plan.slug, "scope": plan.scope,
-            "department": plan.department_name, "parent": plan.parent_id, "vision": plan.vision,
-            "mission": plan.mission, "start_fiscal_year": plan.start_fiscal_year,
-            "end_fiscal_year": plan.end_fiscal_year, "fiscal_year_start_month": plan.fiscal_year_start_month,
-            "status": plan.status, "is_published": plan.is_published, "is_sample": plan.is_sample,
-            "metric_share": _exact(plan.metric_share), **_figures(plan),
+            "id": plan.id,
+            "title": plan.title,
+            "slug": plan.slug,
+            "scope": plan.scope,
+            "department": plan.department_name,
+            "parent": plan.parent_id,
+            "vision": plan.vision,
+            "mission": plan.mission,
+            "start_fiscal_year": plan.start_fiscal_year,
+            "end_fiscal_year": plan.end_fiscal_year,
+            "fiscal_year_start_month": plan.fiscal_year_start_month,
+            "status": plan.status,
+            "is_published": plan.is_published,
+            "is_sample": plan.is_sample,
+            "metric_share": _exact(plan.metric_share),
+            **_figures(plan),
         },
         "pillars": _parts(tree.pillars),
         "drivers": _parts(tree.drivers),
         "themes": _parts(tree.themes),
         "goals": [
             {
-                "id": g.id, "number": g.number, "title": g.title, "description": g.description,
-                "weight": _exact(g.weight), **_figures(g),
+                "id": g.id,
+                "number": g.number,
+                "title": g.title,
+                "description": g.description,
+                "weight": _exact(g.weight),
+                **_figures(g),
                 "objectives": [_objective(o, tree) for o in tree.objectives_of.get(g.id, [])],
             }
             for g in tree.goals

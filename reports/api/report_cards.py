@@ -47,8 +47,20 @@ class ReportCardSerializer(serializers.ModelSerializer):
     class Meta:
         model = ReportCard
         fields = [
-            "id", "url", "plan", "fiscal_year", "revision", "status", "error", "is_final", "summary",
-            "recommendations", "generated_by", "requested_at", "generated_at", "pdf_url",
+            "id",
+            "url",
+            "plan",
+            "fiscal_year",
+            "revision",
+            "status",
+            "error",
+            "is_final",
+            "summary",
+            "recommendations",
+            "generated_by",
+            "requested_at",
+            "generated_at",
+            "pdf_url",
         ]
         read_only_fields = [f for f in fields if f not in ("plan", "fiscal_year")]
 
@@ -71,8 +83,9 @@ class ReportCardDetailSerializer(ReportCardSerializer):
         read_only_fields = [*ReportCardSerializer.Meta.read_only_fields, "data"]
 
 
-class ReportCardViewSet(CachedListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                        viewsets.GenericViewSet):
+class ReportCardViewSet(
+    CachedListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
     """Report cards of the plans the caller may read (the public: final cards of published plans).
 
     The detail carries the frozen `data` the card was drawn from; the list leaves it out.
@@ -89,7 +102,10 @@ class ReportCardViewSet(CachedListMixin, mixins.ListModelMixin, mixins.RetrieveM
         return ReportCardSerializer if self.action in ("list", "create") else ReportCardDetailSerializer
 
     @extend_schema(
-        responses={202: ReportCardSerializer, 400: OpenApiResponse(description="A field is wrong; nothing was stored.")},
+        responses={
+            202: ReportCardSerializer,
+            400: OpenApiResponse(description="A field is wrong; nothing was stored."),
+        },
         description="Freeze the plan's figures for the fiscal year and queue the PDF. A draft card for that "
         "year is refreshed; after a final one a new revision starts.",
     )
@@ -106,12 +122,18 @@ class ReportCardViewSet(CachedListMixin, mixins.ListModelMixin, mixins.RetrieveM
         body = ReportCardSerializer(card, context=self.get_serializer_context()).data
         return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": body["url"]})
 
-    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY,
-                              404: OpenApiResponse(description="No such card, or its PDF is not ready yet.")})
+    @extend_schema(
+        responses={
+            (200, "application/pdf"): OpenApiTypes.BINARY,
+            404: OpenApiResponse(description="No such card, or its PDF is not ready yet."),
+        }
+    )
     @action(detail=True, methods=["get"], renderer_classes=[EscapingJSONRenderer, PDFRenderer])
     def pdf(self, request: Request, pk: str | None = None) -> FileResponse:
         card = self.get_object()
         if not card.pdf:
-            raise exceptions.NotFound(f"The PDF is not ready yet: the report card is {card.get_status_display().lower()}.")
+            raise exceptions.NotFound(
+                f"The PDF is not ready yet: the report card is {card.get_status_display().lower()}."
+            )
         filename = f"{card.plan.slug}-fy{card.fiscal_year}-report-card-rev{card.revision}.pdf"
         return FileResponse(card.pdf.open("rb"), content_type="application/pdf", filename=filename)

@@ -31,6 +31,14 @@ from reports.plan_tree.nodes import InitiativeNode, LinkTarget, MetricNode, Obje
 from reports.plan_tree.read import ALL_PARTS, branch_tree, plan_inputs, plan_tree
 
 __all__ = [
-    "ALL_PARTS", "InitiativeNode", "LinkTarget", "MetricNode", "ObjectiveNode", "PartNode", "PlanTree",
-    "branch_tree", "plan_inputs", "plan_tree",
+    "ALL_PARTS",
+    "InitiativeNode",
+    "LinkTarget",
+    "MetricNode",
+    "ObjectiveNode",
+    "PartNode",
+    "PlanTree",
+    "branch_tree",
+    "plan_inputs",
+    "plan_tree",
 ]

@@ -70,12 +70,17 @@ def _branch_filters(kind: str, pk: int) -> tuple[dict, dict[str, dict]]:
         case "goal":
             supporting = Initiative.supports.through.objects.filter(objective__goal_id=pk).values("initiative_id")
             return {"goals": pk}, {
-                "goals": {"pk": pk}, "objectives": {"goal_id": pk}, "metrics": {"objective__goal_id": pk},
-                "initiatives": {"pk__in": supporting}, "supports": {"objective__goal_id": pk},
+                "goals": {"pk": pk},
+                "objectives": {"goal_id": pk},
+                "metrics": {"objective__goal_id": pk},
+                "initiatives": {"pk__in": supporting},
+                "supports": {"objective__goal_id": pk},
             }
         case "objective":
             return {"goals__objectives": pk}, {
-                "objectives": {"pk": pk}, "metrics": {"objective_id": pk}, "initiatives": {"supports": pk},
+                "objectives": {"pk": pk},
+                "metrics": {"objective_id": pk},
+                "initiatives": {"supports": pk},
                 "supports": {"objective_id": pk},
             }
         case "metric":
@@ -121,8 +126,9 @@ def _links(through, source: str, target: str, lookups: dict) -> dict[int, list[L
     rows = (
         through.objects.filter(**_prefixed(f"{source}__", lookups))
         .order_by(f"{target}__goal__plan", f"{target}__goal__number", f"{target}__code")
-        .values_list(f"{source}_id", f"{target}_id", f"{target}__code", f"{target}__goal__plan_id",
-                     f"{target}__goal__plan__slug")
+        .values_list(
+            f"{source}_id", f"{target}_id", f"{target}__code", f"{target}__goal__plan_id", f"{target}__goal__plan__slug"
+        )
     )
     result: dict[int, list[LinkTarget]] = defaultdict(list)
     for source_id, *link in rows:
@@ -154,12 +160,32 @@ def plan_inputs(plan_id: int) -> PlanInputs:
         cadence_days=plan["update_cadence_days"],
         goals=rows(Goal, "goals", "id", "weight"),
         objectives=rows(Objective, "objectives", "id", "goal_id", "weight", "term"),
-        metrics=rows(Metric, "metrics", "id", "objective_id", "baseline", "target", "baseline_date", "target_date",
-                     latest_value=Subquery(_latest_first(None).values("value")[:1])),
-        initiatives=rows(Initiative, "initiatives", "id", "status", "percent_complete", "start_date", "target_date",
-                         "term", "last_update_on", "update_cadence_days"),
+        metrics=rows(
+            Metric,
+            "metrics",
+            "id",
+            "objective_id",
+            "baseline",
+            "target",
+            "baseline_date",
+            "target_date",
+            latest_value=Subquery(_latest_first(None).values("value")[:1]),
+        ),
+        initiatives=rows(
+            Initiative,
+            "initiatives",
+            "id",
+            "status",
+            "percent_complete",
+            "start_date",
+            "target_date",
+            "term",
+            "last_update_on",
+            "update_cadence_days",
+        ),
         supports=list(
-            Initiative.supports.through.objects.filter(**scope["supports"]).order_by()
+            Initiative.supports.through.objects.filter(**scope["supports"])
+            .order_by()
             .values_list("initiative_id", "objective_id")
         ),
     )
@@ -180,9 +206,17 @@ def branch_tree(kind: str, pk: int, **options) -> PlanTree:
 
 
 def _read(
-    plan_lookup: dict, branch: dict[str, dict] | None, *, depth: str | None = None,
-    as_of: datetime.date | None = None, detail: bool = False, readings: str | None = "latest",
-    count_readings: bool = False, history: bool = False, links: bool = False, parts: tuple[str, ...] = (),
+    plan_lookup: dict,
+    branch: dict[str, dict] | None,
+    *,
+    depth: str | None = None,
+    as_of: datetime.date | None = None,
+    detail: bool = False,
+    readings: str | None = "latest",
+    count_readings: bool = False,
+    history: bool = False,
+    links: bool = False,
+    parts: tuple[str, ...] = (),
 ) -> PlanTree:
     found = _rows(Plan.objects.filter(**plan_lookup), PlanNode, detail=True)
     if not found:
@@ -201,34 +235,44 @@ def _read(
         tree.goals = _rows(Goal.objects.filter(**scope["goals"]).order_by("number"), GoalNode, detail=detail)
     if "objectives" in scope:
         goal_order = {goal.id: n for n, goal in enumerate(tree.goals)}
-        objectives = _rows(Objective.objects.filter(**scope["objectives"]).order_by("code"), ObjectiveNode,
-                           detail=detail)
+        objectives = _rows(
+            Objective.objects.filter(**scope["objectives"]).order_by("code"), ObjectiveNode, detail=detail
+        )
         tree.objectives = sorted(objectives, key=lambda o: goal_order.get(o.goal_id, len(goal_order)))
     if "metrics" in scope:
         objective_order = {objective.id: n for n, objective in enumerate(tree.objectives)}
         latest = _metric_readings(as_of, count_readings) if readings == "latest" else {}
-        metrics = _rows(Metric.objects.filter(**scope["metrics"]).order_by("name"), MetricNode, detail=detail,
-                        adjust=_stored_places if latest else None, **latest)
+        metrics = _rows(
+            Metric.objects.filter(**scope["metrics"]).order_by("name"),
+            MetricNode,
+            detail=detail,
+            adjust=_stored_places if latest else None,
+            **latest,
+        )
         tree.metrics = sorted(metrics, key=lambda m: objective_order.get(m.objective_id, len(objective_order)))
         if readings == "all":
             tree.readings = _all_readings(scope["metrics"], as_of)
     if "initiatives" in scope:
-        tree.initiatives = _rows(Initiative.objects.filter(**scope["initiatives"]).order_by("code"), InitiativeNode,
-                                 detail=detail)
+        tree.initiatives = _rows(
+            Initiative.objects.filter(**scope["initiatives"]).order_by("code"), InitiativeNode, detail=detail
+        )
         if history:
             tree.updates, tree.milestones = _history(scope["initiatives"])
     if "supports" in scope:
         tree.supports = list(
-            Initiative.supports.through.objects.filter(**scope["supports"]).order_by()
+            Initiative.supports.through.objects.filter(**scope["supports"])
+            .order_by()
             .values_list("initiative_id", "objective_id")
         )
     if links:
         if "objectives" in scope:
-            tree.objective_links = _links(Objective.aligned_to.through, "from_objective", "to_objective",
-                                          scope["objectives"])
+            tree.objective_links = _links(
+                Objective.aligned_to.through, "from_objective", "to_objective", scope["objectives"]
+            )
         if "initiatives" in scope:
-            tree.initiative_links = _links(Initiative.aligned_to.through, "initiative", "objective",
-                                           scope["initiatives"])
+            tree.initiative_links = _links(
+                Initiative.aligned_to.through, "initiative", "objective", scope["initiatives"]
+            )
     for name in parts:
         setattr(tree, name, _parts(PARTS[name], plan_id))
     return tree
@@ -251,13 +295,15 @@ def _history(initiative_lookups: dict) -> tuple[dict[int, list[Update]], dict[in
     lookups = _prefixed("initiative__", initiative_lookups)
     updates: dict[int, list[Update]] = defaultdict(list)
     for initiative_id, *update in (
-        StatusUpdate.objects.filter(**lookups).order_by("initiative_id", "-as_of", "-created_at")
+        StatusUpdate.objects.filter(**lookups)
+        .order_by("initiative_id", "-as_of", "-created_at")
         .values_list("initiative_id", "as_of", "status", "percent_complete", "narrative")
     ):
         updates[initiative_id].append(Update(*update))
     milestones: dict[int, list[MilestoneRow]] = defaultdict(list)
     for initiative_id, *milestone in (
-        Milestone.objects.filter(**lookups).order_by("initiative_id", "due", "title")
+        Milestone.objects.filter(**lookups)
+        .order_by("initiative_id", "due", "title")
         .values_list("initiative_id", "title", "due", "done_on")
     ):
         milestones[initiative_id].append(MilestoneRow(*milestone))

@@ -38,5 +38,9 @@ from reports.report_card.html import report_card_document, report_card_html
 from reports.report_card.pdf import report_card_pdf
 
 __all__ = [
-    "fiscal_year_errors", "report_card_data", "report_card_document", "report_card_html", "report_card_pdf",
+    "fiscal_year_errors",
+    "report_card_data",
+    "report_card_document",
+    "report_card_html",
+    "report_card_pdf",
 ]

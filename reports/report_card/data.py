@@ -47,18 +47,25 @@ def fiscal_year_errors(plan: Plan, fiscal_year, today: datetime.date) -> dict[st
     if not isinstance(fiscal_year, int) or isinstance(fiscal_year, bool):
         return {"fiscal_year": "Enter the fiscal year as a four-digit number, for example 2025."}
     if not plan.start_fiscal_year <= fiscal_year <= plan.end_fiscal_year:
-        return {"fiscal_year": f"“{plan}” covers FY{plan.start_fiscal_year} to FY{plan.end_fiscal_year}; "
-                               f"FY{fiscal_year} is outside it."}
+        return {
+            "fiscal_year": f"“{plan}” covers FY{plan.start_fiscal_year} to FY{plan.end_fiscal_year}; "
+            f"FY{fiscal_year} is outside it."
+        }
     if fiscal_year_start(fiscal_year, plan.fiscal_year_start_month) > today:
-        return {"fiscal_year": f"FY{fiscal_year} has not begun yet (the current fiscal year is "
-                               f"FY{fiscal_year_of(today, plan.fiscal_year_start_month)})."}
+        return {
+            "fiscal_year": f"FY{fiscal_year} has not begun yet (the current fiscal year is "
+            f"FY{fiscal_year_of(today, plan.fiscal_year_start_month)})."
+        }
     return {}
 
 
 def _figure(progress_value: float | None, pace_value: float | None, health: str) -> dict:
     return {
-        "progress": progress_value, "pace": pace_value, "health": health or "",
-        "grade": progress.grade(progress_value, pace_value), "ratio": progress.grade_ratio(progress_value, pace_value),
+        "progress": progress_value,
+        "pace": pace_value,
+        "health": health or "",
+        "grade": progress.grade(progress_value, pace_value),
+        "ratio": progress.grade_ratio(progress_value, pace_value),
     }
 
 
@@ -72,8 +79,9 @@ class Figures:
         snapshots = []
         if fy_end < today:
             snapshots = list(
-                ProgressSnapshot.objects.filter(plan_id=plan.id, taken_on=fy_end)
-                .values_list("node_type", "node_id", "progress", "pace", "health", "stale_count")
+                ProgressSnapshot.objects.filter(plan_id=plan.id, taken_on=fy_end).values_list(
+                    "node_type", "node_id", "progress", "pace", "health", "stale_count"
+                )
             )
         if snapshots:
             self.source, self.as_of, self.computed_at = "snapshot", fy_end, None
@@ -85,15 +93,23 @@ class Figures:
         self.source = "cached"
         self.computed_at = plan.computed_at
         self.as_of = timezone.localdate(plan.computed_at) if plan.computed_at else today
-        levels = {"plan": [plan], "goal": tree.goals, "objective": tree.objectives, "metric": tree.metrics,
-                  "initiative": tree.initiatives}
+        levels = {
+            "plan": [plan],
+            "goal": tree.goals,
+            "objective": tree.objectives,
+            "metric": tree.metrics,
+            "initiative": tree.initiatives,
+        }
         for node_type, items in levels.items():
             for item in items:
                 self.by_node[(node_type, item.id)] = _figure(item.progress, item.pace, item.health)
         for item in tree.initiatives:
             if progress.is_stale(
-                status=item.status, last_update_on=item.last_update_on, start_date=item.start_date,
-                cadence_days=item.update_cadence_days or plan.update_cadence_days, today=today,
+                status=item.status,
+                last_update_on=item.last_update_on,
+                start_date=item.start_date,
+                cadence_days=item.update_cadence_days or plan.update_cadence_days,
+                today=today,
             ):
                 self.stale.add(item.id)
 
@@ -104,30 +120,52 @@ class Figures:
 
 def _initiative(item: InitiativeNode, figures: Figures) -> dict:
     return {
-        "id": item.id, "code": item.code, "title": item.title, "status": item.status,
-        "status_label": STATUS_LABELS.get(item.status, item.status), "percent_complete": item.percent_complete,
-        "counted": progress.is_counted(item.status), **figures.of("initiative", item.id),
-        "stale": item.id in figures.stale, "last_update_on": item.last_update_on,
-        "start_date": item.start_date, "target_date": item.target_date, "completed_date": item.completed_date,
-        "owner": item.owner_name, "department": item.department_name or "",
+        "id": item.id,
+        "code": item.code,
+        "title": item.title,
+        "status": item.status,
+        "status_label": STATUS_LABELS.get(item.status, item.status),
+        "percent_complete": item.percent_complete,
+        "counted": progress.is_counted(item.status),
+        **figures.of("initiative", item.id),
+        "stale": item.id in figures.stale,
+        "last_update_on": item.last_update_on,
+        "start_date": item.start_date,
+        "target_date": item.target_date,
+        "completed_date": item.completed_date,
+        "owner": item.owner_name,
+        "department": item.department_name or "",
     }
 
 
 def _metric(item: MetricNode, figures: Figures) -> dict:
     latest = {"period_end": item.latest_on, "value": float(item.latest_value)} if item.latest_on else None
     return {
-        "id": item.id, "name": item.name, "unit": item.unit, "direction": item.direction,
-        "baseline": float(item.baseline), "baseline_date": item.baseline_date,
-        "target": float(item.target), "target_date": item.target_date,
-        "frequency": FREQUENCY_LABELS.get(item.frequency, item.frequency), **figures.of("metric", item.id),
-        "readings": [], "reading_count": item.reading_count, "latest": latest,
+        "id": item.id,
+        "name": item.name,
+        "unit": item.unit,
+        "direction": item.direction,
+        "baseline": float(item.baseline),
+        "baseline_date": item.baseline_date,
+        "target": float(item.target),
+        "target_date": item.target_date,
+        "frequency": FREQUENCY_LABELS.get(item.frequency, item.frequency),
+        **figures.of("metric", item.id),
+        "readings": [],
+        "reading_count": item.reading_count,
+        "latest": latest,
     }
 
 
 def _initiative_lists(members: list[dict], fy_start: datetime.date, fy_end: datetime.date) -> dict:
     return {
-        "completed": [i for i in members if i["status"] == InitiativeStatus.COMPLETED
-                      and i["completed_date"] is not None and fy_start <= i["completed_date"] <= fy_end],
+        "completed": [
+            i
+            for i in members
+            if i["status"] == InitiativeStatus.COMPLETED
+            and i["completed_date"] is not None
+            and fy_start <= i["completed_date"] <= fy_end
+        ],
         "needs_attention": [i for i in members if i["counted"] and i["health"] in NEEDS_ATTENTION],
         "stale": [i for i in members if i["stale"]],
     }
@@ -165,24 +203,36 @@ def _alignment(plan: Plan) -> list[dict]:
         counts[plan_id]["initiatives_aligned" if initiative_id in aligned_initiatives else "initiatives_unaligned"] += 1
     keys = ("objectives_aligned", "objectives_unaligned", "initiatives_aligned", "initiatives_unaligned")
     return [
-        {"title": dp.title, "department": dp.department.name if dp.department else "",
-         **{key: counts[dp.pk][key] for key in keys}}
+        {
+            "title": dp.title,
+            "department": dp.department.name if dp.department else "",
+            **{key: counts[dp.pk][key] for key in keys},
+        }
         for dp in department_plans
     ]
 
 
 def _it_requests(plan: Plan, fiscal_year: int) -> dict:
-    rows = list(ITRequest.objects.filter(plan=plan, fiscal_year=fiscal_year).select_related("department")
-                .order_by("department__name", "title"))
+    rows = list(
+        ITRequest.objects.filter(plan=plan, fiscal_year=fiscal_year)
+        .select_related("department")
+        .order_by("department__name", "title")
+    )
     approved = [r for r in rows if r.state == ITRequest.State.APPROVED]
     return {
         "total": len(rows),
         "by_state": {label: sum(r.state == value for r in rows) for value, label in ITRequest.State.choices},
         "approved_amount": float(sum(r.amount for r in approved)),
         "exceptions": [
-            {"title": r.title, "department": r.department.name, "amount": float(r.amount),
-             "reason": r.exception_reason, "exception_at": r.exception_at}
-            for r in approved if r.has_exception
+            {
+                "title": r.title,
+                "department": r.department.name,
+                "amount": float(r.amount),
+                "reason": r.exception_reason,
+                "exception_at": r.exception_at,
+            }
+            for r in approved
+            if r.has_exception
         ],
     }
 
@@ -197,7 +247,8 @@ def _chart_readings(metrics_of: dict[int, list[dict]], fy_end: datetime.date) ->
     readings: dict[int, list[dict]] = defaultdict(list)
     for metric_id, period_end, value in (
         MetricReading.objects.filter(metric_id__in=list(charted), period_end__lte=fy_end)
-        .order_by("metric_id", "period_end").values_list("metric_id", "period_end", "value")
+        .order_by("metric_id", "period_end")
+        .values_list("metric_id", "period_end", "value")
     ):
         readings[metric_id].append({"period_end": period_end, "value": float(value)})
     for metric_id, row in charted.items():
@@ -240,24 +291,41 @@ def report_card_data(plan: Plan, fiscal_year: int, *, today: datetime.date | Non
         members = sorted((initiative_rows[i.id] for i in tree.supporters.get(item.id, [])), key=lambda i: i["code"])
         metric_rows = metrics_of[item.id]
         metric_mean, initiative_mean = objective_sides(metric_rows, members)
-        objectives_of[item.goal_id].append({
-            "id": item.id, "code": item.code, "title": item.title, "term": item.term,
-            "term_label": TERM_LABELS.get(item.term, item.term), "weight": float(item.weight),
-            **figures.of("objective", item.id), "metric_mean": metric_mean, "initiative_mean": initiative_mean,
-            "initiatives": [{"code": i["code"], "progress": i["progress"], "counted": i["counted"]} for i in members],
-            "metrics": metric_rows,
-        })
+        objectives_of[item.goal_id].append(
+            {
+                "id": item.id,
+                "code": item.code,
+                "title": item.title,
+                "term": item.term,
+                "term_label": TERM_LABELS.get(item.term, item.term),
+                "weight": float(item.weight),
+                **figures.of("objective", item.id),
+                "metric_mean": metric_mean,
+                "initiative_mean": initiative_mean,
+                "initiatives": [
+                    {"code": i["code"], "progress": i["progress"], "counted": i["counted"]} for i in members
+                ],
+                "metrics": metric_rows,
+            }
+        )
         goal_members[item.goal_id].update(dict.fromkeys(i["id"] for i in members))
 
     goal_rows = []
     for item in tree.goals:
         members = sorted((initiative_rows[i] for i in goal_members[item.id]), key=lambda i: i["code"])
-        goal_rows.append({
-            "id": item.id, "number": item.number, "title": item.title, "description": item.description,
-            "weight": float(item.weight), **figures.of("goal", item.id),
-            "objectives": objectives_of[item.id], "initiative_count": len(members),
-            **cap_lists(_initiative_lists(members, fy_start, fy_end)),
-        })
+        goal_rows.append(
+            {
+                "id": item.id,
+                "number": item.number,
+                "title": item.title,
+                "description": item.description,
+                "weight": float(item.weight),
+                **figures.of("goal", item.id),
+                "objectives": objectives_of[item.id],
+                "initiative_count": len(members),
+                **cap_lists(_initiative_lists(members, fy_start, fy_end)),
+            }
+        )
 
     everything = list(initiative_rows.values())
     linked = set(tree.supported)
@@ -272,13 +340,23 @@ def report_card_data(plan: Plan, fiscal_year: int, *, today: datetime.date | Non
         "fiscal_year_end": fy_end,
         "year_complete": fy_end < today,
         "plan": {
-            "id": node.id, "title": node.title, "slug": node.slug, "scope": node.scope, "vision": node.vision,
-            "mission": node.mission, "start_fiscal_year": node.start_fiscal_year,
-            "end_fiscal_year": node.end_fiscal_year, "fiscal_year_start_month": month,
-            "starts_on": window.start, "ends_on": node.ends_on, "is_sample": node.is_sample,
+            "id": node.id,
+            "title": node.title,
+            "slug": node.slug,
+            "scope": node.scope,
+            "vision": node.vision,
+            "mission": node.mission,
+            "start_fiscal_year": node.start_fiscal_year,
+            "end_fiscal_year": node.end_fiscal_year,
+            "fiscal_year_start_month": month,
+            "starts_on": window.start,
+            "ends_on": node.ends_on,
+            "is_sample": node.is_sample,
         },
         "figures": {
-            "source": figures.source, "as_of": figures.as_of, "computed_at": figures.computed_at,
+            "source": figures.source,
+            "as_of": figures.as_of,
+            "computed_at": figures.computed_at,
             "needs_recalculation": node.needs_recalculation,
         },
         "overall": {

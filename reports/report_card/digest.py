@@ -47,7 +47,7 @@ def thin_readings(readings: list[dict]) -> list[dict]:
         if len(buckets) <= MAX_CHART_POINTS:
             break
     last_of_bucket: dict[int, dict] = {}
-    for month, reading in zip(months, readings):
+    for month, reading in zip(months, readings, strict=True):
         last_of_bucket[month // size] = reading  # later readings overwrite earlier ones
     return [last_of_bucket[key] for key in sorted(last_of_bucket)][-MAX_CHART_POINTS:]
 

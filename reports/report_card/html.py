@@ -38,7 +38,10 @@ def report_card_document(card) -> dict:
     return {
         **(card.data or {}),
         "card": {
-            "id": card.pk, "revision": card.revision, "is_final": card.is_final, "status": card.status,
+            "id": card.pk,
+            "revision": card.revision,
+            "is_final": card.is_final,
+            "status": card.status,
             "generated_at": card.generated_at.isoformat() if card.generated_at else None,
         },
         "narrative": {"summary": card.summary, "recommendations": card.recommendations},
@@ -85,14 +88,24 @@ def _describe(node: dict, label: str = "") -> None:
 
 def _metric_chart(metric: dict) -> charts.TrendChart:
     shown, count = len(metric["readings"]), metric.get("reading_count", len(metric["readings"]))
-    note = (f"The line joins {shown} of its {count} readings, the last of each period; the latest is marked."
-            if shown < count else "The latest reading is marked.")
+    note = (
+        f"The line joins {shown} of its {count} readings, the last of each period; the latest is marked."
+        if shown < count
+        else "The latest reading is marked."
+    )
     return charts.trend_chart(
         readings=[(r["period_end"], r["value"]) for r in metric["readings"]],
-        baseline=metric["baseline"], baseline_date=metric["baseline_date"],
-        target=metric["target"], target_date=metric["target_date"],
-        unit=metric["unit"], title=metric["name"], width=CHART_WIDTH, height=CHART_HEIGHT,
-        y_tick_count=3, max_x_ticks=5, note=note,
+        baseline=metric["baseline"],
+        baseline_date=metric["baseline_date"],
+        target=metric["target"],
+        target_date=metric["target_date"],
+        unit=metric["unit"],
+        title=metric["name"],
+        width=CHART_WIDTH,
+        height=CHART_HEIGHT,
+        y_tick_count=3,
+        max_x_ticks=5,
+        note=note,
     )
 
 
@@ -109,8 +122,12 @@ def _upgrade(data: dict) -> None:
                 metric["readings"] = digest.thin_readings(metric["readings"]) if metric["charted"] else []
         goal.update(digest.cap_lists({name: goal[name] for name in digest.ORDERS}))
     site = settings.SITE_URL
-    data["links"] = {"site": site, "initiatives": f"{site}/plans/{data['plan']['slug']}/initiatives/",
-                     "goal": f"{site}/goals/", "api": f"{site}/api/v1/"}
+    data["links"] = {
+        "site": site,
+        "initiatives": f"{site}/plans/{data['plan']['slug']}/initiatives/",
+        "goal": f"{site}/goals/",
+        "api": f"{site}/api/v1/",
+    }
 
 
 def _describe_metric(metric: dict) -> None:
@@ -146,11 +163,18 @@ def _metric_groups(objective: dict) -> None:
 def _goal_lists(goal: dict, links: dict) -> None:
     """Each capped initiative list of a goal as {items, count, more, url} for the template."""
     base = f"{links['initiatives']}?goal={goal['id']}"
-    urls = {"completed": f"{base}&health=completed", "needs_attention": f"{base}&health=off_track",
-            "stale": f"{base}&stale=yes"}
+    urls = {
+        "completed": f"{base}&health=completed",
+        "needs_attention": f"{base}&health=off_track",
+        "stale": f"{base}&stale=yes",
+    }
     goal["lists"] = {
-        name: {"items": goal[name], "count": goal[f"{name}_count"], "more": goal[f"{name}_count"] - len(goal[name]),
-               "url": urls[name]}
+        name: {
+            "items": goal[name],
+            "count": goal[f"{name}_count"],
+            "more": goal[f"{name}_count"] - len(goal[name]),
+            "url": urls[name],
+        }
         for name in digest.ORDERS
     }
     goal["lists"]["needs_attention"]["also_url"] = f"{base}&health=at_risk"
@@ -169,8 +193,10 @@ def _context(document: dict) -> dict:
             _describe(objective, f"Objective {objective['code']}")
             objective["weight_text"] = f"{objective['weight']:g}"
             objective["arithmetic"] = explain.objective_arithmetic(
-                metric_share=share, metric_mean=objective["metric_mean"],
-                initiative_mean=objective["initiative_mean"], result=objective["progress"],
+                metric_share=share,
+                metric_mean=objective["metric_mean"],
+                initiative_mean=objective["initiative_mean"],
+                result=objective["progress"],
             )
             for metric in objective["metrics"]:
                 _describe_metric(metric)
@@ -185,12 +211,19 @@ def _context(document: dict) -> dict:
     year = data["fiscal_year"]
     title = f"{data['plan']['title']}: report card for fiscal year {year}"
     return {
-        "d": data, "title": title, "city": data["city"], "plan": data["plan"], "year": year,
-        "card": data.get("card", {}), "narrative": data.get("narrative", {}),
+        "d": data,
+        "title": title,
+        "city": data["city"],
+        "plan": data["plan"],
+        "year": year,
+        "card": data.get("card", {}),
+        "narrative": data.get("narrative", {}),
         "is_draft": not data.get("card", {}).get("is_final", False),
         "running_title": f"{data['city']} · {data['plan']['title']} · FY{year} report card",
-        "css": _stylesheet(), "list_cap": digest.INITIATIVES_PER_LIST,
-        "chart_cap": digest.METRIC_CHARTS_PER_OBJECTIVE, "row_cap": digest.METRIC_ROWS_PER_OBJECTIVE,
+        "css": _stylesheet(),
+        "list_cap": digest.INITIATIVES_PER_LIST,
+        "chart_cap": digest.METRIC_CHARTS_PER_OBJECTIVE,
+        "row_cap": digest.METRIC_ROWS_PER_OBJECTIVE,
     }
 
 

@@ -9,7 +9,6 @@ and reading order are in the structure tree, and the document language and title
 screen readers used by council staff can read it (Section 508 / ADA).
 """
 
-
 from django.conf import settings
 
 PDF_VARIANT = "pdf/ua-1"

@@ -75,8 +75,11 @@ def _value(city, resource: str, field: str, value):
 @pytest.mark.parametrize(("resource", "field", "value", "kind"), CASES, ids=[f"{r}.{f}-{k}" for r, f, _, k in CASES])
 def test_bad_value_on_creation_names_the_field_and_stores_nothing(resource, field, value, kind, city, api, admin_user):
     model = apps.get_model(MODELS[resource])
-    body = {**Targets(city).create_data(resource), **EXTRA.get((resource, field), {}),
-            field: _value(city, resource, field, value)}
+    body = {
+        **Targets(city).create_data(resource),
+        **EXTRA.get((resource, field), {}),
+        field: _value(city, resource, field, value),
+    }
     rows_before = model.objects.count()
 
     response = api(admin_user).post(f"/api/v1/{_prefix(resource)}/", body, format="json")
@@ -111,7 +114,9 @@ def test_a_body_that_is_not_json_is_refused_with_a_message(city, api, admin_user
 
 def test_html_is_stored_as_typed_and_never_sent_back_as_markup(city, api, admin_user):
     title = '<script>alert("x")</script> & <b>bold</b>'
-    response = api(admin_user).post("/api/v1/goals/", {"plan": city.enterprise.pk, "number": 3, "title": title}, format="json")
+    response = api(admin_user).post(
+        "/api/v1/goals/", {"plan": city.enterprise.pk, "number": 3, "title": title}, format="json"
+    )
 
     assert response.status_code == 201
     assert response["Content-Type"] == "application/json"

@@ -137,16 +137,19 @@ def test_a_new_day_is_a_new_answer(city, viewer_client, monkeypatch, django_asse
 
 @committed
 def test_cached_answers_are_still_throttled(city, api, viewer, settings, either_cache):
-    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": "2/minute",
-                                                                                      "user": "3/minute"}}
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"anon": "2/minute", "user": "3/minute"},
+    }
     client = api(viewer)
     assert [client.get(LIST).status_code for _ in range(4)] == [200, 200, 200, 429]
 
 
 @pytest.mark.redis
 @committed
-def test_on_redis_a_cached_answer_costs_one_round_trip(city, viewer_client, settings, monkeypatch,
-                                                       django_assert_num_queries):
+def test_on_redis_a_cached_answer_costs_one_round_trip(
+    city, viewer_client, settings, monkeypatch, django_assert_num_queries
+):
     settings.CACHES = redis_cache_settings(settings.REDIS_URL)
     cache.clear()
     sent = []
@@ -175,8 +178,9 @@ def test_with_the_shared_cache_down_the_api_still_reads_and_writes_fresh_data(ci
     settings.CACHES = redis_cache_settings("redis://127.0.0.1:1/0")
     client = api(editor)
     assert "ENT-1" in codes(client.get(LIST))  # not cached, not throttled: let through
-    patched = client.patch(f"/api/v1/initiatives/{city.initiative.pk}/", {"title": "Still saved", "version": 1},
-                           format="json")
+    patched = client.patch(
+        f"/api/v1/initiatives/{city.initiative.pk}/", {"title": "Still saved", "version": 1}, format="json"
+    )
     assert patched.status_code == 200, patched.content
     assert Initiative.objects.get(pk=city.initiative.pk).title == "Still saved"
     assert "Still saved" in [item["title"] for item in client.get(LIST).json()["results"]]
@@ -244,8 +248,13 @@ def _write_around_django(sql: str, params: list) -> None:
     if connection.vendor == "postgresql":
         import psycopg2
 
-        outside = psycopg2.connect(dbname=conf["NAME"], user=conf["USER"], host=conf["HOST"] or "127.0.0.1",
-                                   port=conf["PORT"] or 5432, password=conf["PASSWORD"] or None)
+        outside = psycopg2.connect(
+            dbname=conf["NAME"],
+            user=conf["USER"],
+            host=conf["HOST"] or "127.0.0.1",
+            port=conf["PORT"] or 5432,
+            password=conf["PASSWORD"] or None,
+        )
     else:
         import sqlite3
 

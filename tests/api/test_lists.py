@@ -43,7 +43,8 @@ def _add_rows(name: str, city, start: int, count: int) -> None:
         Department.objects.bulk_create(Department(name=f"Dept {i}", slug=f"dept-{i}") for i in numbers)
     elif name == "plans":
         Plan.objects.bulk_create(
-            Plan(title=f"Plan {i}", slug=f"bulk-plan-{i}", start_fiscal_year=2022, end_fiscal_year=2026) for i in numbers
+            Plan(title=f"Plan {i}", slug=f"bulk-plan-{i}", start_fiscal_year=2022, end_fiscal_year=2026)
+            for i in numbers
         )
     elif name in ("pillars", "drivers", "themes"):
         model = {"pillars": Pillar, "drivers": BusinessDriver, "themes": Theme}[name]
@@ -58,8 +59,17 @@ def _add_rows(name: str, city, start: int, count: int) -> None:
     elif name == "metrics":
         owner = UserFactory()
         Metric.objects.bulk_create(
-            Metric(objective=objective, name=f"M {i}", unit="%", baseline=1, target=2, baseline_date=day,
-                   target_date=day + datetime.timedelta(days=365), owner=owner) for i in numbers
+            Metric(
+                objective=objective,
+                name=f"M {i}",
+                unit="%",
+                baseline=1,
+                target=2,
+                baseline_date=day,
+                target_date=day + datetime.timedelta(days=365),
+                owner=owner,
+            )
+            for i in numbers
         )
     elif name == f"metrics/{city.metric.pk}/readings":
         MetricReading.objects.bulk_create(
@@ -92,8 +102,19 @@ def _add_rows(name: str, city, start: int, count: int) -> None:
 
 
 LISTS = [
-    "departments", "plans", "pillars", "drivers", "themes", "goals", "objectives", "metrics", "readings",
-    "initiatives", "updates", "milestones", "it-requests",
+    "departments",
+    "plans",
+    "pillars",
+    "drivers",
+    "themes",
+    "goals",
+    "objectives",
+    "metrics",
+    "readings",
+    "initiatives",
+    "updates",
+    "milestones",
+    "it-requests",
 ]
 
 
@@ -102,8 +123,10 @@ LISTS = [
 def test_a_list_costs_the_same_queries_for_10_and_500_rows(name, role, city, api, request):
     user = request.getfixturevalue("admin_user") if role == "admin" else city.liaison_a
     client = api(user)
-    path = {"readings": f"metrics/{city.metric.pk}/readings",
-            "updates": f"initiatives/{city.initiative.pk}/updates"}.get(name, name)
+    path = {
+        "readings": f"metrics/{city.metric.pk}/readings",
+        "updates": f"initiatives/{city.initiative.pk}/updates",
+    }.get(name, name)
     url = f"/api/v1/{path}/?page_size=500"
     _add_rows(path, city, 0, 10)
     with CaptureQueriesContext(connection) as few:
@@ -121,8 +144,15 @@ def test_plan_export_costs_the_same_queries_for_a_small_and_a_large_plan(city, a
     url = f"/api/v1/plans/{city.enterprise.pk}/export/"
     with CaptureQueriesContext(connection) as few:
         client.get(url)
-    for name in ("goals", "objectives", "metrics", "initiatives", f"initiatives/{city.initiative.pk}/updates",
-                 "milestones", "pillars"):
+    for name in (
+        "goals",
+        "objectives",
+        "metrics",
+        "initiatives",
+        f"initiatives/{city.initiative.pk}/updates",
+        "milestones",
+        "pillars",
+    ):
         _add_rows(name, city, 0, 40)
     with CaptureQueriesContext(connection) as many:
         document = client.get(url).json()
@@ -173,11 +203,19 @@ def test_filters_named_after_fields(city, api, admin_user):
     assert _ids(client.get(f"/api/v1/objectives/?plan={city.plan_b.pk}")) == [city.objective_b.pk]
     assert _ids(client.get(f"/api/v1/metrics/?objective={city.objective_a.pk}")) == [city.metric_a.pk]
     assert _ids(client.get(f"/api/v1/metrics/?goal={city.goal.pk}")) == [city.metric.pk]
-    for query in (f"theme={theme.pk}", f"owner={owner.pk}", "status=at_risk", "health=off_track", "term=long",
-                  f"objective={city.objective.pk}", f"goal={city.goal.pk}"):
+    for query in (
+        f"theme={theme.pk}",
+        f"owner={owner.pk}",
+        "status=at_risk",
+        "health=off_track",
+        "term=long",
+        f"objective={city.objective.pk}",
+        f"goal={city.goal.pk}",
+    ):
         assert _ids(client.get(f"/api/v1/initiatives/?{query}")) == [tagged.pk], query
     assert set(_ids(client.get(f"/api/v1/initiatives/?department={city.dept_b.pk}"))) == {
-        tagged.pk, city.initiative_b.pk,
+        tagged.pk,
+        city.initiative_b.pk,
     }
     assert _ids(client.get(f"/api/v1/plans/?department={city.dept_a.pk}")) == [city.plan_a.pk]
 
@@ -201,7 +239,9 @@ def test_search_and_ordering(city, api, viewer):
     assert [o["code"] for o in found] == ["1.2"]
     for number in (4, 3):
         GoalFactory(plan=city.enterprise, number=number)
-    numbers = [g["number"] for g in client.get(f"/api/v1/goals/?plan={city.enterprise.pk}&ordering=-number").json()["results"]]
+    numbers = [
+        g["number"] for g in client.get(f"/api/v1/goals/?plan={city.enterprise.pk}&ordering=-number").json()["results"]
+    ]
     assert numbers == [4, 3, 1]
 
 
@@ -225,16 +265,22 @@ STALE_CASES = [
 
 @pytest.mark.parametrize(("status", "last_update", "start", "cadence", "expected"), STALE_CASES)
 def test_stale_filter_applies_the_progress_engines_rule(status, last_update, start, cadence, expected, db):
-    initiative = InitiativeFactory(plan=PlanFactory(update_cadence_days=30), start_date=start, target_date=None,
-                                   update_cadence_days=cadence)
+    initiative = InitiativeFactory(
+        plan=PlanFactory(update_cadence_days=30), start_date=start, target_date=None, update_cadence_days=cadence
+    )
     Initiative.objects.filter(pk=initiative.pk).update(
         status=status, last_update_on=last_update, percent_complete=100 if status == "completed" else 0
     )
-    assert is_stale(status=status, last_update_on=last_update, start_date=start, cadence_days=cadence or 30,
-                    today=TODAY) is expected
+    assert (
+        is_stale(status=status, last_update_on=last_update, start_date=start, cadence_days=cadence or 30, today=TODAY)
+        is expected
+    )
     stale = filter_stale(Initiative.objects.all(), True, today=TODAY)
     fresh = filter_stale(Initiative.objects.all(), False, today=TODAY)
-    assert (stale.filter(pk=initiative.pk).exists(), fresh.filter(pk=initiative.pk).exists()) == (expected, not expected)
+    assert (stale.filter(pk=initiative.pk).exists(), fresh.filter(pk=initiative.pk).exists()) == (
+        expected,
+        not expected,
+    )
 
 
 def test_stale_filter_through_the_api(city, api, viewer):

@@ -34,29 +34,46 @@ ROLES = ("anon", "viewer", "editor", "admin", "liaison_a", "member_b")
 
 def row(*codes: int) -> dict[str, int]:
     assert len(codes) == len(ROLES)
-    return dict(zip(ROLES, codes))
+    return dict(zip(ROLES, codes, strict=True))
 
 
 EVERYONE = row(200, 200, 200, 200, 200, 200)
 READ_UNPUBLISHED = row(404, 200, 200, 200, 200, 200)
-EDIT_ENTERPRISE = {"POST": row(401, 403, 201, 201, 403, 403), "PUT": row(401, 403, 200, 200, 403, 403),
-                   "PATCH": row(401, 403, 200, 200, 403, 403), "DELETE": row(401, 403, 204, 204, 403, 403)}
-ADMIN_ONLY = {"POST": row(401, 403, 403, 201, 403, 403), "PUT": row(401, 403, 403, 200, 403, 403),
-              "PATCH": row(401, 403, 403, 200, 403, 403), "DELETE": row(401, 403, 403, 204, 403, 403)}
-DEPARTMENT_A_REQUESTS = {"POST": row(401, 403, 403, 201, 201, 403), "PUT": row(401, 403, 403, 200, 200, 404),
-                         "PATCH": row(401, 403, 403, 200, 200, 404), "DELETE": row(401, 403, 403, 204, 204, 404)}
+EDIT_ENTERPRISE = {
+    "POST": row(401, 403, 201, 201, 403, 403),
+    "PUT": row(401, 403, 200, 200, 403, 403),
+    "PATCH": row(401, 403, 200, 200, 403, 403),
+    "DELETE": row(401, 403, 204, 204, 403, 403),
+}
+ADMIN_ONLY = {
+    "POST": row(401, 403, 403, 201, 403, 403),
+    "PUT": row(401, 403, 403, 200, 403, 403),
+    "PATCH": row(401, 403, 403, 200, 403, 403),
+    "DELETE": row(401, 403, 403, 204, 403, 403),
+}
+DEPARTMENT_A_REQUESTS = {
+    "POST": row(401, 403, 403, 201, 201, 403),
+    "PUT": row(401, 403, 403, 200, 200, 404),
+    "PATCH": row(401, 403, 403, 200, 200, 404),
+    "DELETE": row(401, 403, 403, 204, 204, 404),
+}
 
 
 def resource(list_read: dict, item_read: dict, writes: dict, name: str) -> dict:
     return {
-        (f"{name}-list", "GET"): list_read, (f"{name}-list", "POST"): writes["POST"],
-        (f"{name}-detail", "GET"): item_read, (f"{name}-detail", "PUT"): writes["PUT"],
-        (f"{name}-detail", "PATCH"): writes["PATCH"], (f"{name}-detail", "DELETE"): writes["DELETE"],
+        (f"{name}-list", "GET"): list_read,
+        (f"{name}-list", "POST"): writes["POST"],
+        (f"{name}-detail", "GET"): item_read,
+        (f"{name}-detail", "PUT"): writes["PUT"],
+        (f"{name}-detail", "PATCH"): writes["PATCH"],
+        (f"{name}-detail", "DELETE"): writes["DELETE"],
     }
 
 
 EXPECTED: dict[tuple[str, str], dict[str, int]] = {
-    ("api-root", "GET"): EVERYONE, ("api-schema", "GET"): EVERYONE, ("api-docs", "GET"): EVERYONE,
+    ("api-root", "GET"): EVERYONE,
+    ("api-schema", "GET"): EVERYONE,
+    ("api-docs", "GET"): EVERYONE,
     **resource(EVERYONE, EVERYONE, ADMIN_ONLY, "department"),
     **resource(EVERYONE, READ_UNPUBLISHED, {**EDIT_ENTERPRISE, "POST": ADMIN_ONLY["POST"]}, "plan"),
     **{(f"{name}-list", "GET"): EVERYONE for name in ("pillar", "driver", "theme")},
@@ -69,21 +86,28 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     **resource(EVERYONE, READ_UNPUBLISHED, EDIT_ENTERPRISE, "initiative"),
     **resource(EVERYONE, READ_UNPUBLISHED, EDIT_ENTERPRISE, "milestone"),
     **resource(EVERYONE, row(404, 200, 200, 200, 200, 404), DEPARTMENT_A_REQUESTS, "it-request"),
-    **{(f"{name}-explain-explain", "GET"): READ_UNPUBLISHED
-       for name in ("plan", "goal", "objective", "metric", "initiative")},
+    **{
+        (f"{name}-explain-explain", "GET"): READ_UNPUBLISHED
+        for name in ("plan", "goal", "objective", "metric", "initiative")
+    },
     ("plan-export-export", "GET"): READ_UNPUBLISHED,
     ("metric-reading-list", "GET"): READ_UNPUBLISHED,
     ("metric-reading-list", "POST"): EDIT_ENTERPRISE["POST"],
     ("initiative-update-list", "GET"): READ_UNPUBLISHED,
     ("initiative-update-list", "POST"): EDIT_ENTERPRISE["POST"],
     # Report cards: the CIO and plan editors request the enterprise plan's (202, rendered later).
-    ("report-card-list", "GET"): EVERYONE, ("report-card-list", "POST"): row(401, 403, 202, 202, 403, 403),
-    ("report-card-detail", "GET"): READ_UNPUBLISHED, ("report-card-pdf", "GET"): READ_UNPUBLISHED,
+    ("report-card-list", "GET"): EVERYONE,
+    ("report-card-list", "POST"): row(401, 403, 202, 202, 403, 403),
+    ("report-card-detail", "GET"): READ_UNPUBLISHED,
+    ("report-card-pdf", "GET"): READ_UNPUBLISHED,
     # Alignment and priority read like the plan; the spend gate: A's liaison submits, the CIO decides.
-    ("plan-planning-alignment", "GET"): READ_UNPUBLISHED, ("plan-planning-priority", "GET"): READ_UNPUBLISHED,
+    ("plan-planning-alignment", "GET"): READ_UNPUBLISHED,
+    ("plan-planning-priority", "GET"): READ_UNPUBLISHED,
     ("it-request-submit", "POST"): row(401, 403, 403, 200, 200, 404),
-    **{(f"it-request-{action}", "POST"): row(401, 403, 403, 200, 403, 404)
-       for action in ("approve", "reject", "exception")},
+    **{
+        (f"it-request-{action}", "POST"): row(401, 403, 403, 200, 403, 404)
+        for action in ("approve", "reject", "exception")
+    },
 }
 
 
@@ -103,7 +127,9 @@ def served_routes() -> set[tuple[str, str]]:
                 methods = {method.upper() for method in actions if method not in ("head", "options")}
             else:
                 view = callback.view_class
-                methods = {m.upper() for m in view.http_method_names if hasattr(view, m) and m not in ("head", "options")}
+                methods = {
+                    m.upper() for m in view.http_method_names if hasattr(view, m) and m not in ("head", "options")
+                }
             found.update((pattern.name, method) for method in methods)
 
     walk(api.urlpatterns)
@@ -133,9 +159,17 @@ class Targets:
     def target(self, name: str):
         c = self.city
         return {
-            "department": self.spare_department, "plan": self.spare_plan, "pillar": self.pillar,
-            "driver": self.driver, "theme": self.theme, "goal": c.goal, "objective": c.objective,
-            "metric": c.metric, "initiative": c.initiative, "milestone": self.milestone, "it-request": self.it_request,
+            "department": self.spare_department,
+            "plan": self.spare_plan,
+            "pillar": self.pillar,
+            "driver": self.driver,
+            "theme": self.theme,
+            "goal": c.goal,
+            "objective": c.objective,
+            "metric": c.metric,
+            "initiative": c.initiative,
+            "milestone": self.milestone,
+            "it-request": self.it_request,
         }[name]
 
     def create_data(self, name: str) -> dict:
@@ -143,19 +177,36 @@ class Targets:
         plan = c.enterprise.pk
         return {
             "department": {"name": "Library", "slug": "library"},
-            "plan": {"title": "Next plan", "slug": "next-plan", "scope": "enterprise", "start_fiscal_year": 2027,
-                     "end_fiscal_year": 2031},
+            "plan": {
+                "title": "Next plan",
+                "slug": "next-plan",
+                "scope": "enterprise",
+                "start_fiscal_year": 2027,
+                "end_fiscal_year": 2031,
+            },
             "pillar": {"plan": plan, "name": "One IT"},
             "driver": {"plan": plan, "name": "Secure environment"},
             "theme": {"plan": plan, "name": "Infrastructure"},
             "goal": {"plan": plan, "number": 7, "title": "Resilient services"},
             "objective": {"goal": c.goal.pk, "code": "1.9", "title": "Back up everything"},
-            "metric": {"objective": c.objective.pk, "name": "Uptime", "unit": "%", "baseline": "95",
-                       "baseline_date": "2022-06-30", "target": "99.9", "target_date": "2026-06-30"},
+            "metric": {
+                "objective": c.objective.pk,
+                "name": "Uptime",
+                "unit": "%",
+                "baseline": "95",
+                "baseline_date": "2022-06-30",
+                "target": "99.9",
+                "target_date": "2026-06-30",
+            },
             "initiative": {"plan": plan, "code": "ENT-9", "title": "Data centre move"},
             "milestone": {"initiative": c.initiative.pk, "title": "Cut-over", "due": "2024-03-31"},
-            "it-request": {"department": c.dept_a.pk, "plan": plan, "title": "Meter readers", "amount": "1200.00",
-                           "fiscal_year": 2025},
+            "it-request": {
+                "department": c.dept_a.pk,
+                "plan": plan,
+                "title": "Meter readers",
+                "amount": "1200.00",
+                "fiscal_year": 2025,
+            },
         }[name]
 
 
@@ -174,7 +225,9 @@ def call(client, route: str, method: str, targets: Targets, city):
         return client.get({"api-root": "/api/v1/", "api-schema": "/api/v1/schema/", "api-docs": "/api/v1/docs/"}[route])
     if route.startswith("metric-reading"):
         url = f"/api/v1/metrics/{city.metric.pk}/readings/"
-        return client.generic(method, url, data=_json({"period_end": "2024-06-30", "value": "70"}), content_type="application/json")
+        return client.generic(
+            method, url, data=_json({"period_end": "2024-06-30", "value": "70"}), content_type="application/json"
+        )
     if route.startswith("initiative-update"):
         url = f"/api/v1/initiatives/{city.initiative.pk}/updates/"
         body = {"status": "on_track", "percent_complete": 30, "version": city.initiative.version}
@@ -210,7 +263,9 @@ def call(client, route: str, method: str, targets: Targets, city):
 def _call_report_cards(client, route: str, method: str, city):
     if route == "report-card-list":
         if method == "POST":
-            return client.post("/api/v1/report-cards/", {"plan": city.enterprise.pk, "fiscal_year": 2024}, format="json")
+            return client.post(
+                "/api/v1/report-cards/", {"plan": city.enterprise.pk, "fiscal_year": 2024}, format="json"
+            )
         return client.get("/api/v1/report-cards/")
     card = ReportCard.objects.create(plan=city.enterprise, fiscal_year=2024, status="done", data={})
     card.pdf.save("matrix.pdf", ContentFile(b"%PDF-1.7\n"))
@@ -253,8 +308,13 @@ def test_role_gets_the_expected_answer(route, method, role, city, api, request):
 
 def test_department_b_member_never_sees_department_a_plan_data(city, api):
     client = api(city.member_b)
-    for prefix, obj in [("plans", city.plan_a), ("goals", city.goal_a), ("objectives", city.objective_a),
-                        ("metrics", city.metric_a), ("initiatives", city.initiative_a)]:
+    for prefix, obj in [
+        ("plans", city.plan_a),
+        ("goals", city.goal_a),
+        ("objectives", city.objective_a),
+        ("metrics", city.metric_a),
+        ("initiatives", city.initiative_a),
+    ]:
         assert client.get(f"/api/v1/{prefix}/{obj.pk}/").status_code == 404
         assert client.get(f"/api/v1/{prefix}/{obj.pk}/explain/").status_code == 404
         listed = {item["id"] for item in client.get(f"/api/v1/{prefix}/?page_size=500").json()["results"]}
@@ -292,7 +352,8 @@ def test_member_of_initiatives_department_may_post_updates(city, api):
     MembershipFactory(user=member, department=city.dept_a, role=DepartmentMembership.Role.MEMBER)
     response = api(member).post(
         f"/api/v1/initiatives/{city.initiative_a.pk}/updates/",
-        {"status": "on_track", "percent_complete": 40, "version": city.initiative_a.version}, format="json",
+        {"status": "on_track", "percent_complete": 40, "version": city.initiative_a.version},
+        format="json",
     )
     assert response.status_code == 201
     # ...but a plain member may not change the department plan's structure.

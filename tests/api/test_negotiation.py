@@ -10,16 +10,25 @@ from planboard.core.api import EscapingJSONRenderer
 from reports.api.report_cards import PDFRenderer
 
 RENDERER_LISTS = [
-    [EscapingJSONRenderer()], [EscapingJSONRenderer(), PDFRenderer()], [PDFRenderer(), EscapingJSONRenderer()],
+    [EscapingJSONRenderer()],
+    [EscapingJSONRenderer(), PDFRenderer()],
+    [PDFRenderer(), EscapingJSONRenderer()],
 ]
 
 
 @pytest.mark.parametrize("renderers", RENDERER_LISTS)
-@pytest.mark.parametrize("headers, query", [
-    ({}, {}), ({"HTTP_ACCEPT": "*/*"}, {}), ({"HTTP_ACCEPT": "application/json"}, {}),
-    ({"HTTP_ACCEPT": "application/pdf"}, {}), ({}, {"format": "pdf"}), ({"HTTP_ACCEPT": "*/*"}, {"format": "json"}),
-    ({"HTTP_ACCEPT": "text/html;q=0.9, application/json"}, {}),
-])
+@pytest.mark.parametrize(
+    "headers, query",
+    [
+        ({}, {}),
+        ({"HTTP_ACCEPT": "*/*"}, {}),
+        ({"HTTP_ACCEPT": "application/json"}, {}),
+        ({"HTTP_ACCEPT": "application/pdf"}, {}),
+        ({}, {"format": "pdf"}),
+        ({"HTTP_ACCEPT": "*/*"}, {"format": "json"}),
+        ({"HTTP_ACCEPT": "text/html;q=0.9, application/json"}, {}),
+    ],
+)
 def test_the_same_renderer_and_media_type_as_drf(renderers, headers, query):
     request = Request(APIRequestFactory().get("/api/v1/report-cards/", query, **headers))
 

@@ -50,7 +50,10 @@ def test_api_answers_within_its_schema(api_schema, cio_token):
 
         @given(case=operation.as_strategy())
         @settings(
-            max_examples=EXAMPLES_PER_OPERATION, derandomize=True, deadline=None, database=None,
+            max_examples=EXAMPLES_PER_OPERATION,
+            derandomize=True,
+            deadline=None,
+            database=None,
             suppress_health_check=list(HealthCheck),
         )
         def exercise(case):

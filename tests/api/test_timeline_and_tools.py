@@ -19,8 +19,11 @@ def test_posting_a_status_update_moves_the_initiative_and_appends_to_its_timelin
     client = api(editor)
     url = f"/api/v1/initiatives/{initiative.pk}/updates/"
 
-    posted = client.post(url, {"status": "at_risk", "percent_complete": 40, "narrative": "Vendor late",
-                               "as_of": "2023-02-15", "version": 1}, format="json")
+    posted = client.post(
+        url,
+        {"status": "at_risk", "percent_complete": 40, "narrative": "Vendor late", "as_of": "2023-02-15", "version": 1},
+        format="json",
+    )
 
     assert posted.status_code == 201, posted.content
     assert (posted.json()["author"], posted.json()["initiative"]) == (editor.pk, initiative.pk)
@@ -31,16 +34,22 @@ def test_posting_a_status_update_moves_the_initiative_and_appends_to_its_timelin
 
 
 def test_a_status_update_breaking_a_rule_names_the_field(city, api, editor):
-    response = api(editor).post(f"/api/v1/initiatives/{city.initiative.pk}/updates/",
-                                {"status": "completed", "percent_complete": 60, "version": 1}, format="json")
+    response = api(editor).post(
+        f"/api/v1/initiatives/{city.initiative.pk}/updates/",
+        {"status": "completed", "percent_complete": 60, "version": 1},
+        format="json",
+    )
     assert response.status_code == 400
     assert "percent_complete" in response.json()
     assert not city.initiative.updates.exists()
 
 
 def test_a_status_update_needs_the_initiatives_version(city, api, editor):
-    response = api(editor).post(f"/api/v1/initiatives/{city.initiative.pk}/updates/",
-                                {"status": "on_track", "percent_complete": 5}, format="json")
+    response = api(editor).post(
+        f"/api/v1/initiatives/{city.initiative.pk}/updates/",
+        {"status": "on_track", "percent_complete": 5},
+        format="json",
+    )
     assert response.status_code == 400
     assert "version" in response.json()
 
@@ -126,7 +135,10 @@ def test_api_token_command_issues_shows_and_revokes(city, api, capsys):
 
 
 def test_anonymous_and_signed_in_callers_are_throttled(city, api, viewer, settings):
-    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": "2/minute", "user": "3/minute"}}
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"anon": "2/minute", "user": "3/minute"},
+    }
     anonymous, signed_in = api(None), api(viewer)
     assert [anonymous.get("/api/v1/plans/").status_code for _ in range(3)] == [200, 200, 429]
     assert [signed_in.get("/api/v1/plans/").status_code for _ in range(4)] == [200, 200, 200, 429]
@@ -149,8 +161,12 @@ def test_deleting_an_initiative_takes_a_plan_editor_not_its_owner(city, api):
     owner = UserFactory(username="project_manager")
     Initiative.objects.filter(pk=city.initiative.pk).update(owner=owner)
     client = api(owner)
-    assert client.patch(f"/api/v1/initiatives/{city.initiative.pk}/", {"title": "Mine", "version": 1},
-                        format="json").status_code == 200
+    assert (
+        client.patch(
+            f"/api/v1/initiatives/{city.initiative.pk}/", {"title": "Mine", "version": 1}, format="json"
+        ).status_code
+        == 200
+    )
     assert client.delete(f"/api/v1/initiatives/{city.initiative.pk}/?version=2").status_code == 403
     assert Initiative.objects.filter(pk=city.initiative.pk).exists()
 

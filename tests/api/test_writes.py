@@ -10,16 +10,30 @@ from tests.api.test_matrix import Targets, _prefix
 from tests.factories import DepartmentPlanFactory, ObjectiveFactory, StatusUpdateFactory
 
 MODELS = {
-    "department": "goals.Department", "plan": "goals.Plan", "pillar": "goals.Pillar", "driver": "goals.BusinessDriver",
-    "theme": "goals.Theme", "goal": "goals.Goal", "objective": "goals.Objective", "metric": "goals.Metric",
-    "initiative": "initiatives.Initiative", "milestone": "initiatives.Milestone", "it-request": "initiatives.ITRequest",
+    "department": "goals.Department",
+    "plan": "goals.Plan",
+    "pillar": "goals.Pillar",
+    "driver": "goals.BusinessDriver",
+    "theme": "goals.Theme",
+    "goal": "goals.Goal",
+    "objective": "goals.Objective",
+    "metric": "goals.Metric",
+    "initiative": "initiatives.Initiative",
+    "milestone": "initiatives.Milestone",
+    "it-request": "initiatives.ITRequest",
 }
 # A field each resource lets you change, and a new value for it.
 CHANGES = {
-    "department": ("name", "Parks and Recreation"), "plan": ("title", "Plan, revised"), "pillar": ("name", "Agility"),
-    "driver": ("name", "Smart sourcing"), "theme": ("name", "Governance & Security"),
-    "goal": ("title", "Better services"), "objective": ("title", "Patch faster"), "metric": ("unit", "hours"),
-    "initiative": ("title", "New data centre"), "milestone": ("title", "Go live"),
+    "department": ("name", "Parks and Recreation"),
+    "plan": ("title", "Plan, revised"),
+    "pillar": ("name", "Agility"),
+    "driver": ("name", "Smart sourcing"),
+    "theme": ("name", "Governance & Security"),
+    "goal": ("title", "Better services"),
+    "objective": ("title", "Patch faster"),
+    "metric": ("unit", "hours"),
+    "initiative": ("title", "New data centre"),
+    "milestone": ("title", "Go live"),
     "it-request": ("title", "Replacement meter readers"),
 }
 
@@ -57,7 +71,8 @@ def test_every_api_change_is_audited_with_the_caller(city, api, editor):
     client.patch(f"/api/v1/goals/{goal.json()['id']}/", {"title": "Audited", "version": 1}, format="json")
     history = Goal.objects.get(pk=goal.json()["id"]).history.order_by("history_date")
     assert [(h.history_type, h.history_user, h.title) for h in history] == [
-        ("+", editor, "Audit me"), ("~", editor, "Audited"),
+        ("+", editor, "Audit me"),
+        ("~", editor, "Audited"),
     ]
 
 
@@ -70,9 +85,17 @@ def test_a_change_marks_the_plan_for_recalculation(city, api, editor):
 
 def test_read_only_fields_sent_on_creation_are_ignored(city, api, editor):
     sent = {
-        "plan": city.enterprise.pk, "number": 6, "title": "Mass assignment",
-        "id": 999, "version": 42, "progress": 0.9, "pace": 0.1, "health": "on_track", "grade": "A",
-        "computed_at": "2020-01-01T00:00:00Z", "created_at": "2000-01-01T00:00:00Z",
+        "plan": city.enterprise.pk,
+        "number": 6,
+        "title": "Mass assignment",
+        "id": 999,
+        "version": 42,
+        "progress": 0.9,
+        "pace": 0.1,
+        "health": "on_track",
+        "grade": "A",
+        "computed_at": "2020-01-01T00:00:00Z",
+        "created_at": "2000-01-01T00:00:00Z",
     }
     response = api(editor).post("/api/v1/goals/", sent, format="json")
     assert response.status_code == 201
@@ -87,8 +110,14 @@ def test_an_initiatives_status_moves_only_by_posting_an_update(city, api, editor
     initiative = city.initiative
     response = api(editor).patch(
         f"/api/v1/initiatives/{initiative.pk}/",
-        {"status": "completed", "percent_complete": 100, "last_update_on": "2024-01-01", "priority_rank": 1,
-         "title": "Renamed", "version": 1},
+        {
+            "status": "completed",
+            "percent_complete": 100,
+            "last_update_on": "2024-01-01",
+            "priority_rank": 1,
+            "title": "Renamed",
+            "version": 1,
+        },
         format="json",
     )
     assert response.status_code == 200
@@ -98,10 +127,20 @@ def test_an_initiatives_status_moves_only_by_posting_an_update(city, api, editor
 
 
 def test_an_it_request_is_filed_as_a_draft_by_the_caller_whatever_is_sent(city, api):
-    response = api(city.liaison_a).post("/api/v1/it-requests/", {
-        "department": city.dept_a.pk, "plan": city.enterprise.pk, "title": "Tablets", "amount": "500",
-        "fiscal_year": 2025, "state": "approved", "requested_by": 1, "exception_reason": "because",
-    }, format="json")
+    response = api(city.liaison_a).post(
+        "/api/v1/it-requests/",
+        {
+            "department": city.dept_a.pk,
+            "plan": city.enterprise.pk,
+            "title": "Tablets",
+            "amount": "500",
+            "fiscal_year": 2025,
+            "state": "approved",
+            "requested_by": 1,
+            "exception_reason": "because",
+        },
+        format="json",
+    )
     assert response.status_code == 201
     request = ITRequest.objects.get(title="Tablets")
     assert (request.state, request.requested_by, request.exception_reason) == ("draft", city.liaison_a, "")
@@ -124,7 +163,9 @@ def test_a_stale_version_gets_409_with_the_current_object_and_changes_nothing(me
 
     url = f"/api/v1/goals/{goal.pk}/"
     body = {"plan": city.enterprise.pk, "number": 1, "title": "Second writer", "version": 1}
-    response = client.delete(f"{url}?version=1") if method == "delete" else getattr(client, method)(url, body, format="json")
+    response = (
+        client.delete(f"{url}?version=1") if method == "delete" else getattr(client, method)(url, body, format="json")
+    )
 
     assert response.status_code == 409
     assert response.json()["current"]["title"] == "First writer"
@@ -138,7 +179,9 @@ def test_a_stale_version_on_a_status_update_stores_nothing(city, api, editor):
     initiative = city.initiative
     client = api(editor)
     url = f"/api/v1/initiatives/{initiative.pk}/updates/"
-    assert client.post(url, {"status": "on_track", "percent_complete": 10, "version": 1}, format="json").status_code == 201
+    assert (
+        client.post(url, {"status": "on_track", "percent_complete": 10, "version": 1}, format="json").status_code == 201
+    )
     before = _row(Initiative, initiative.pk)
 
     stale = client.post(url, {"status": "at_risk", "percent_complete": 15, "version": 1}, format="json")
@@ -170,7 +213,9 @@ def test_a_delete_without_a_usable_version_is_refused_naming_version(query, city
 
 
 def test_an_item_cannot_be_moved_to_another_plan(city, api, admin_user):
-    response = api(admin_user).patch(f"/api/v1/goals/{city.goal.pk}/", {"plan": city.plan_a.pk, "version": 1}, format="json")
+    response = api(admin_user).patch(
+        f"/api/v1/goals/{city.goal.pk}/", {"plan": city.plan_a.pk, "version": 1}, format="json"
+    )
     assert response.status_code == 400
     assert "plan" in response.json()
     city.goal.refresh_from_db()
@@ -189,7 +234,9 @@ def test_an_initiative_supports_only_objectives_of_its_own_plan(city, api, admin
 def test_a_department_initiative_aligns_to_its_enterprise_plan_but_not_another_department(city, api, admin_user):
     client = api(admin_user)
     url = f"/api/v1/initiatives/{city.initiative_a.pk}/"
-    allowed = client.patch(url, {"aligned_to": [city.objective.pk], "supports": [city.objective_a.pk], "version": 1}, format="json")
+    allowed = client.patch(
+        url, {"aligned_to": [city.objective.pk], "supports": [city.objective_a.pk], "version": 1}, format="json"
+    )
     assert allowed.status_code == 200
     assert (allowed.json()["aligned_to"], allowed.json()["supports"]) == ([city.objective.pk], [city.objective_a.pk])
     refused = client.patch(url, {"aligned_to": [city.objective_b.pk], "version": 2}, format="json")
@@ -210,12 +257,23 @@ def test_an_objective_aligns_within_its_plan_family_only(city, api, admin_user):
 
 def test_an_it_request_names_objectives_of_its_plan_only(city, api):
     # Its enterprise plan's objectives, or its own department plan's (an indirect tie), never another plan's.
-    other_plan = ObjectiveFactory(goal__plan=Plan.objects.create(
-        title="Earlier plan", slug="earlier", start_fiscal_year=2018, end_fiscal_year=2021))
-    response = api(city.liaison_a).post("/api/v1/it-requests/", {
-        "department": city.dept_a.pk, "plan": city.enterprise.pk, "title": "Pumps", "amount": "10",
-        "fiscal_year": 2025, "objectives": [other_plan.pk],
-    }, format="json")
+    other_plan = ObjectiveFactory(
+        goal__plan=Plan.objects.create(
+            title="Earlier plan", slug="earlier", start_fiscal_year=2018, end_fiscal_year=2021
+        )
+    )
+    response = api(city.liaison_a).post(
+        "/api/v1/it-requests/",
+        {
+            "department": city.dept_a.pk,
+            "plan": city.enterprise.pk,
+            "title": "Pumps",
+            "amount": "10",
+            "fiscal_year": 2025,
+            "objectives": [other_plan.pk],
+        },
+        format="json",
+    )
     assert response.status_code == 400
     assert "objectives" in response.json()
     assert not ITRequest.objects.exists()
@@ -241,7 +299,9 @@ def test_status_updates_are_append_only(city, api, admin_user):
 def test_objective_factory_objects_from_other_goals_keep_their_own_code(city, api, editor):
     # Two objectives may share a code in different goals, not in the same one.
     other = ObjectiveFactory(goal=city.goal_a, code="1.1")
-    response = api(editor).post("/api/v1/objectives/", {"goal": city.goal.pk, "code": "1.1", "title": "Twin"}, format="json")
+    response = api(editor).post(
+        "/api/v1/objectives/", {"goal": city.goal.pk, "code": "1.1", "title": "Twin"}, format="json"
+    )
     assert response.status_code == 400
     assert "already has an objective coded 1.1" in response.json()["code"][0]
     assert other.code == city.objective.code

@@ -24,17 +24,26 @@ def small_plan(transactional_db):
     today = timezone.localdate()
     owner = UserFactory(username="owner", password=PASSWORD)
     UserFactory(username="colleague", password=PASSWORD)
-    plan = PlanFactory(slug="stp", title="Strategic Technology Plan", start_fiscal_year=today.year - 1, end_fiscal_year=today.year + 3)
+    plan = PlanFactory(
+        slug="stp", title="Strategic Technology Plan", start_fiscal_year=today.year - 1, end_fiscal_year=today.year + 3
+    )
     objective = ObjectiveFactory(goal=GoalFactory(plan=plan, number=1, title="Cybersecurity"), code="1.1")
     initiative = InitiativeFactory(
-        plan=plan, code="MFA-1", title="Multi-factor authentication", owner=owner, status=InitiativeStatus.ON_TRACK,
-        percent_complete=20, start_date=today - datetime.timedelta(days=100), target_date=today + datetime.timedelta(days=100),
+        plan=plan,
+        code="MFA-1",
+        title="Multi-factor authentication",
+        owner=owner,
+        status=InitiativeStatus.ON_TRACK,
+        percent_complete=20,
+        start_date=today - datetime.timedelta(days=100),
+        target_date=today + datetime.timedelta(days=100),
         last_update_on=today,
     )
     initiative.supports.add(objective)
     # The colleague may update it too: a member of its department.
     from goals.models import DepartmentMembership
     from tests.factories import DepartmentFactory
+
     department = DepartmentFactory(slug="its")
     Initiative.objects.filter(pk=initiative.pk).update(department=department)
     DepartmentMembership.objects.create(department=department, user=UserFactory(username="colleague"))

@@ -142,8 +142,12 @@ def test_liaison_creates_a_department_plan_links_it_and_sees_it_aligned(new_page
 def test_cio_approves_an_untied_request_only_after_recording_an_exception(new_page, demo):
     police = Department.objects.get(slug="police")
     untied = ITRequestFactory(
-        plan=demo, department=police, title="Emergency radio console", state=ITRequest.State.SUBMITTED,
-        submitted_at=timezone.now(), fiscal_year=2026,
+        plan=demo,
+        department=police,
+        title="Emergency radio console",
+        state=ITRequest.State.SUBMITTED,
+        submitted_at=timezone.now(),
+        fiscal_year=2026,
     )
     page = new_page()
     sign_in(page, "cio")

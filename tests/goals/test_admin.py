@@ -126,8 +126,14 @@ def test_liaison_may_create_a_plan_for_their_department_only(client):
     water, police = DepartmentFactory(), DepartmentFactory()
     client.force_login(liaison_of(water))
     url = reverse("admin:goals_plan_add")
-    base = admin_form_data(client.get(url), title="Water IT plan", slug="water-it", scope="department",
-                           start_fiscal_year="2024", end_fiscal_year="2026")
+    base = admin_form_data(
+        client.get(url),
+        title="Water IT plan",
+        slug="water-it",
+        scope="department",
+        start_fiscal_year="2024",
+        end_fiscal_year="2026",
+    )
 
     refused = client.post(url, {**base, "department": str(police.pk)})
     allowed = client.post(url, {**base, "department": str(water.pk)})
@@ -219,9 +225,18 @@ def test_pillar_added_on_the_plan_page_is_stored_and_marks_the_plan(client, cio)
     page = client.get(url)
     prefix = next(f.formset.prefix for f in page.context["inline_admin_formsets"] if f.formset.model is Pillar)
 
-    response = client.post(url, admin_form_data(page, **{
-        f"{prefix}-TOTAL_FORMS": "1", f"{prefix}-0-name": "One IT", f"{prefix}-0-weight": "1", f"{prefix}-0-order": "0",
-    }))
+    response = client.post(
+        url,
+        admin_form_data(
+            page,
+            **{
+                f"{prefix}-TOTAL_FORMS": "1",
+                f"{prefix}-0-name": "One IT",
+                f"{prefix}-0-weight": "1",
+                f"{prefix}-0-order": "0",
+            },
+        ),
+    )
 
     assert response.status_code == 302
     assert list(plan.pillars.values_list("name", flat=True)) == ["One IT"]
@@ -244,8 +259,11 @@ def _snapshot(n: int):
 
 def _status_update(n: int):
     return StatusUpdate.objects.create(
-        initiative=InitiativeFactory(owner=UserFactory()), as_of=datetime.date(2024, 1, 1), status="on_track",
-        percent_complete=10, author=UserFactory(),
+        initiative=InitiativeFactory(owner=UserFactory()),
+        as_of=datetime.date(2024, 1, 1),
+        status="on_track",
+        percent_complete=10,
+        author=UserFactory(),
     )
 
 
@@ -256,7 +274,9 @@ def _driver(n: int):
 
 def _initiative(n: int):
     plan = PlanFactory()
-    return InitiativeFactory(plan=plan, theme=ThemeFactory(plan=plan), department=DepartmentFactory(), owner=UserFactory())
+    return InitiativeFactory(
+        plan=plan, theme=ThemeFactory(plan=plan), department=DepartmentFactory(), owner=UserFactory()
+    )
 
 
 # One row of each admin's model; each row has its own plan, department and people, so a query per row shows.
@@ -282,12 +302,16 @@ ROW_MAKERS = {
 
 
 def test_every_planboard_model_has_an_admin_covered_here():
-    registered = {m._meta.label_lower for m in admin.site._registry if m._meta.app_label in {"goals", "initiatives", "reports"}}
+    registered = {
+        m._meta.label_lower for m in admin.site._registry if m._meta.app_label in {"goals", "initiatives", "reports"}
+    }
     assert registered == set(ROW_MAKERS)
 
 
 @pytest.mark.parametrize("label", sorted(ROW_MAKERS))
-def test_changelist_renders_and_its_query_count_does_not_grow_with_rows(client, cio, label, django_assert_max_num_queries):
+def test_changelist_renders_and_its_query_count_does_not_grow_with_rows(
+    client, cio, label, django_assert_max_num_queries
+):
     make = ROW_MAKERS[label]
     url = reverse(f"admin:{label.replace('.', '_')}_changelist")
     client.force_login(cio)

@@ -82,9 +82,11 @@ def test_moving_a_goal_to_another_plan_is_refused_with_the_apis_message_and_noth
 
     assert api.status_code == 400
     assert response.status_code == 200
-    assert response.context["adminform"].form.errors["plan"] == api.json()["plan"] == [
-        "A goal cannot be moved; create it again under the new plan instead."
-    ]
+    assert (
+        response.context["adminform"].form.errors["plan"]
+        == api.json()["plan"]
+        == ["A goal cannot be moved; create it again under the new plan instead."]
+    )
     goal = Goal.objects.get(pk=city.water_goal.pk)
     assert (goal.plan_id, goal.version, goal.history.count()) == (city.water_plan.pk, 1, 1)
 
@@ -97,10 +99,14 @@ def test_aligning_to_another_departments_objective_is_refused_with_the_apis_mess
 
     assert api.status_code == 400
     assert response.status_code == 200
-    assert response.context["adminform"].form.errors["aligned_to"] == api.json()["aligned_to"] == [
-        f"Objective {city.p11.pk} cannot be linked here; choose objectives of its own plan or the enterprise "
-        "plan its plan aligns to."
-    ]
+    assert (
+        response.context["adminform"].form.errors["aligned_to"]
+        == api.json()["aligned_to"]
+        == [
+            f"Objective {city.p11.pk} cannot be linked here; choose objectives of its own plan or the enterprise "
+            "plan its plan aligns to."
+        ]
+    )
     assert not Objective.objects.get(pk=city.w11.pk).aligned_to.exists()
 
 
@@ -169,9 +175,9 @@ def test_an_inline_row_opened_before_someone_elses_change_is_refused(client, cio
     response = client.post(change_url(pillar.plan), opened)
 
     rows = next(f.formset for f in response.context["inline_admin_formsets"] if f.formset.model is Pillar)
-    assert rows.errors == [{"__all__": [
-        "Pillar was changed by someone else (now version 2); reload it and apply your change again."
-    ]}]
+    assert rows.errors == [
+        {"__all__": ["Pillar was changed by someone else (now version 2); reload it and apply your change again."]}
+    ]
     assert Pillar.objects.values_list("name", "version").get() == ("Single IT", 2)
 
 
@@ -259,10 +265,19 @@ def test_goal_added_and_pillar_deleted_on_the_plan_page_go_through_their_service
     prefixes = {f.formset.model: f.formset.prefix for f in page.context["inline_admin_formsets"]}
     goals, pillars = prefixes[Goal], prefixes[Pillar]
 
-    response = client.post(change_url(plan), admin_form_data(page, **{
-        f"{pillars}-0-DELETE": "on",
-        f"{goals}-TOTAL_FORMS": "1", f"{goals}-0-number": "1", f"{goals}-0-title": "Secure", f"{goals}-0-weight": "1",
-    }))
+    response = client.post(
+        change_url(plan),
+        admin_form_data(
+            page,
+            **{
+                f"{pillars}-0-DELETE": "on",
+                f"{goals}-TOTAL_FORMS": "1",
+                f"{goals}-0-number": "1",
+                f"{goals}-0-title": "Secure",
+                f"{goals}-0-weight": "1",
+            },
+        ),
+    )
 
     assert response.status_code == 302
     goal = Goal.objects.get()

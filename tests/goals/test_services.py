@@ -34,14 +34,23 @@ def plan_needs_recalculation(metric) -> bool:
     return Plan.objects.get(pk=metric.objective.goal.plan_id).needs_recalculation
 
 
-def test_a_reading_is_recorded_audited_and_the_plan_marked_for_recalculation(metric, django_capture_on_commit_callbacks):
+def test_a_reading_is_recorded_audited_and_the_plan_marked_for_recalculation(
+    metric, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks() as queued:
         reading = metric_record_reading(
-            metric=metric, entered_by=metric.owner, period_end=JUNE_30, value=Decimal("62.5"), note="From the 311 system"
+            metric=metric,
+            entered_by=metric.owner,
+            period_end=JUNE_30,
+            value=Decimal("62.5"),
+            note="From the 311 system",
         )
     stored = MetricReading.objects.get()
     assert (stored.pk, stored.value, stored.note, stored.entered_by) == (
-        reading.pk, Decimal("62.5"), "From the 311 system", metric.owner
+        reading.pk,
+        Decimal("62.5"),
+        "From the 311 system",
+        metric.owner,
     )
     assert stored.history.get().history_user == metric.owner
     assert plan_needs_recalculation(metric) is True
@@ -64,7 +73,12 @@ def test_a_second_reading_for_the_same_period_is_refused_naming_period_end(metri
 def test_a_correction_replaces_the_value_and_history_keeps_the_old_one(metric, editor):
     metric_record_reading(metric=metric, entered_by=metric.owner, period_end=JUNE_30, value=Decimal("60"))
     corrected = metric_record_reading(
-        metric=metric, entered_by=editor, period_end=JUNE_30, value=Decimal("55"), note="Double-counted June", correct=True
+        metric=metric,
+        entered_by=editor,
+        period_end=JUNE_30,
+        value=Decimal("55"),
+        note="Double-counted June",
+        correct=True,
     )
     assert MetricReading.objects.count() == 1
     corrected.refresh_from_db()

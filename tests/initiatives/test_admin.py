@@ -52,10 +52,16 @@ def test_update_posted_in_the_admin_moves_the_initiative_through_the_service(cli
     initiative = InitiativeFactory(plan__needs_recalculation=False)
     client.force_login(cio)
 
-    response = client.post(ADD_UPDATE, admin_form_data(
-        open_update_form(client, initiative), as_of="2024-03-01", status="at_risk", percent_complete="40",
-        narrative="Vendor slipped two weeks",
-    ))
+    response = client.post(
+        ADD_UPDATE,
+        admin_form_data(
+            open_update_form(client, initiative),
+            as_of="2024-03-01",
+            status="at_risk",
+            percent_complete="40",
+            narrative="Vendor slipped two weeks",
+        ),
+    )
 
     assert response.status_code == 302
     update = StatusUpdate.objects.get()
@@ -72,7 +78,11 @@ def test_update_on_a_page_opened_before_someone_elses_is_refused_and_nothing_sto
     client.force_login(cio)
     opened = admin_form_data(open_update_form(client, initiative), status="on_track", percent_complete="30")
     initiative_post_update(
-        initiative=initiative, author=initiative.owner, status="at_risk", percent_complete=20, version=1,
+        initiative=initiative,
+        author=initiative.owner,
+        status="at_risk",
+        percent_complete=20,
+        version=1,
     )
 
     response = client.post(ADD_UPDATE, opened)
@@ -88,9 +98,15 @@ def test_update_dated_in_the_future_is_an_error_on_as_of(client, cio):
     client.force_login(cio)
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
 
-    response = client.post(ADD_UPDATE, admin_form_data(
-        open_update_form(client, initiative), as_of=tomorrow.isoformat(), status="on_track", percent_complete="10",
-    ))
+    response = client.post(
+        ADD_UPDATE,
+        admin_form_data(
+            open_update_form(client, initiative),
+            as_of=tomorrow.isoformat(),
+            status="on_track",
+            percent_complete="10",
+        ),
+    )
 
     assert response.context["adminform"].form.errors["as_of"] == ["An update cannot be dated in the future."]
     assert not StatusUpdate.objects.exists()
@@ -103,9 +119,14 @@ def test_member_of_another_department_is_refused_by_the_service_on_the_initiativ
     MembershipFactory(user=outsider, department=DepartmentFactory(name="Fire"))
     client.force_login(outsider)
 
-    response = client.post(ADD_UPDATE, admin_form_data(
-        open_update_form(client, initiative), status="on_track", percent_complete="10",
-    ))
+    response = client.post(
+        ADD_UPDATE,
+        admin_form_data(
+            open_update_form(client, initiative),
+            status="on_track",
+            percent_complete="10",
+        ),
+    )
 
     assert response.context["adminform"].form.errors["initiative"] == ["You may not post updates for this initiative."]
     assert not StatusUpdate.objects.exists()
@@ -154,11 +175,17 @@ def test_initiative_target_before_start_is_a_form_error(client, cio):
     initiative = InitiativeFactory(start_date=datetime.date(2023, 7, 1), target_date=datetime.date(2024, 6, 30))
     client.force_login(cio)
 
-    response = client.post(change_url(initiative), admin_form_data(
-        client.get(change_url(initiative)), target_date="2023-01-01",
-    ))
+    response = client.post(
+        change_url(initiative),
+        admin_form_data(
+            client.get(change_url(initiative)),
+            target_date="2023-01-01",
+        ),
+    )
 
-    assert response.context["adminform"].form.errors["target_date"] == ["The target date must come after the start date."]
+    assert response.context["adminform"].form.errors["target_date"] == [
+        "The target date must come after the start date."
+    ]
     assert Initiative.objects.get().target_date == datetime.date(2024, 6, 30)
 
 
@@ -203,9 +230,14 @@ def test_cio_approval_and_exception_record_who_and_when(client, cio):
     request = ITRequestFactory(state=ITRequest.State.SUBMITTED)
     client.force_login(cio)
 
-    response = client.post(change_url(request), admin_form_data(
-        client.get(change_url(request)), state="approved", exception_reason="Replaces failing hardware now",
-    ))
+    response = client.post(
+        change_url(request),
+        admin_form_data(
+            client.get(change_url(request)),
+            state="approved",
+            exception_reason="Replaces failing hardware now",
+        ),
+    )
 
     assert response.status_code == 302
     request.refresh_from_db()
@@ -218,12 +250,19 @@ def test_cio_approval_and_exception_record_who_and_when(client, cio):
 
 def test_report_card_summary_is_editable_but_its_figures_are_not_and_a_final_card_is_frozen(client, cio):
     draft = ReportCard.objects.create(plan=PlanFactory(), fiscal_year=2024, status="done")
-    final = ReportCard.objects.create(plan=draft.plan, fiscal_year=2023, status="done", is_final=True, summary="As issued")
+    final = ReportCard.objects.create(
+        plan=draft.plan, fiscal_year=2023, status="done", is_final=True, summary="As issued"
+    )
     client.force_login(cio)
 
-    edited = client.post(change_url(draft), admin_form_data(
-        client.get(change_url(draft)), summary="Ahead of pace on security", fiscal_year="1999",
-    ))
+    edited = client.post(
+        change_url(draft),
+        admin_form_data(
+            client.get(change_url(draft)),
+            summary="Ahead of pace on security",
+            fiscal_year="1999",
+        ),
+    )
     frozen = client.post(change_url(final), {"summary": "Rewritten", "recommendations": ""})
 
     assert edited.status_code == 302 and frozen.status_code == 403

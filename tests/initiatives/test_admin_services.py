@@ -41,9 +41,11 @@ def test_an_initiative_supporting_another_plans_objective_is_refused_as_in_the_a
     response = post_change(client, initiative, supports=[str(elsewhere.pk)])
 
     assert api.status_code == 400
-    assert response.context["adminform"].form.errors["supports"] == api.json()["supports"] == [
-        f"Objective {elsewhere.pk} cannot be linked here; choose objectives of its own plan."
-    ]
+    assert (
+        response.context["adminform"].form.errors["supports"]
+        == api.json()["supports"]
+        == [f"Objective {elsewhere.pk} cannot be linked here; choose objectives of its own plan."]
+    )
     assert not Initiative.objects.get().supports.exists()
 
 
@@ -55,9 +57,11 @@ def test_a_submitted_it_request_cannot_be_edited_in_the_admin_either(client, cio
     response = post_change(client, request, title="More pumps")
 
     assert api.status_code == 400
-    assert response.context["adminform"].form.errors["state"] == api.json()["state"] == [
-        "This request is submitted; only a draft request can be edited."
-    ]
+    assert (
+        response.context["adminform"].form.errors["state"]
+        == api.json()["state"]
+        == ["This request is submitted; only a draft request can be edited."]
+    )
     assert ITRequest.objects.values_list("title", "version").get() == ("Pumps", 1)
 
 
@@ -70,9 +74,16 @@ def test_milestone_rows_on_the_initiative_page_go_through_the_milestone_services
     rows = next(f.formset for f in page.context["inline_admin_formsets"] if f.formset.model is Milestone)
     prefix = {row.instance.pk: row.prefix for row in rows.forms}
 
-    response = client.post(change_url(initiative), admin_form_data(page, **{
-        f"{prefix[kept.pk]}-title": "Vendor selected", f"{prefix[dropped.pk]}-DELETE": "on",
-    }))
+    response = client.post(
+        change_url(initiative),
+        admin_form_data(
+            page,
+            **{
+                f"{prefix[kept.pk]}-title": "Vendor selected",
+                f"{prefix[dropped.pk]}-DELETE": "on",
+            },
+        ),
+    )
 
     assert response.status_code == 302
     assert list(Milestone.objects.values_list("title", flat=True)) == ["Vendor selected"]

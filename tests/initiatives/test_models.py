@@ -59,6 +59,7 @@ def exception_request(reason: str):
 
 def score(criterion: str | None = "pillar", other_plan: bool = False, **fields):
     """An alignment score of a fresh initiative for a pillar, a driver, both ("both") or neither (None)."""
+
     def build():
         scored = InitiativeFactory()
         plan = PlanFactory() if other_plan else scored.plan
@@ -69,6 +70,7 @@ def score(criterion: str | None = "pillar", other_plan: bool = False, **fields):
             None: {"pillar": None, "driver": None},
         }[criterion]
         return AlignmentScoreFactory.build(initiative=scored, **criteria, **fields)
+
     return build
 
 
@@ -84,6 +86,7 @@ def duplicate_score(criterion: str):
         return AlignmentScoreFactory.build(
             initiative=existing.initiative, pillar=existing.pillar, driver=existing.driver, score=1
         )
+
     return build
 
 
@@ -91,51 +94,112 @@ VALIDATION_RULES = [
     pytest.param(initiative(percent_complete=101), "percent_complete", "between 0 and 100", id="initiative % <= 100"),
     pytest.param(initiative(percent_complete=-1), "percent_complete", "between 0 and 100", id="initiative % >= 0"),
     pytest.param(status_update(percent_complete=101), "percent_complete", "between 0 and 100", id="update % <= 100"),
-    pytest.param(duplicate_initiative, "code", "already has an initiative coded PD-1", id="initiative code unique per plan"),
+    pytest.param(
+        duplicate_initiative, "code", "already has an initiative coded PD-1", id="initiative code unique per plan"
+    ),
     pytest.param(initiative(code="PD 1"), "code", "letters, digits", id="initiative code format"),
-    pytest.param(initiative(start_date=JULY_1, target_date=JULY_1), "target_date", "after the start date",
-                 id="target date after start date (same day)"),
-    pytest.param(initiative(start_date=JULY_1, target_date=datetime.date(2022, 6, 30)), "target_date",
-                 "after the start date", id="target date after start date (earlier)"),
-    pytest.param(initiative(status="completed", percent_complete=90), "percent_complete", "100% complete",
-                 id="completed initiative is 100%"),
-    pytest.param(status_update(status="completed", percent_complete=90), "percent_complete", "100% complete",
-                 id="completed update is 100%"),
-    pytest.param(initiative(status="not_started", percent_complete=10), "status", "has made progress",
-                 id="not-started initiative is 0%"),
-    pytest.param(status_update(status="not_started", percent_complete=10), "status", "has made progress",
-                 id="not-started update is 0%"),
-    pytest.param(initiative(status="on_track", percent_complete=40, completed_date=JULY_1), "completed_date",
-                 "Only a completed initiative", id="completion date only when completed"),
-    pytest.param(lambda: InitiativeFactory.build(plan=PlanFactory(), theme=ThemeFactory()), "theme",
-                 "must belong to the initiative's plan", id="theme of another plan"),
-    pytest.param(initiative(budget_estimate=Decimal("-1")), "budget_estimate", "zero or more", id="budget estimate >= 0"),
+    pytest.param(
+        initiative(start_date=JULY_1, target_date=JULY_1),
+        "target_date",
+        "after the start date",
+        id="target date after start date (same day)",
+    ),
+    pytest.param(
+        initiative(start_date=JULY_1, target_date=datetime.date(2022, 6, 30)),
+        "target_date",
+        "after the start date",
+        id="target date after start date (earlier)",
+    ),
+    pytest.param(
+        initiative(status="completed", percent_complete=90),
+        "percent_complete",
+        "100% complete",
+        id="completed initiative is 100%",
+    ),
+    pytest.param(
+        status_update(status="completed", percent_complete=90),
+        "percent_complete",
+        "100% complete",
+        id="completed update is 100%",
+    ),
+    pytest.param(
+        initiative(status="not_started", percent_complete=10),
+        "status",
+        "has made progress",
+        id="not-started initiative is 0%",
+    ),
+    pytest.param(
+        status_update(status="not_started", percent_complete=10),
+        "status",
+        "has made progress",
+        id="not-started update is 0%",
+    ),
+    pytest.param(
+        initiative(status="on_track", percent_complete=40, completed_date=JULY_1),
+        "completed_date",
+        "Only a completed initiative",
+        id="completion date only when completed",
+    ),
+    pytest.param(
+        lambda: InitiativeFactory.build(plan=PlanFactory(), theme=ThemeFactory()),
+        "theme",
+        "must belong to the initiative's plan",
+        id="theme of another plan",
+    ),
+    pytest.param(
+        initiative(budget_estimate=Decimal("-1")), "budget_estimate", "zero or more", id="budget estimate >= 0"
+    ),
     pytest.param(initiative(budget_actual=Decimal("-0.01")), "budget_actual", "zero or more", id="budget actual >= 0"),
     pytest.param(initiative(update_cadence_days=0), "update_cadence_days", "at least one day", id="cadence >= 1 day"),
-    pytest.param(lambda: StatusUpdateFactory.build(initiative=InitiativeFactory(), as_of=tomorrow()), "as_of",
-                 "cannot be dated in the future", id="update not in the future"),
-    pytest.param(lambda: MilestoneFactory.build(initiative=InitiativeFactory(), done_on=tomorrow()), "done_on",
-                 "cannot be done on a future date", id="milestone not done in the future"),
+    pytest.param(
+        lambda: StatusUpdateFactory.build(initiative=InitiativeFactory(), as_of=tomorrow()),
+        "as_of",
+        "cannot be dated in the future",
+        id="update not in the future",
+    ),
+    pytest.param(
+        lambda: MilestoneFactory.build(initiative=InitiativeFactory(), done_on=tomorrow()),
+        "done_on",
+        "cannot be done on a future date",
+        id="milestone not done in the future",
+    ),
     pytest.param(score(score=4), "score", "0 to 3", id="alignment score <= 3"),
     pytest.param(score("both"), "driver", "not both", id="alignment: pillar or driver, not both"),
     pytest.param(score(None), "pillar", "Choose the pillar or the business driver", id="alignment: one criterion"),
-    pytest.param(score("pillar", other_plan=True), "pillar", "belong to the initiative's plan",
-                 id="alignment: pillar of the same plan"),
-    pytest.param(score("driver", other_plan=True), "driver", "belong to the initiative's plan",
-                 id="alignment: driver of the same plan"),
-    pytest.param(duplicate_score("pillar"), "pillar", "already has a score for this pillar",
-                 id="alignment: one score per pillar"),
-    pytest.param(duplicate_score("driver"), "driver", "already has a score for this business driver",
-                 id="alignment: one score per driver"),
+    pytest.param(
+        score("pillar", other_plan=True),
+        "pillar",
+        "belong to the initiative's plan",
+        id="alignment: pillar of the same plan",
+    ),
+    pytest.param(
+        score("driver", other_plan=True),
+        "driver",
+        "belong to the initiative's plan",
+        id="alignment: driver of the same plan",
+    ),
+    pytest.param(
+        duplicate_score("pillar"), "pillar", "already has a score for this pillar", id="alignment: one score per pillar"
+    ),
+    pytest.param(
+        duplicate_score("driver"),
+        "driver",
+        "already has a score for this business driver",
+        id="alignment: one score per driver",
+    ),
     pytest.param(it_request(amount=Decimal("-1")), "amount", "zero or more", id="IT request amount >= 0"),
     pytest.param(it_request(fiscal_year=1999), "fiscal_year", "2000 or later", id="IT request fiscal year >= 2000"),
     pytest.param(it_request(fiscal_year=2101), "fiscal_year", "2100 or earlier", id="IT request fiscal year <= 2100"),
     pytest.param(exception_request(reason=""), "exception_reason", "needs a reason", id="CIO exception needs a reason"),
-    pytest.param(exception_request(reason="   "), "exception_reason", "needs a reason",
-                 id="CIO exception reason is not blank"),
-    pytest.param(lambda: ITRequestFactory.build(department=DepartmentFactory(), plan=DepartmentPlanFactory()), "plan",
-                 "weighed against the enterprise plan",
-                 id="IT request weighed against the enterprise plan"),
+    pytest.param(
+        exception_request(reason="   "), "exception_reason", "needs a reason", id="CIO exception reason is not blank"
+    ),
+    pytest.param(
+        lambda: ITRequestFactory.build(department=DepartmentFactory(), plan=DepartmentPlanFactory()),
+        "plan",
+        "weighed against the enterprise plan",
+        id="IT request weighed against the enterprise plan",
+    ),
 ]
 
 # Imports hand raw text to the model; clean() must leave it to the field's message, not crash.
@@ -143,10 +207,18 @@ UNREADABLE_VALUES = [
     pytest.param(initiative(start_date="next spring"), "start_date", "invalid date format", id="initiative start"),
     pytest.param(initiative(percent_complete="half"), "percent_complete", "must be an integer", id="initiative %"),
     pytest.param(status_update(as_of="today"), "as_of", "invalid date format", id="update as-of"),
-    pytest.param(lambda: MilestoneFactory.build(initiative=InitiativeFactory(), done_on="yesterday"), "done_on",
-                 "invalid date format", id="milestone done on"),
-    pytest.param(lambda: InitiativeFactory.build(plan=PlanFactory(), theme_id=999_999), "theme", "not a valid choice",
-                 id="theme that does not exist"),
+    pytest.param(
+        lambda: MilestoneFactory.build(initiative=InitiativeFactory(), done_on="yesterday"),
+        "done_on",
+        "invalid date format",
+        id="milestone done on",
+    ),
+    pytest.param(
+        lambda: InitiativeFactory.build(plan=PlanFactory(), theme_id=999_999),
+        "theme",
+        "not a valid choice",
+        id="theme that does not exist",
+    ),
     pytest.param(score(pillar_id=999_999), "pillar", "not a valid choice", id="alignment pillar that does not exist"),
 ]
 
@@ -159,25 +231,42 @@ def test_validation_names_the_field_and_stores_nothing(build, field, fragment):
 DATABASE_RULES = [
     pytest.param(initiative(percent_complete=101), ("initiative_percent_0_100",), id="initiative % <= 100"),
     pytest.param(status_update(percent_complete=101), ("update_percent_0_100",), id="update % <= 100"),
-    pytest.param(duplicate_initiative, ("initiative_unique_code", "initiatives_initiative.plan_id, initiatives_initiative.code"),
-                 id="initiative code unique per plan"),
-    pytest.param(initiative(start_date=JULY_1, target_date=JULY_1), ("initiative_target_after_start",),
-                 id="target date after start date"),
-    pytest.param(initiative(status="completed", percent_complete=90), ("initiative_completed_is_100",),
-                 id="completed initiative is 100%"),
-    pytest.param(initiative(budget_estimate=Decimal("-1")), ("initiative_budget_estimate_non_negative",),
-                 id="budget estimate >= 0"),
-    pytest.param(initiative(budget_actual=Decimal("-1")), ("initiative_budget_actual_non_negative",),
-                 id="budget actual >= 0"),
+    pytest.param(
+        duplicate_initiative,
+        ("initiative_unique_code", "initiatives_initiative.plan_id, initiatives_initiative.code"),
+        id="initiative code unique per plan",
+    ),
+    pytest.param(
+        initiative(start_date=JULY_1, target_date=JULY_1),
+        ("initiative_target_after_start",),
+        id="target date after start date",
+    ),
+    pytest.param(
+        initiative(status="completed", percent_complete=90),
+        ("initiative_completed_is_100",),
+        id="completed initiative is 100%",
+    ),
+    pytest.param(
+        initiative(budget_estimate=Decimal("-1")),
+        ("initiative_budget_estimate_non_negative",),
+        id="budget estimate >= 0",
+    ),
+    pytest.param(
+        initiative(budget_actual=Decimal("-1")), ("initiative_budget_actual_non_negative",), id="budget actual >= 0"
+    ),
     pytest.param(score(score=4), ("alignment_score_0_3",), id="alignment score <= 3"),
     pytest.param(score("both"), ("alignment_scores_one_criterion",), id="alignment: pillar or driver, not both"),
     pytest.param(score(None), ("alignment_scores_one_criterion",), id="alignment: one criterion"),
-    pytest.param(duplicate_score("pillar"),
-                 ("alignment_unique_pillar", "initiatives_alignmentscore.initiative_id, initiatives_alignmentscore.pillar_id"),
-                 id="alignment: one score per pillar"),
-    pytest.param(duplicate_score("driver"),
-                 ("alignment_unique_driver", "initiatives_alignmentscore.initiative_id, initiatives_alignmentscore.driver_id"),
-                 id="alignment: one score per driver"),
+    pytest.param(
+        duplicate_score("pillar"),
+        ("alignment_unique_pillar", "initiatives_alignmentscore.initiative_id, initiatives_alignmentscore.pillar_id"),
+        id="alignment: one score per pillar",
+    ),
+    pytest.param(
+        duplicate_score("driver"),
+        ("alignment_unique_driver", "initiatives_alignmentscore.initiative_id, initiatives_alignmentscore.driver_id"),
+        id="alignment: one score per driver",
+    ),
     pytest.param(it_request(amount=Decimal("-1")), ("itrequest_amount_non_negative",), id="IT request amount >= 0"),
     pytest.param(exception_request(reason=""), ("itrequest_exception_has_reason",), id="CIO exception needs a reason"),
 ]
@@ -193,10 +282,14 @@ VALID_ROWS = [
     pytest.param(initiative(status="not_started", percent_complete=0), id="not started at 0%"),
     pytest.param(initiative(start_date=JULY_1, target_date=None), id="no target date yet"),
     pytest.param(initiative(budget_estimate=Decimal("0"), budget_actual=Decimal("0")), id="zero budget"),
-    pytest.param(lambda: StatusUpdateFactory.build(initiative=InitiativeFactory(), as_of=timezone.localdate()),
-                 id="update as of today"),
-    pytest.param(lambda: MilestoneFactory.build(initiative=InitiativeFactory(), done_on=timezone.localdate()),
-                 id="milestone done today"),
+    pytest.param(
+        lambda: StatusUpdateFactory.build(initiative=InitiativeFactory(), as_of=timezone.localdate()),
+        id="update as of today",
+    ),
+    pytest.param(
+        lambda: MilestoneFactory.build(initiative=InitiativeFactory(), done_on=timezone.localdate()),
+        id="milestone done today",
+    ),
     pytest.param(score("pillar", score=0), id="score 0 for a pillar"),
     pytest.param(score("driver", score=3), id="score 3 for a driver"),
     pytest.param(it_request(amount=Decimal("0"), fiscal_year=2000), id="request of $0 in FY2000"),

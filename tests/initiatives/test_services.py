@@ -20,12 +20,21 @@ def owned():
 def test_post_update_appends_and_moves_current_status(owned):
     initiative, owner = owned
     update = initiative_post_update(
-        initiative=initiative, author=owner, status="at_risk", percent_complete=40,
-        narrative="Vendor slipped two weeks", as_of=datetime.date(2024, 3, 1), version=initiative.version,
+        initiative=initiative,
+        author=owner,
+        status="at_risk",
+        percent_complete=40,
+        narrative="Vendor slipped two weeks",
+        as_of=datetime.date(2024, 3, 1),
+        version=initiative.version,
     )
     initiative.refresh_from_db()
     assert update.pk and update.author == owner
-    assert (initiative.status, initiative.percent_complete, initiative.last_update_on) == ("at_risk", 40, datetime.date(2024, 3, 1))
+    assert (initiative.status, initiative.percent_complete, initiative.last_update_on) == (
+        "at_risk",
+        40,
+        datetime.date(2024, 3, 1),
+    )
     assert initiative.version == 2
     assert initiative.plan.needs_recalculation is True
     assert initiative.history.first().history_user == owner
@@ -36,7 +45,9 @@ def test_stale_version_is_refused_and_nothing_changes(owned):
     seen = initiative.version
     initiative_post_update(initiative=initiative, author=owner, status="on_track", percent_complete=10, version=seen)
     with pytest.raises(ConflictError) as conflict:
-        initiative_post_update(initiative=initiative, author=owner, status="off_track", percent_complete=5, version=seen)
+        initiative_post_update(
+            initiative=initiative, author=owner, status="off_track", percent_complete=5, version=seen
+        )
     assert conflict.value.current.percent_complete == 10
     assert StatusUpdate.objects.count() == 1
     assert Initiative.objects.get().status == "on_track"
@@ -54,16 +65,30 @@ def test_bad_percent_names_the_field_and_stores_nothing(owned):
 def test_a_stranger_may_not_post(owned):
     initiative, _ = owned
     with pytest.raises(PermissionDenied):
-        initiative_post_update(initiative=initiative, author=UserFactory(), status="on_track", percent_complete=5, version=1)
+        initiative_post_update(
+            initiative=initiative, author=UserFactory(), status="on_track", percent_complete=5, version=1
+        )
     assert StatusUpdate.objects.count() == 0
 
 
 def test_a_backdated_update_joins_the_timeline_but_keeps_the_newer_status(owned):
     initiative, owner = owned
-    initiative_post_update(initiative=initiative, author=owner, status="on_track", percent_complete=50,
-                           as_of=datetime.date(2024, 5, 1), version=1)
-    initiative_post_update(initiative=initiative, author=owner, status="at_risk", percent_complete=30,
-                           as_of=datetime.date(2024, 2, 1), version=2)
+    initiative_post_update(
+        initiative=initiative,
+        author=owner,
+        status="on_track",
+        percent_complete=50,
+        as_of=datetime.date(2024, 5, 1),
+        version=1,
+    )
+    initiative_post_update(
+        initiative=initiative,
+        author=owner,
+        status="at_risk",
+        percent_complete=30,
+        as_of=datetime.date(2024, 2, 1),
+        version=2,
+    )
     initiative.refresh_from_db()
     assert (initiative.status, initiative.percent_complete) == ("on_track", 50)
     assert initiative.updates.count() == 2
@@ -75,8 +100,9 @@ def test_a_backdated_update_joins_the_timeline_but_keeps_the_newer_status(owned)
 def _spec(initiative, as_of, status, percent, narrative=""):
     from initiatives.services import UpdateSpec
 
-    return UpdateSpec(initiative_id=initiative.pk, status=status, percent_complete=percent, as_of=as_of,
-                      narrative=narrative)
+    return UpdateSpec(
+        initiative_id=initiative.pk, status=status, percent_complete=percent, as_of=as_of, narrative=narrative
+    )
 
 
 def test_bulk_updates_append_move_the_newest_and_audit_once_per_initiative(owned, django_assert_max_num_queries):
@@ -99,7 +125,10 @@ def test_bulk_updates_append_move_the_newest_and_audit_once_per_initiative(owned
     initiative.refresh_from_db()
     # newest date is 2024-03-01; of its two updates the later one in the file wins
     assert (initiative.status, initiative.percent_complete, initiative.last_update_on) == (
-        "at_risk", 35, datetime.date(2024, 3, 1))
+        "at_risk",
+        35,
+        datetime.date(2024, 3, 1),
+    )
     assert initiative.version == 2
     assert initiative.history.count() == history_before + 1
     entry = initiative.history.first()
@@ -136,6 +165,8 @@ def test_bulk_updates_refuse_an_initiative_the_author_may_not_edit(owned):
 
     initiative, _ = owned
     with pytest.raises(ValidationError) as error:
-        initiative_post_updates(author=UserFactory(), updates=[_spec(initiative, datetime.date(2024, 3, 1), "on_track", 5)])
+        initiative_post_updates(
+            author=UserFactory(), updates=[_spec(initiative, datetime.date(2024, 3, 1), "on_track", 5)]
+        )
     assert "may not post updates" in error.value.message_dict["0"][0]
     assert StatusUpdate.objects.count() == 0

@@ -143,8 +143,12 @@ def test_service_update_is_recorded_with_its_author_and_reason():
     initiative = InitiativeFactory(owner=owner)
 
     initiative_post_update(
-        initiative=initiative, author=owner, status="at_risk", percent_complete=40,
-        as_of=datetime.date(2024, 3, 1), version=initiative.version,
+        initiative=initiative,
+        author=owner,
+        status="at_risk",
+        percent_complete=40,
+        as_of=datetime.date(2024, 3, 1),
+        version=initiative.version,
     )
 
     latest = history_diff(initiative)[0]
@@ -244,7 +248,8 @@ def test_history_diff_shows_choice_labels_and_linked_names():
     changes = {c["field"]: c for c in history_diff(initiative)[0]["changes"]}
     assert changes["term"]["label"] == "Term"
     assert (changes["term"]["before_shown"], changes["term"]["after_shown"]) == (
-        "Short term (first two fiscal years)", "Long term (whole plan)",
+        "Short term (first two fiscal years)",
+        "Long term (whole plan)",
     )
     assert changes["department"]["after_shown"] == "Water Services"
     assert changes["department"]["before_shown"] == f"#{changes['department']['before']} (since deleted)"

@@ -14,7 +14,9 @@ import yaml
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 ENV_HELPER_CALL = re.compile(r'\benv_\w+\(\s*["\']([A-Z][A-Z0-9_]*)["\']')
-DIRECT_ENVIRON_READ = re.compile(r'os\.(?:environ\.get|getenv)\(\s*"([A-Z][A-Z0-9_]*)"|os\.environ\[\s*"([A-Z][A-Z0-9_]*)"\s*\]')
+DIRECT_ENVIRON_READ = re.compile(
+    r'os\.(?:environ\.get|getenv)\(\s*"([A-Z][A-Z0-9_]*)"|os\.environ\[\s*"([A-Z][A-Z0-9_]*)"\s*\]'
+)
 # `NAME=value`, or `# NAME=value` for a variable whose default is shown commented out.
 ENV_EXAMPLE_LINE = re.compile(r"^#?\s*([A-Z][A-Z0-9_]*)=", re.MULTILINE)
 COMPOSE_INTERPOLATION = re.compile(r"\$\{([A-Z][A-Z0-9_]*)")
@@ -61,7 +63,9 @@ def test_web_migrates_collects_static_then_serves_with_gunicorn(compose):
     assert "gunicorn planboard.wsgi" in command
     # gunicorn 27 otherwise creates a control socket in the home directory (PITFALLS.md).
     assert "--no-control-socket" in command
-    migrate, collect, serve = (command.index(part) for part in ("manage.py migrate", "manage.py collectstatic", "gunicorn"))
+    migrate, collect, serve = (
+        command.index(part) for part in ("manage.py migrate", "manage.py collectstatic", "gunicorn")
+    )
     assert migrate < collect < serve
 
 
@@ -138,7 +142,11 @@ def test_env_example_values_pass_the_settings_checks():
     env["DJANGO_SETTINGS_MODULE"] = "planboard.settings"
     result = subprocess.run(
         [sys.executable, "-c", "import django; django.setup()"],
-        cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=60,
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode == 0, result.stderr
 
@@ -177,7 +185,12 @@ def make_dry_run(target: str) -> str:
     # Clear make's own variables: this test may itself run under `make test`.
     env = {name: value for name, value in os.environ.items() if name not in {"MAKEFLAGS", "MFLAGS", "MAKELEVEL"}}
     result = subprocess.run(
-        ["make", "--dry-run", "--always-make", target], cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=60
+        ["make", "--dry-run", "--always-make", target],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode == 0, result.stderr
     return result.stdout
@@ -185,7 +198,13 @@ def make_dry_run(target: str) -> str:
 
 def test_make_run_installs_migrates_loads_the_demo_and_serves_on_localhost():
     commands = make_dry_run("run")
-    steps = ["-m venv .venv", "pip install", "manage.py migrate", "manage.py load_demo", "manage.py runserver 127.0.0.1:8000"]
+    steps = [
+        "-m venv .venv",
+        "pip install",
+        "manage.py migrate",
+        "manage.py load_demo",
+        "manage.py runserver 127.0.0.1:8000",
+    ]
     positions = [commands.index(step) for step in steps]
     assert positions == sorted(positions)
     assert "[dev]" not in commands

@@ -31,21 +31,40 @@ def department(slug: str = "water") -> Department:
     return Department.objects.create(name=slug.title(), slug=slug)
 
 
-@pytest.mark.parametrize("sql", [
-    "SELECT 1", "  select * from goals_plan", "BEGIN", "SAVEPOINT s1", "RELEASE SAVEPOINT s1",
-    "ROLLBACK TO SAVEPOINT s1", "SET TIME ZONE 'UTC'", "SHOW server_version", "EXPLAIN SELECT 1", "PRAGMA foreign_keys",
-    'INSERT INTO "django_session" ("session_key") VALUES (%s)', 'DELETE FROM "django_session" WHERE 1',
-])
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "SELECT 1",
+        "  select * from goals_plan",
+        "BEGIN",
+        "SAVEPOINT s1",
+        "RELEASE SAVEPOINT s1",
+        "ROLLBACK TO SAVEPOINT s1",
+        "SET TIME ZONE 'UTC'",
+        "SHOW server_version",
+        "EXPLAIN SELECT 1",
+        "PRAGMA foreign_keys",
+        'INSERT INTO "django_session" ("session_key") VALUES (%s)',
+        'DELETE FROM "django_session" WHERE 1',
+    ],
+)
 def test_reads_and_session_writes_are_not_data_changes(sql):
     assert not generation.is_write(sql)
 
 
-@pytest.mark.parametrize("sql", [
-    'INSERT INTO "goals_plan" VALUES (1)', "update goals_plan set title = 'x'", 'DELETE FROM "goals_goal"',
-    "WITH moved AS (UPDATE goals_goal SET weight = 2 RETURNING id) SELECT * FROM moved",
-    'COPY "goals_metricreading" FROM STDIN', "TRUNCATE goals_plan", "ALTER TABLE goals_plan ADD x int",
-    b"UPDATE goals_plan SET title = 'bytes'",
-])
+@pytest.mark.parametrize(
+    "sql",
+    [
+        'INSERT INTO "goals_plan" VALUES (1)',
+        "update goals_plan set title = 'x'",
+        'DELETE FROM "goals_goal"',
+        "WITH moved AS (UPDATE goals_goal SET weight = 2 RETURNING id) SELECT * FROM moved",
+        'COPY "goals_metricreading" FROM STDIN',
+        "TRUNCATE goals_plan",
+        "ALTER TABLE goals_plan ADD x int",
+        b"UPDATE goals_plan SET title = 'bytes'",
+    ],
+)
 def test_anything_else_counts_as_a_write(sql):
     assert generation.is_write(sql)
 

@@ -19,9 +19,9 @@ from django.utils import timezone
 from goals.models import BusinessDriver, DepartmentMembership, Metric, MetricReading, Objective, Plan
 from initiatives.models import AlignmentScore, Initiative, ITRequest, StatusUpdate
 from planboard.core import permissions
+from planboard.core.permissions import Role
 from planboard.demo import aurora
 from planboard.demo.history import period_ends, update_series
-from planboard.core.permissions import Role
 
 User = get_user_model()
 DONE_OR_DROPPED = ("completed", "cancelled")
@@ -91,8 +91,13 @@ def test_table_lists_the_url_and_each_role_user():
     call_command("load_demo", stdout=out)
     text = out.getvalue()
     assert "http://127.0.0.1:8000/" in text and "nothing to create" in text
-    for username, role in [("cio", Role.ADMIN), ("editor", Role.EDITOR), ("viewer", Role.VIEWER),
-                           ("owner", "Initiative owner"), ("liaison", "Department liaison")]:
+    for username, role in [
+        ("cio", Role.ADMIN),
+        ("editor", Role.EDITOR),
+        ("viewer", Role.VIEWER),
+        ("owner", "Initiative owner"),
+        ("liaison", "Department liaison"),
+    ]:
         line = next(line for line in text.splitlines() if line.strip().startswith(username + " "))
         assert role in line and "planboard-demo" in line
 
@@ -158,7 +163,9 @@ def test_status_updates_are_authored_by_the_owner_and_never_dated_in_the_future(
     item = Initiative.objects.get(plan=_phoenix(), code="PHX-106")
     newest = item.updates.latest()
     assert (item.status, item.percent_complete, item.last_update_on) == (
-        newest.status, newest.percent_complete, newest.as_of,
+        newest.status,
+        newest.percent_complete,
+        newest.as_of,
     )
 
 
@@ -205,7 +212,10 @@ def test_aurora_has_58_initiatives_over_four_themes_and_three_pillars():
     assert pillars == ["One IT", "Customer Experience", "Agility / Smart Sourcing"]
     themes = plan.themes.annotate(items=Count("initiatives"))
     assert {theme.name for theme in themes} == {
-        "Infrastructure", "Innovation Projects", "Governance & Security", "IT Management",
+        "Infrastructure",
+        "Innovation Projects",
+        "Governance & Security",
+        "IT Management",
     }
     assert all(theme.items >= 10 for theme in themes)
     assert set(plan.initiatives.values_list("term", flat=True)) == {"short", "long"}
@@ -305,17 +315,26 @@ def test_one_user_per_role_with_the_right_group():
 def test_period_ends_follow_the_fiscal_year():
     after, until = datetime.date(2022, 6, 30), datetime.date(2023, 7, 15)
     assert period_ends(frequency="quarterly", start_month=7, after=after, until=until) == [
-        datetime.date(2022, 9, 30), datetime.date(2022, 12, 31), datetime.date(2023, 3, 31), datetime.date(2023, 6, 30),
+        datetime.date(2022, 9, 30),
+        datetime.date(2022, 12, 31),
+        datetime.date(2023, 3, 31),
+        datetime.date(2023, 6, 30),
     ]
     assert period_ends(frequency="annual", start_month=7, after=after, until=until) == [datetime.date(2023, 6, 30)]
     # Aurora's fiscal year is the calendar year, so its yearly figure is due on 31 December.
-    assert period_ends(frequency="annual", start_month=1, after=datetime.date(2017, 12, 31),
-                       until=datetime.date(2020, 3, 1)) == [datetime.date(2018, 12, 31), datetime.date(2019, 12, 31)]
+    assert period_ends(
+        frequency="annual", start_month=1, after=datetime.date(2017, 12, 31), until=datetime.date(2020, 3, 1)
+    ) == [datetime.date(2018, 12, 31), datetime.date(2019, 12, 31)]
 
 
 def test_update_series_climbs_to_the_final_status_on_the_last_day():
-    series = update_series(start=datetime.date(2024, 1, 1), last=datetime.date(2025, 6, 1), status="off_track",
-                           percent=40, note="Escalated.")
+    series = update_series(
+        start=datetime.date(2024, 1, 1),
+        last=datetime.date(2025, 6, 1),
+        status="off_track",
+        percent=40,
+        note="Escalated.",
+    )
     dates = [update["as_of"] for update in series]
     assert dates == sorted(dates) and dates[0] == datetime.date(2024, 1, 31) and dates[-1] == datetime.date(2025, 6, 1)
     assert [update["status"] for update in series[-2:]] == ["at_risk", "off_track"]

@@ -29,8 +29,8 @@ from django.contrib.auth.models import AnonymousUser, Group
 from django.db import transaction
 
 from goals import visibility as goals_visible
-from initiatives import visibility as initiatives_visible
 from goals.models import Plan
+from initiatives import visibility as initiatives_visible
 from planboard.core import permissions
 from planboard.core.permissions import Role, actor, forget
 from tests.factories import (
@@ -55,8 +55,17 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 ROLES = (
-    "anonymous", "signed_in", "viewer", "editor", "admin", "superuser",
-    "owner", "member_a", "liaison_a", "liaison_closed", "inactive",
+    "anonymous",
+    "signed_in",
+    "viewer",
+    "editor",
+    "admin",
+    "superuser",
+    "owner",
+    "member_a",
+    "liaison_a",
+    "liaison_closed",
+    "inactive",
 )
 
 
@@ -154,7 +163,7 @@ def grid(check: str, table: str) -> list:
     cells = []
     for role, *answers in rows:
         assert len(answers) == len(header), f"{check}: row {role} has {len(answers)} cells for {len(header)} items"
-        for item, answer in zip(header, answers):
+        for item, answer in zip(header, answers, strict=True):
             assert answer in ("yes", "."), f"{check}: {role}/{item} is {answer!r}, not 'yes' or '.'"
             cells.append(pytest.param(check, role, item, answer == "yes", id=f"{check}:{role}:{item}"))
     return cells
@@ -163,7 +172,9 @@ def grid(check: str, table: str) -> list:
 def rows_of(table: str) -> dict[str, set[str]]:
     """A roles × items table as {role: the items marked yes}."""
     header, *rows = (line.split() for line in table.strip().splitlines())
-    return {role: {item for item, answer in zip(header, answers) if answer == "yes"} for role, *answers in rows}
+    return {
+        role: {item for item, answer in zip(header, answers, strict=True) if answer == "yes"} for role, *answers in rows
+    }
 
 
 # Who reads which plan: the same answer for the plan itself and for everything inside it.
@@ -338,7 +349,9 @@ inactive        yes  yes  .
 def _create_plan(user, w: World, item: str) -> bool:
     if item == "enterprise":
         return permissions.can_create_plan(user, scope=Plan.Scope.ENTERPRISE)
-    return permissions.can_create_plan(user, scope=Plan.Scope.DEPARTMENT, department=w.departments[item.removeprefix("dept_")])
+    return permissions.can_create_plan(
+        user, scope=Plan.Scope.DEPARTMENT, department=w.departments[item.removeprefix("dept_")]
+    )
 
 
 CHECKS = {

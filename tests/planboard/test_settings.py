@@ -167,10 +167,17 @@ def test_without_cache_url_each_process_caches_alone_and_api_responses_are_not_c
 
 def test_cache_url_shares_one_redis_cache_and_caches_api_responses():
     loaded = settings_after_start_up(CACHE_URL="redis://cache.example.gov:6379/1")
-    assert loaded["CACHE"] == {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": "redis://cache.example.gov:6379/1"}
+    assert loaded["CACHE"] == {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": "redis://cache.example.gov:6379/1",
+    }
     assert loaded["API_CACHE_SECONDS"] == 300
-    assert settings_after_start_up(CACHE_URL="redis://cache.example.gov:6379/1", API_CACHE_SECONDS="0")[
-        "API_CACHE_SECONDS"] == 0
+    assert (
+        settings_after_start_up(CACHE_URL="redis://cache.example.gov:6379/1", API_CACHE_SECONDS="0")[
+            "API_CACHE_SECONDS"
+        ]
+        == 0
+    )
 
 
 def test_production_settings_start_and_use_hashed_static_files():
@@ -273,7 +280,11 @@ def test_env_database_parses_postgres_with_persistent_checked_connections(monkey
     config = env_database("PLANBOARD_DB", "sqlite:///unused.sqlite3")
     assert config["ENGINE"] == "django.db.backends.postgresql"
     assert (config["USER"], config["PASSWORD"], config["HOST"], config["PORT"], config["NAME"]) == (
-        "planner", "secret", "db.example.gov", 5433, "plan",
+        "planner",
+        "secret",
+        "db.example.gov",
+        5433,
+        "plan",
     )
     assert config["CONN_MAX_AGE"] == 60
     assert config["CONN_HEALTH_CHECKS"] is True

@@ -49,24 +49,56 @@ def build_plan():
     patching = ObjectiveFactory(goal=security, code="1.1", title="Patch faster", term="long")
     identity = ObjectiveFactory(goal=security, code="1.2", title="Strong identity", term="long")
     portal = ObjectiveFactory(goal=service, code="2.1", title="One portal", term="long")
-    patched = MetricFactory(objective=patching, name="Critical patches in 30 days", unit="%",
-                            baseline=Decimal("50"), target=Decimal("90"),
-                            baseline_date=datetime.date(2022, 6, 30), target_date=datetime.date(2027, 6, 30))
+    patched = MetricFactory(
+        objective=patching,
+        name="Critical patches in 30 days",
+        unit="%",
+        baseline=Decimal("50"),
+        target=Decimal("90"),
+        baseline_date=datetime.date(2022, 6, 30),
+        target_date=datetime.date(2027, 6, 30),
+    )
     ReadingFactory(metric=patched, period_end=datetime.date(2023, 6, 30), value=Decimal("60"))
     ReadingFactory(metric=patched, period_end=datetime.date(2024, 6, 30), value=Decimal("70"))
-    mfa = MetricFactory(objective=identity, name="Accounts with MFA", unit="%", baseline=Decimal("20"),
-                        target=Decimal("100"), baseline_date=datetime.date(2022, 6, 30),
-                        target_date=datetime.date(2027, 6, 30))
+    mfa = MetricFactory(
+        objective=identity,
+        name="Accounts with MFA",
+        unit="%",
+        baseline=Decimal("20"),
+        target=Decimal("100"),
+        baseline_date=datetime.date(2022, 6, 30),
+        target_date=datetime.date(2027, 6, 30),
+    )
     ReadingFactory(metric=mfa, period_end=datetime.date(2025, 3, 31), value=Decimal("84"))
-    done = InitiativeFactory(plan=plan, code="SEC-1", title="Endpoint protection", status=InitiativeStatus.COMPLETED,
-                             percent_complete=100, completed_date=datetime.date(2025, 2, 14),
-                             last_update_on=datetime.date(2025, 2, 14))
-    lagging = InitiativeFactory(plan=plan, code="SEC-2", title="Privileged access review", status="on_track",
-                                percent_complete=10, start_date=datetime.date(2023, 7, 1),
-                                target_date=datetime.date(2025, 6, 30), last_update_on=datetime.date(2025, 1, 10))
-    portal_build = InitiativeFactory(plan=plan, code="WEB-1", title="Resident portal build", status="on_track",
-                                     percent_complete=40, start_date=datetime.date(2024, 7, 1),
-                                     target_date=datetime.date(2026, 6, 30), last_update_on=datetime.date(2025, 9, 1))
+    done = InitiativeFactory(
+        plan=plan,
+        code="SEC-1",
+        title="Endpoint protection",
+        status=InitiativeStatus.COMPLETED,
+        percent_complete=100,
+        completed_date=datetime.date(2025, 2, 14),
+        last_update_on=datetime.date(2025, 2, 14),
+    )
+    lagging = InitiativeFactory(
+        plan=plan,
+        code="SEC-2",
+        title="Privileged access review",
+        status="on_track",
+        percent_complete=10,
+        start_date=datetime.date(2023, 7, 1),
+        target_date=datetime.date(2025, 6, 30),
+        last_update_on=datetime.date(2025, 1, 10),
+    )
+    portal_build = InitiativeFactory(
+        plan=plan,
+        code="WEB-1",
+        title="Resident portal build",
+        status="on_track",
+        percent_complete=40,
+        start_date=datetime.date(2024, 7, 1),
+        target_date=datetime.date(2026, 6, 30),
+        last_update_on=datetime.date(2025, 9, 1),
+    )
     paused = InitiativeFactory(plan=plan, code="WEB-2", title="Chat assistant", status="on_hold", percent_complete=5)
     done.supports.add(patching)
     lagging.supports.add(identity)

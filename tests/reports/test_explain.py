@@ -46,8 +46,11 @@ def test_the_explain_page_and_the_api_print_the_same_words_as_the_report_card(cl
     plan = build_plan()
     html = card_html(plan)
     client.force_login(admin_user)
-    nodes = [("plan", "plans", plan), *[("goal", "goals", g) for g in plan.goals.all()],
-             *[("objective", "objectives", o) for o in Objective.objects.filter(goal__plan=plan)]]
+    nodes = [
+        ("plan", "plans", plan),
+        *[("goal", "goals", g) for g in plan.goals.all()],
+        *[("objective", "objectives", o) for o in Objective.objects.filter(goal__plan=plan)],
+    ]
     for kind, prefix, node in nodes:
         words = progress_explain(node)
         assert words["arithmetic"] in html

@@ -51,15 +51,35 @@ def plan_content(slug: str) -> dict[str, list]:
     """Everything the random generator drew, without database ids."""
     plan = Plan.objects.get(slug=slug)
     return {
-        "initiatives": list(Initiative.objects.filter(plan=plan).order_by("code").values_list(
-            "code", "title", "status", "percent_complete", "start_date", "target_date", "last_update_on",
-            "supports__code")),
-        "metrics": list(Metric.objects.filter(objective__goal__plan=plan).order_by("pk").values_list(
-            "name", "direction", "baseline", "target", "baseline_date", "target_date", "objective__code")),
-        "readings": list(MetricReading.objects.filter(metric__objective__goal__plan=plan)
-                         .order_by("metric_id", "period_end").values_list("period_end", "value")),
-        "updates": list(StatusUpdate.objects.filter(initiative__plan=plan).order_by("pk").values_list(
-            "initiative__code", "as_of", "status", "percent_complete")),
+        "initiatives": list(
+            Initiative.objects.filter(plan=plan)
+            .order_by("code")
+            .values_list(
+                "code",
+                "title",
+                "status",
+                "percent_complete",
+                "start_date",
+                "target_date",
+                "last_update_on",
+                "supports__code",
+            )
+        ),
+        "metrics": list(
+            Metric.objects.filter(objective__goal__plan=plan)
+            .order_by("pk")
+            .values_list("name", "direction", "baseline", "target", "baseline_date", "target_date", "objective__code")
+        ),
+        "readings": list(
+            MetricReading.objects.filter(metric__objective__goal__plan=plan)
+            .order_by("metric_id", "period_end")
+            .values_list("period_end", "value")
+        ),
+        "updates": list(
+            StatusUpdate.objects.filter(initiative__plan=plan)
+            .order_by("pk")
+            .values_list("initiative__code", "as_of", "status", "percent_complete")
+        ),
     }
 
 
@@ -67,13 +87,23 @@ def test_counts_are_the_scale_one_counts_times_the_scale():
     generate("--scale", "0.01", "--plan-slug", "tiny")
     generate("--scale", "0.02", "--plan-slug", "twice-tiny")
     assert plan_counts("tiny") == {
-        "departments": 1, "goals": 1, "objectives": 1, "initiatives": 30, "metrics": 25,
-        "readings": 3_000, "updates": 7_200,
+        "departments": 1,
+        "goals": 1,
+        "objectives": 1,
+        "initiatives": 30,
+        "metrics": 25,
+        "readings": 3_000,
+        "updates": 7_200,
     }
     # 0.02: 40 × 0.02 = 0.8 → 1; 12 × 0.02 = 0.24 → 1; 80 × 0.02 = 1.6 → 2; the rest exactly twice the above
     assert plan_counts("twice-tiny") == {
-        "departments": 1, "goals": 1, "objectives": 2, "initiatives": 60, "metrics": 50,
-        "readings": 6_000, "updates": 14_400,
+        "departments": 1,
+        "goals": 1,
+        "objectives": 2,
+        "initiatives": 60,
+        "metrics": 50,
+        "readings": 6_000,
+        "updates": 14_400,
     }
 
 
@@ -139,11 +169,18 @@ def test_each_initiative_shows_its_latest_status_update():
     updated = 0
     for initiative in Initiative.objects.annotate(update_count=Count("updates")):
         if not initiative.update_count:
-            assert (initiative.status, initiative.percent_complete, initiative.last_update_on) == ("not_started", 0, None)
+            assert (initiative.status, initiative.percent_complete, initiative.last_update_on) == (
+                "not_started",
+                0,
+                None,
+            )
             continue
         latest = initiative.updates.latest()
         assert (initiative.status, initiative.percent_complete, initiative.last_update_on) == (
-            latest.status, latest.percent_complete, latest.as_of)
+            latest.status,
+            latest.percent_complete,
+            latest.as_of,
+        )
         updated += 1
     assert updated > 20  # most of the 30 have started by now; the plan began on 2022-07-01
 

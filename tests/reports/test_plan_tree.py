@@ -98,15 +98,21 @@ def test_a_read_costs_the_same_queries_for_a_small_and_a_larger_plan(options, qu
         assert len(large.initiative_links) == 30 and len(large.updates) == 30
 
 
-@pytest.mark.parametrize(("kind", "code", "queries"), [
-    ("objective", "1.1", 5),  # plan, the objective, its metrics, its supporters, the supports links
-    ("goal", 1, 3),  # with depth="objectives": plan, the goal, its objectives
-    ("initiative", "SEC-1", 2),
-])
+@pytest.mark.parametrize(
+    ("kind", "code", "queries"),
+    [
+        ("objective", "1.1", 5),  # plan, the objective, its metrics, its supporters, the supports links
+        ("goal", 1, 3),  # with depth="objectives": plan, the goal, its objectives
+        ("initiative", "SEC-1", 2),
+    ],
+)
 def test_a_branch_costs_a_fixed_number_of_queries(kind, code, queries, django_assert_num_queries):
     plan = build_plan()
     grow_plan(plan, 5)
-    node = {"objective": lambda: Objective.objects.get(code=code), "goal": lambda: plan.goals.get(number=code),
-            "initiative": lambda: Initiative.objects.get(code=code)}[kind]()
+    node = {
+        "objective": lambda: Objective.objects.get(code=code),
+        "goal": lambda: plan.goals.get(number=code),
+        "initiative": lambda: Initiative.objects.get(code=code),
+    }[kind]()
     with django_assert_num_queries(queries):
         branch_tree(kind, node.pk, depth="objectives" if kind == "goal" else None)

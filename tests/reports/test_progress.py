@@ -23,9 +23,16 @@ def test_initiative_progress_is_percent_over_100(status, percent, expected):
     assert progress.initiative_progress(status, percent) == pytest.approx(expected)
 
 
-@pytest.mark.parametrize(("status", "counted"), [
-    ("cancelled", False), ("on_hold", False), ("on_track", True), ("completed", True), ("not_started", True),
-])
+@pytest.mark.parametrize(
+    ("status", "counted"),
+    [
+        ("cancelled", False),
+        ("on_hold", False),
+        ("on_track", True),
+        ("completed", True),
+        ("not_started", True),
+    ],
+)
 def test_cancelled_and_on_hold_are_not_counted(status, counted):
     assert progress.is_counted(status) is counted
 
@@ -142,9 +149,12 @@ def test_each_grade_boundary(value, expected_pace, grade):
     ],
 )
 def test_staleness(status, last_update, start, stale):
-    assert progress.is_stale(
-        status=status, last_update_on=last_update, start_date=start, cadence_days=30, today=D(2024, 6, 1)
-    ) is stale
+    assert (
+        progress.is_stale(
+            status=status, last_update_on=last_update, start_date=start, cadence_days=30, today=D(2024, 6, 1)
+        )
+        is stale
+    )
 
 
 def test_reading_due_after_the_next_period_and_a_grace_month():
@@ -153,14 +163,16 @@ def test_reading_due_after_the_next_period_and_a_grace_month():
         frequency="quarterly", latest_period_end=D(2024, 3, 31), baseline_date=D(2023, 1, 1)
     ) == D(2024, 7, 30)
     # monthly from a Jan 31 baseline: Feb has 29 days in 2024, then a grace month
-    assert progress.reading_due_on(
-        frequency="monthly", latest_period_end=None, baseline_date=D(2024, 1, 31)
-    ) == D(2024, 2, 29) + datetime.timedelta(days=30)
+    assert progress.reading_due_on(frequency="monthly", latest_period_end=None, baseline_date=D(2024, 1, 31)) == D(
+        2024, 2, 29
+    ) + datetime.timedelta(days=30)
 
 
 def _inputs(**overrides) -> PlanInputs:
     values = dict(
-        window=PlanWindow(2023, 2027, 7), metric_share=0.5, cadence_days=30,
+        window=PlanWindow(2023, 2027, 7),
+        metric_share=0.5,
+        cadence_days=30,
         goals=[{"id": 1, "weight": 1}, {"id": 2, "weight": 3}],
         objectives=[
             {"id": 10, "goal_id": 1, "weight": 1, "term": "long"},
@@ -168,20 +180,66 @@ def _inputs(**overrides) -> PlanInputs:
             {"id": 20, "goal_id": 2, "weight": 1, "term": "long"},
         ],
         metrics=[
-            {"id": 100, "objective_id": 10, "baseline": 0, "target": 100, "baseline_date": D(2022, 7, 1),
-             "target_date": D(2027, 7, 1), "latest_value": 60},
-            {"id": 101, "objective_id": 20, "baseline": 0, "target": 10, "baseline_date": D(2022, 7, 1),
-             "target_date": D(2027, 7, 1), "latest_value": None},
+            {
+                "id": 100,
+                "objective_id": 10,
+                "baseline": 0,
+                "target": 100,
+                "baseline_date": D(2022, 7, 1),
+                "target_date": D(2027, 7, 1),
+                "latest_value": 60,
+            },
+            {
+                "id": 101,
+                "objective_id": 20,
+                "baseline": 0,
+                "target": 10,
+                "baseline_date": D(2022, 7, 1),
+                "target_date": D(2027, 7, 1),
+                "latest_value": None,
+            },
         ],
         initiatives=[
-            {"id": 1000, "status": "on_track", "percent_complete": 20, "start_date": D(2022, 7, 1),
-             "target_date": D(2024, 7, 1), "term": "short", "last_update_on": D(2024, 6, 1), "update_cadence_days": None},
-            {"id": 1001, "status": "cancelled", "percent_complete": 90, "start_date": None, "target_date": None,
-             "term": "long", "last_update_on": None, "update_cadence_days": None},
-            {"id": 1002, "status": "completed", "percent_complete": 100, "start_date": None, "target_date": None,
-             "term": "long", "last_update_on": D(2023, 1, 1), "update_cadence_days": None},
-            {"id": 1003, "status": "at_risk", "percent_complete": 50, "start_date": D(2022, 7, 1),
-             "target_date": D(2026, 7, 1), "term": "long", "last_update_on": D(2024, 1, 1), "update_cadence_days": 90},
+            {
+                "id": 1000,
+                "status": "on_track",
+                "percent_complete": 20,
+                "start_date": D(2022, 7, 1),
+                "target_date": D(2024, 7, 1),
+                "term": "short",
+                "last_update_on": D(2024, 6, 1),
+                "update_cadence_days": None,
+            },
+            {
+                "id": 1001,
+                "status": "cancelled",
+                "percent_complete": 90,
+                "start_date": None,
+                "target_date": None,
+                "term": "long",
+                "last_update_on": None,
+                "update_cadence_days": None,
+            },
+            {
+                "id": 1002,
+                "status": "completed",
+                "percent_complete": 100,
+                "start_date": None,
+                "target_date": None,
+                "term": "long",
+                "last_update_on": D(2023, 1, 1),
+                "update_cadence_days": None,
+            },
+            {
+                "id": 1003,
+                "status": "at_risk",
+                "percent_complete": 50,
+                "start_date": D(2022, 7, 1),
+                "target_date": D(2026, 7, 1),
+                "term": "long",
+                "last_update_on": D(2024, 1, 1),
+                "update_cadence_days": 90,
+            },
         ],
         supports=[(1000, 10), (1001, 10), (1002, 11), (1000, 11), (1003, 20)],
     )

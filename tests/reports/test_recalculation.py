@@ -31,13 +31,19 @@ def plan():
     """FY2023-FY2027 (2022-07-01 .. 2027-06-30); one goal, one objective, one metric, two initiatives."""
     plan = PlanFactory(start_fiscal_year=2023, end_fiscal_year=2027, metric_share=Decimal("0.5"))
     objective = ObjectiveFactory(goal=GoalFactory(plan=plan), term="long")
-    metric = MetricFactory(objective=objective, baseline=Decimal("0"), target=Decimal("100"),
-                           baseline_date=datetime.date(2022, 7, 1), target_date=datetime.date(2027, 7, 1))
+    metric = MetricFactory(
+        objective=objective,
+        baseline=Decimal("0"),
+        target=Decimal("100"),
+        baseline_date=datetime.date(2022, 7, 1),
+        target_date=datetime.date(2027, 7, 1),
+    )
     ReadingFactory(metric=metric, period_end=datetime.date(2023, 6, 30), value=Decimal("30"))
     ReadingFactory(metric=metric, period_end=datetime.date(2024, 6, 30), value=Decimal("60"))
     for code, percent in [("A", 20), ("B", 60)]:
-        initiative = InitiativeFactory(plan=plan, code=code, status="on_track", percent_complete=percent,
-                                       last_update_on=datetime.date(2024, 6, 20))
+        initiative = InitiativeFactory(
+            plan=plan, code=code, status="on_track", percent_complete=percent, last_update_on=datetime.date(2024, 6, 20)
+        )
         initiative.supports.add(objective)
     return plan
 
@@ -64,7 +70,9 @@ def test_recalculation_twice_gives_identical_figures_and_one_snapshot_a_day(plan
     assert list(Initiative.objects.order_by("pk").values_list("progress", "pace", "health")) == first
     # plan + goal + objective + metric + 2 initiatives = 6 nodes, one row each for the day
     assert ProgressSnapshot.objects.count() == 6
-    assert list(ProgressSnapshot.objects.order_by("pk").values_list("node_type", "node_id", "progress")) == first_snapshots
+    assert (
+        list(ProgressSnapshot.objects.order_by("pk").values_list("node_type", "node_id", "progress")) == first_snapshots
+    )
     plan_recalculate(plan_id=plan.pk, today=TODAY + datetime.timedelta(days=1), snapshot=True)
     assert ProgressSnapshot.objects.count() == 12
 
@@ -118,8 +126,9 @@ def test_a_status_update_recalculates_the_plan_without_anything_else(plan, djang
     initiative.save()
     plan_recalculate(plan_id=plan.pk)
     with django_capture_on_commit_callbacks(execute=True):
-        initiative_post_update(initiative=initiative, author=owner, status="completed", percent_complete=100,
-                               version=initiative.version)
+        initiative_post_update(
+            initiative=initiative, author=owner, status="completed", percent_complete=100, version=initiative.version
+        )
     # tasks run inline in tests: initiative A is now 1, so I = mean(1.0, 0.6) = 0.8
     assert Initiative.objects.get(code="A").progress == 1.0
     assert Objective.objects.get().progress == pytest.approx(0.5 * 0.6 + 0.5 * 0.8)
@@ -162,7 +171,10 @@ def test_backfilled_snapshots_show_each_past_day_as_the_record_stood(plan):
     from reports.recalculation import month_ends, plan_backfill_snapshots
 
     initiative = Initiative.objects.get(code="A")
-    for as_of, status, percent in [(datetime.date(2023, 2, 10), "on_track", 20), (datetime.date(2023, 4, 5), "at_risk", 45)]:
+    for as_of, status, percent in [
+        (datetime.date(2023, 2, 10), "on_track", 20),
+        (datetime.date(2023, 4, 5), "at_risk", 45),
+    ]:
         StatusUpdate.objects.create(initiative=initiative, as_of=as_of, status=status, percent_complete=percent)
     days = month_ends(datetime.date(2023, 1, 15), datetime.date(2023, 4, 30))
     assert [day.isoformat() for day in days] == ["2023-01-31", "2023-02-28", "2023-03-31", "2023-04-30"]

@@ -83,7 +83,10 @@ def test_owner_gets_one_email_listing_only_the_stale_initiative_with_its_link(ow
 def test_completed_cancelled_and_on_hold_initiatives_are_never_listed(owner, plan, status):
     # Last updated a year ago, so any other status would be stale and even escalated.
     InitiativeFactory(
-        plan=plan, owner=owner, status=status, percent_complete=100 if status == "completed" else 40,
+        plan=plan,
+        owner=owner,
+        status=status,
+        percent_complete=100 if status == "completed" else 40,
         last_update_on=days_before(365),
     )
 
@@ -136,7 +139,10 @@ def test_never_updated_initiative_is_stale_once_its_start_is_older_than_the_cade
     started = InitiativeFactory(plan=plan, owner=owner, code="NEW-1", start_date=datetime.date(2024, 1, 1))
     # Starts 1 Apr 2024, next month: not started yet, so not stale.
     InitiativeFactory(
-        plan=plan, owner=owner, code="NEXT-1", start_date=datetime.date(2024, 4, 1),
+        plan=plan,
+        owner=owner,
+        code="NEXT-1",
+        start_date=datetime.date(2024, 4, 1),
         target_date=datetime.date(2025, 6, 30),
     )
 
@@ -178,11 +184,19 @@ def test_escalation_after_more_than_twice_the_cadence_reaches_the_department_lia
     # 1 Jan 2024 → 1 Mar 2024 is 31 + 29 = 60 days, exactly twice: stale but not escalated.
     MembershipFactory(department=department, user=UserFactory(username="member"))  # a plain member: not told
     escalated = InitiativeFactory(
-        plan=plan, owner=owner, department=department, code="W-1", title="Meter reading app",
+        plan=plan,
+        owner=owner,
+        department=department,
+        code="W-1",
+        title="Meter reading app",
         last_update_on=datetime.date(2023, 12, 31),
     )
     InitiativeFactory(
-        plan=plan, owner=owner, department=department, code="W-2", title="SCADA refresh",
+        plan=plan,
+        owner=owner,
+        department=department,
+        code="W-2",
+        title="SCADA refresh",
         last_update_on=datetime.date(2024, 1, 1),
     )
 
@@ -193,7 +207,7 @@ def test_escalation_after_more_than_twice_the_cadence_reaches_the_department_lia
     assert "W-1 Meter reading app [ESCALATED]" in owner_message.body
     assert "W-2 SCADA refresh\n" in owner_message.body
     assert "61 days ago" in owner_message.body and "60 days ago" in owner_message.body
-    assert "<strong style=\"color: #b50909;\">Escalated</strong>" in html_of(owner_message)
+    assert '<strong style="color: #b50909;">Escalated</strong>' in html_of(owner_message)
 
     [liaison_message] = to("sam@city.example")
     assert liaison_message.subject == "Planboard: 1 escalated initiative in your department needs an update"

@@ -18,9 +18,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from goals.models import Goal
+from planboard.core.progress import grade
 from reports import services
 from reports.models import ProgressSnapshot, ReportCard
-from planboard.core.progress import grade
 from reports.recalculation import plan_recalculate
 from reports.report_card import report_card_data, report_card_document, report_card_html, report_card_pdf
 from reports.tasks import render_report_card
@@ -58,8 +58,10 @@ def test_data_holds_the_cached_figures_and_the_lists_of_the_year():
     assert [i["code"] for i in goals[1]["stale"]] == ["SEC-2"]
     # WEB-2 is on hold: listed among the supporters, but not counted in I.
     portal = goals[2]["objectives"][0]
-    assert portal["initiatives"] == [{"code": "WEB-1", "progress": 0.4, "counted": True},
-                                     {"code": "WEB-2", "progress": 0.05, "counted": False}]
+    assert portal["initiatives"] == [
+        {"code": "WEB-1", "progress": 0.4, "counted": True},
+        {"code": "WEB-2", "progress": 0.05, "counted": False},
+    ]
     assert portal["initiative_mean"] == pytest.approx(0.4)
 
 
@@ -70,7 +72,10 @@ def test_pdf_grades_progress_and_goal_titles_equal_the_database(django_capture_o
     text = pdf_text(card.pdf.read())
     for goal in Goal.objects.filter(plan=plan):
         assert f"Goal {goal.number}: {goal.title}" in text
-        assert f"Grade {grade(goal.progress, goal.pace)}. Progress {goal.progress * 100:.1f}%, expected {goal.pace * 100:.1f}%" in text
+        assert (
+            f"Grade {grade(goal.progress, goal.pace)}. "
+            f"Progress {goal.progress * 100:.1f}%, expected {goal.pace * 100:.1f}%" in text
+        )
     plan.refresh_from_db()
     # 0.5333 → "53.3%", pace 0.642 → "64.2%", grade B.
     assert f"Grade B. The plan is {plan.progress * 100:.1f}% complete; {plan.pace * 100:.1f}%" in text
@@ -105,11 +110,14 @@ def test_past_year_reads_the_snapshot_of_its_last_day():
     assert report_card_data(plan, 2026, today=TODAY)["figures"]["source"] == "cached"
 
 
-@pytest.mark.parametrize("year, message", [
-    (2030, "covers FY2023 to FY2027; FY2030 is outside it"),
-    (2027, "FY2027 has not begun yet"),
-    ("2025", "four-digit number"),
-])
+@pytest.mark.parametrize(
+    "year, message",
+    [
+        (2030, "covers FY2023 to FY2027; FY2030 is outside it"),
+        (2027, "FY2027 has not begun yet"),
+        ("2025", "four-digit number"),
+    ],
+)
 def test_a_year_outside_the_plan_or_not_begun_is_refused_and_nothing_stored(admin_user, year, message):
     plan = build_plan()
     with pytest.raises(ValidationError) as refused:
@@ -118,7 +126,9 @@ def test_a_year_outside_the_plan_or_not_begun_is_refused_and_nothing_stored(admi
     assert not ReportCard.objects.exists()
 
 
-def test_running_the_task_twice_leaves_one_file_and_the_same_data(django_capture_on_commit_callbacks, admin_user, media):
+def test_running_the_task_twice_leaves_one_file_and_the_same_data(
+    django_capture_on_commit_callbacks, admin_user, media
+):
     plan = build_plan()
     card = request_and_render(plan, 2025, admin_user, django_capture_on_commit_callbacks)
     first = (card.pdf.name, card.data, card_files(media))
@@ -129,7 +139,10 @@ def test_running_the_task_twice_leaves_one_file_and_the_same_data(django_capture
 
 
 def test_a_crash_while_writing_leaves_no_file_and_a_failed_card_and_retrying_succeeds(
-    django_capture_on_commit_callbacks, admin_user, media, monkeypatch,
+    django_capture_on_commit_callbacks,
+    admin_user,
+    media,
+    monkeypatch,
 ):
     plan = build_plan()
 
@@ -164,7 +177,8 @@ def test_a_card_left_rendering_by_a_lost_worker_is_rendered_once_when_redelivere
 
 
 def test_a_final_card_never_changes_and_regenerating_makes_revision_two(
-    django_capture_on_commit_callbacks, admin_user,
+    django_capture_on_commit_callbacks,
+    admin_user,
 ):
     plan = build_plan()
     card = request_and_render(plan, 2025, admin_user, django_capture_on_commit_callbacks)
@@ -192,7 +206,10 @@ def test_editing_the_narrative_of_a_draft_redraws_the_pdf_with_it(django_capture
     card = request_and_render(plan, 2025, admin_user, django_capture_on_commit_callbacks)
     with django_capture_on_commit_callbacks(execute=True):
         services.report_card_save_narrative(
-            card=card, actor=admin_user, summary="Security is ahead of pace.", recommendations="Fund the portal.",
+            card=card,
+            actor=admin_user,
+            summary="Security is ahead of pace.",
+            recommendations="Fund the portal.",
         )
     card.refresh_from_db()
     text = pdf_text(card.pdf.read())
@@ -208,7 +225,10 @@ def test_only_a_finished_card_can_be_marked_final(admin_user):
 
 
 def test_viewer_cannot_generate_editor_drafts_but_cannot_finalise_cio_can(
-    django_capture_on_commit_callbacks, viewer, editor, admin_user,
+    django_capture_on_commit_callbacks,
+    viewer,
+    editor,
+    admin_user,
 ):
     plan = build_plan()
     with pytest.raises(PermissionDenied):

@@ -37,17 +37,35 @@ def month_ends(first: datetime.date, count: int) -> list[datetime.date]:
 
 def big_city_plan():
     plan = build_plan()
-    dashboards = ObjectiveFactory(goal=GoalFactory(plan=plan, number=3, title="Open data"), code="3.1",
-                                  title="Dashboards for every department", term="long")
+    dashboards = ObjectiveFactory(
+        goal=GoalFactory(plan=plan, number=3, title="Open data"),
+        code="3.1",
+        title="Dashboards for every department",
+        term="long",
+    )
     for i in range(1, 21):
-        metric = MetricFactory(objective=dashboards, name=f"M{i:02}", unit="%", baseline=Decimal("0"),
-                               target=Decimal("100"), baseline_date=START, target_date=END)
+        metric = MetricFactory(
+            objective=dashboards,
+            name=f"M{i:02}",
+            unit="%",
+            baseline=Decimal("0"),
+            target=Decimal("100"),
+            baseline_date=START,
+            target_date=END,
+        )
         ReadingFactory(metric=metric, period_end=datetime.date(2025, 3, 31), value=Decimal(5 * i))
     support = ObjectiveFactory(goal=GoalFactory(plan=plan, number=4, title="Service desk"), code="4.1", term="long")
     for i in range(1, 16):
-        item = InitiativeFactory(plan=plan, code=f"OPS-{i:02}", title=f"Desk upgrade {i}", status=InitiativeStatus.ON_TRACK,
-                                 percent_complete=50, start_date=datetime.date(2024, 7, 1),
-                                 target_date=datetime.date(2026, 6, 30), last_update_on=datetime.date(2025, 1, i))
+        item = InitiativeFactory(
+            plan=plan,
+            code=f"OPS-{i:02}",
+            title=f"Desk upgrade {i}",
+            status=InitiativeStatus.ON_TRACK,
+            percent_complete=50,
+            start_date=datetime.date(2024, 7, 1),
+            target_date=datetime.date(2026, 6, 30),
+            last_update_on=datetime.date(2025, 1, i),
+        )
         item.supports.add(support)
     plan_recalculate(plan_id=plan.pk, today=TODAY)
     plan.refresh_from_db()
@@ -65,7 +83,7 @@ def test_an_objective_with_twenty_metrics_charts_three_lists_twelve_and_counts_t
     assert len(metrics) == 20 and all(m["latest"]["value"] == pytest.approx(m["progress"] * 100) for m in metrics)
 
     html = report_card_html(data)
-    section = html[html.index("Goal 3: Open data"):html.index("Goal 4: Service desk")]
+    section = html[html.index("Goal 3: Open data") : html.index("Goal 4: Service desk")]
     assert section.count('<figure class="trend trend--compact">') == 3
     assert section.count('class="metric-row"') == 12
     text = pdf_text(report_card_pdf(html))
@@ -88,22 +106,35 @@ def test_a_goal_with_fifteen_stale_initiatives_lists_the_ten_oldest_and_counts_a
     assert "Stale initiatives: 15" in text
     assert "… and 5 more (15 in all). The full list: http://" in text
     assert f"/plans/riverside/initiatives/?goal={goal['id']}&stale=yes" in text.replace(" ", "")
-    lists = text[text.index("Goal 4: Service desk"):text.index("Department alignment")]
+    lists = text[text.index("Goal 4: Service desk") : text.index("Department alignment")]
     assert "OPS-10" in lists and "OPS-11" not in lists  # OPS-11 .. OPS-15 are only counted
 
 
 def test_a_metric_read_monthly_for_five_years_is_charted_from_twenty_points_ending_at_the_latest():
     plan = build_plan()
-    metric = plan.goals.get(number=2).objectives.get().metrics.create(
-        name="Portal sessions", unit="k", baseline=Decimal("0"), target=Decimal("100"), baseline_date=START,
-        target_date=END,
+    metric = (
+        plan.goals.get(number=2)
+        .objectives.get()
+        .metrics.create(
+            name="Portal sessions",
+            unit="k",
+            baseline=Decimal("0"),
+            target=Decimal("100"),
+            baseline_date=START,
+            target_date=END,
+        )
     )
     days = month_ends(datetime.date(2020, 7, 31), 60)  # Jul 2020 .. Jun 2025
     for number, day in enumerate(days):
         ReadingFactory(metric=metric, period_end=day, value=Decimal(number))
     plan_recalculate(plan_id=plan.pk, today=TODAY)
-    drawn = next(m for g in report_card_data(plan, 2025, today=TODAY)["goals"] for o in g["objectives"]
-                 for m in o["metrics"] if m["name"] == "Portal sessions")
+    drawn = next(
+        m
+        for g in report_card_data(plan, 2025, today=TODAY)["goals"]
+        for o in g["objectives"]
+        for m in o["metrics"]
+        if m["name"] == "Portal sessions"
+    )
     # 60 readings over 20 calendar quarters (Q3 2020 .. Q2 2025) fit in 24 points: one per quarter,
     # its last month (Sep, Dec, Mar, Jun), ending with June 2025's reading, value 59.
     assert drawn["reading_count"] == 60 and len(drawn["readings"]) == 20
@@ -113,7 +144,9 @@ def test_a_metric_read_monthly_for_five_years_is_charted_from_twenty_points_endi
 
 
 def test_a_long_history_is_thinned_by_half_years_when_quarters_would_be_too_many():
-    readings = [{"period_end": day, "value": float(n)} for n, day in enumerate(month_ends(datetime.date(2013, 1, 31), 120))]
+    readings = [
+        {"period_end": day, "value": float(n)} for n, day in enumerate(month_ends(datetime.date(2013, 1, 31), 120))
+    ]
     # 120 months = 40 quarters > 24, so half-years: 20 points, each June's or December's reading.
     thinned = thin_readings(readings)
     assert len(thinned) == 20 and {r["period_end"].month for r in thinned} == {6, 12}

@@ -41,7 +41,10 @@ def fixed_today(monkeypatch):
 
 
 def test_generate_leads_to_a_progress_page_that_ends_with_the_download(
-    client, admin_user, plan, django_capture_on_commit_callbacks,
+    client,
+    admin_user,
+    plan,
+    django_capture_on_commit_callbacks,
 ):
     client.force_login(admin_user)
     with django_capture_on_commit_callbacks(execute=True):
@@ -85,7 +88,10 @@ def test_viewer_reads_the_list_but_cannot_generate(client, viewer, admin_user, p
 
 
 def test_editing_a_final_card_on_its_page_is_refused_with_the_reason(
-    client, admin_user, plan, django_capture_on_commit_callbacks,
+    client,
+    admin_user,
+    plan,
+    django_capture_on_commit_callbacks,
 ):
     with django_capture_on_commit_callbacks(execute=True):
         card = services.report_card_request(plan=plan, fiscal_year=2025, actor=admin_user, today=TODAY)
@@ -120,14 +126,21 @@ def test_api_post_answers_202_with_the_url_then_get_and_pdf(admin_user, plan, dj
     card = ReportCard.objects.get()
     assert response["Location"] == f"http://testserver/api/v1/report-cards/{card.pk}/" == response.json()["url"]
     detail = client.get(response["Location"]).json()
-    assert (detail["status"], detail["revision"], detail["data"]["goals"][0]["title"]) == ("done", 1, "Secure City Systems")
+    assert (detail["status"], detail["revision"], detail["data"]["goals"][0]["title"]) == (
+        "done",
+        1,
+        "Secure City Systems",
+    )
     pdf = client.get(detail["pdf_url"])
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
     assert "Riverside Technology Plan" in pdf_text(b"".join(pdf.streaming_content))
 
 
 def test_api_refuses_a_viewer_and_a_bad_year_naming_the_field(viewer, admin_user, plan):
-    assert api(viewer).post("/api/v1/report-cards/", {"plan": plan.pk, "fiscal_year": 2025}, format="json").status_code == 403
+    assert (
+        api(viewer).post("/api/v1/report-cards/", {"plan": plan.pk, "fiscal_year": 2025}, format="json").status_code
+        == 403
+    )
     bad = api(admin_user).post("/api/v1/report-cards/", {"plan": plan.pk, "fiscal_year": 2031}, format="json")
     assert bad.status_code == 400 and "FY2031 is outside it" in bad.json()["fiscal_year"][0]
     assert not ReportCard.objects.exists()
@@ -145,7 +158,9 @@ def test_api_pdf_of_a_card_still_queued_is_404_saying_so(admin_user, plan):
 def test_the_command_writes_the_pdf_of_a_plan_and_year(plan, tmp_path):
     target = tmp_path / "fy2025.pdf"
     call_command("report_card", plan="riverside", year=2025, output=str(target))
-    assert target.read_bytes().startswith(b"%PDF") and "Goal 2: Resident Digital Services" in pdf_text(target.read_bytes())
+    assert target.read_bytes().startswith(b"%PDF") and "Goal 2: Resident Digital Services" in pdf_text(
+        target.read_bytes()
+    )
     with pytest.raises(CommandError, match="--plan: no plan has the slug “nowhere”"):
         call_command("report_card", plan="nowhere", year=2025, output=str(target))
     with pytest.raises(CommandError, match="--year: .*FY2031 is outside it"):
@@ -158,12 +173,25 @@ def test_the_demo_phoenix_plan_prints_every_section():
     exception = ITRequest.objects.filter(plan=phoenix, exception_by__isnull=False).first()
     # The year of its CIO exception, so the alignment section has one to list.
     year = exception.fiscal_year if exception else TODAY.year
-    text = pdf_text(report_card_pdf(report_card_html(report_card_data(phoenix, year, today=datetime.date(year, 6, 30)))))
+    text = pdf_text(
+        report_card_pdf(report_card_html(report_card_data(phoenix, year, today=datetime.date(year, 6, 30))))
+    )
     sections = [
-        "City of Phoenix", phoenix.title, f"Fiscal year {year}", "Summary from the Chief Information Officer",
-        "Overall grade and progress", "Goals at a glance", "Objectives", f"Initiatives completed in FY{year}",
-        "Initiatives at risk or off track", "Stale initiatives", "Department alignment", "IT requests for",
-        "Approved with a CIO exception", "Recommendations for adjustment", "Appendix: method and weights",
+        "City of Phoenix",
+        phoenix.title,
+        f"Fiscal year {year}",
+        "Summary from the Chief Information Officer",
+        "Overall grade and progress",
+        "Goals at a glance",
+        "Objectives",
+        f"Initiatives completed in FY{year}",
+        "Initiatives at risk or off track",
+        "Stale initiatives",
+        "Department alignment",
+        "IT requests for",
+        "Approved with a CIO exception",
+        "Recommendations for adjustment",
+        "Appendix: method and weights",
         "Page 2 of",
     ]
     assert [s for s in sections if s not in text] == []

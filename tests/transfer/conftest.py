@@ -24,8 +24,10 @@ def owner(db):
 @pytest.fixture
 def initiatives(plan, owner):
     """Five initiatives of the plan, PD-1 .. PD-5, all owned by `owner`."""
-    return [InitiativeFactory(plan=plan, code=f"PD-{n}", owner=owner, start_date=datetime.date(2022, 7, 1))
-            for n in range(1, 6)]
+    return [
+        InitiativeFactory(plan=plan, code=f"PD-{n}", owner=owner, start_date=datetime.date(2022, 7, 1))
+        for n in range(1, 6)
+    ]
 
 
 @pytest.fixture

@@ -17,8 +17,15 @@ def write(tmp_path, name, rows):
 def test_import_updates_prints_every_problem_writes_them_to_csv_and_stores_nothing(
     tmp_path, owner, initiatives, capsys
 ):
-    path = write(tmp_path, "u.csv", [UPDATE_HEADER, ["stp", "PD-1", "2024-01-15", "on_track", 40, ""],
-                                     ["stp", "PD-2", "not a date", "on_track", 40, ""]])
+    path = write(
+        tmp_path,
+        "u.csv",
+        [
+            UPDATE_HEADER,
+            ["stp", "PD-1", "2024-01-15", "on_track", 40, ""],
+            ["stp", "PD-2", "not a date", "on_track", 40, ""],
+        ],
+    )
     report = tmp_path / "problems.csv"
 
     with pytest.raises(CommandError, match="Nothing was imported: 1 problem found."):

@@ -80,14 +80,20 @@ def test_an_upload_over_the_size_limit_is_refused_before_it_is_read(owner, setti
     assert peak < MB  # no row was parsed
 
 
-@pytest.mark.parametrize("name, content, expected", [
-    ("plan.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(100),
-     "Planboard cannot read .xls files; save the file as .xlsx"),
-    ("notes.txt", b"plan,initiative\n", "“notes.txt” is not a spreadsheet Planboard reads"),
-    ("updates.csv", b"PK\x03\x04" + bytes(100), "is named .csv but is an Excel workbook"),
-    ("updates.xlsx", b"plan,initiative\nstp,PD-1\n", "is named .xlsx but is not an Excel workbook"),
-    ("empty.csv", b"", "The file is empty."),
-])
+@pytest.mark.parametrize(
+    "name, content, expected",
+    [
+        (
+            "plan.xls",
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(100),
+            "Planboard cannot read .xls files; save the file as .xlsx",
+        ),
+        ("notes.txt", b"plan,initiative\n", "“notes.txt” is not a spreadsheet Planboard reads"),
+        ("updates.csv", b"PK\x03\x04" + bytes(100), "is named .csv but is an Excel workbook"),
+        ("updates.xlsx", b"plan,initiative\nstp,PD-1\n", "is named .xlsx but is not an Excel workbook"),
+        ("empty.csv", b"", "The file is empty."),
+    ],
+)
 def test_a_file_of_the_wrong_type_is_refused(owner, name, content, expected):
     assert expected in refusal(io.BytesIO(content), owner, name)
 

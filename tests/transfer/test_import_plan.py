@@ -122,13 +122,22 @@ def test_every_problem_in_a_plan_file_is_listed_with_sheet_row_and_column(enterp
         return new
 
     rows += [
-        row("Objectives", goal="7", code="7.1", title="Orphan"),                               # unknown goal
-        row("Objectives", goal="1", code="1.1", title="Again"),                                # duplicate code
-        row("Metrics", objective="1.2", name="Backups restored", unit="%", direction="up", baseline="50",
-            baseline_date="2022-06-30", target="40", target_date="2026-06-30"),                # target below, up
-        row("Initiatives", code="PD-3", title="New", theme="Nowhere", owner="nobody"),          # unknown theme, owner
+        row("Objectives", goal="7", code="7.1", title="Orphan"),  # unknown goal
+        row("Objectives", goal="1", code="1.1", title="Again"),  # duplicate code
+        row(
+            "Metrics",
+            objective="1.2",
+            name="Backups restored",
+            unit="%",
+            direction="up",
+            baseline="50",
+            baseline_date="2022-06-30",
+            target="40",
+            target_date="2026-06-30",
+        ),  # target below, up
+        row("Initiatives", code="PD-3", title="New", theme="Nowhere", owner="nobody"),  # unknown theme, owner
     ]
-    set_cell(rows, "Initiatives", "code", "PD-1", "percent_complete", "80")                    # status moves by update
+    set_cell(rows, "Initiatives", "code", "PD-1", "percent_complete", "80")  # status moves by update
 
     problems = refused(rows, cio)
 
@@ -162,7 +171,9 @@ def test_an_owner_may_change_their_own_initiative_but_not_the_plan_or_anothers(e
     problems = refused(rows, owner)
 
     assert sorted((p.sheet, p.column, p.value) for p in problems) == [
-        ("Goals", "number", "1"), ("Initiatives", "code", "PD-2")]
+        ("Goals", "number", "1"),
+        ("Initiatives", "code", "PD-2"),
+    ]
     assert problems[0].rule.startswith("You may not change")
     assert Initiative.objects.get(code="PD-1").title != "Cloud migration, phase 1"
 
@@ -193,5 +204,7 @@ def test_a_bad_plan_row_does_not_hide_the_problems_of_the_other_sheets(enterpris
     problems = refused(rows, cio)
 
     assert [(p.sheet, p.column, p.value) for p in problems] == [
-        ("Goals", "weight", "heavy"), ("Plan", "end_fiscal_year", "2020")]
+        ("Goals", "weight", "heavy"),
+        ("Plan", "end_fiscal_year", "2020"),
+    ]
     assert problems[1].rule == "The last fiscal year cannot come before the first."

@@ -15,8 +15,11 @@ METRIC = ["stp", "1.1", "Share of staff with MFA"]
 
 
 def run(rows, user, *, correct=False, name="readings.csv"):
-    upload = csv_upload([READING_HEADER, *rows], name) if name.endswith(".csv") else \
-        xlsx_upload({"Metric readings": [READING_HEADER, *rows]}, name)
+    upload = (
+        csv_upload([READING_HEADER, *rows], name)
+        if name.endswith(".csv")
+        else xlsx_upload({"Metric readings": [READING_HEADER, *rows]}, name)
+    )
     return import_file(kind="readings", upload=upload, filename=name, user=user, correct=correct)
 
 
@@ -27,13 +30,18 @@ def refused(rows, user, **kwargs) -> list:
 
 
 def test_readings_are_recorded_by_the_person_importing(metric, owner):
-    result = run([[*METRIC, "2023-06-30", "61.5", "FY23 close"], [*METRIC, datetime.date(2023, 12, 31), 70, ""]],
-                 owner, name="r.xlsx")
+    result = run(
+        [[*METRIC, "2023-06-30", "61.5", "FY23 close"], [*METRIC, datetime.date(2023, 12, 31), 70, ""]],
+        owner,
+        name="r.xlsx",
+    )
 
     assert result.outcome.created == 2
     stored = list(MetricReading.objects.order_by("period_end").values_list("period_end", "value", "entered_by"))
-    assert stored == [(datetime.date(2023, 6, 30), Decimal("61.5"), owner.pk),
-                      (datetime.date(2023, 12, 31), Decimal("70"), owner.pk)]
+    assert stored == [
+        (datetime.date(2023, 6, 30), Decimal("61.5"), owner.pk),
+        (datetime.date(2023, 12, 31), Decimal("70"), owner.pk),
+    ]
 
 
 def test_a_different_value_for_a_period_already_read_is_refused_unless_correcting(metric, owner):
@@ -73,13 +81,20 @@ def test_readings_for_a_metric_the_user_does_not_own_are_refused(metric, owner, 
     assert MetricReading.objects.count() == 0
 
 
-@pytest.mark.parametrize("column, value, rule", [
-    ("metric", "No such metric", "Unknown metric: plan “stp” has no metric named “No such metric” under objective 1.1"),
-    ("value", "", "“value” is required."),
-    ("value", "lots", "Not a number"),
-    ("value", "1.23456", "Ensure that there are no more than 4 decimal places."),
-    ("period_end", "June 2023", "Not a date"),
-])
+@pytest.mark.parametrize(
+    "column, value, rule",
+    [
+        (
+            "metric",
+            "No such metric",
+            "Unknown metric: plan “stp” has no metric named “No such metric” under objective 1.1",
+        ),
+        ("value", "", "“value” is required."),
+        ("value", "lots", "Not a number"),
+        ("value", "1.23456", "Ensure that there are no more than 4 decimal places."),
+        ("period_end", "June 2023", "Not a date"),
+    ],
+)
 def test_bad_reading_values_are_named(metric, owner, column, value, rule):
     row = [*METRIC, "2023-06-30", "61", ""]
     row[READING_HEADER.index(column)] = value

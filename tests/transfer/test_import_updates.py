@@ -79,19 +79,22 @@ def test_a_bad_row_found_only_while_saving_still_rolls_back_the_rows_before_it(i
     assert StatusUpdate.objects.count() == 0  # the first chunk, posted before it, was rolled back
 
 
-@pytest.mark.parametrize("column, value, rule", [
-    ("initiative", "", "“initiative” is required."),
-    ("as_of", "", "“as_of” is required."),
-    ("initiative", "PD-99", "Unknown initiative: plan “stp” has no initiative coded “PD-99”"),
-    ("percent_complete", "-1", "Must be between 0 and 100."),
-    ("percent_complete", "101", "Must be between 0 and 100."),
-    ("percent_complete", "4.5", "Must be a whole number."),
-    ("percent_complete", "half", "Not a number"),
-    ("as_of", "31/12/2023", "Not a date; write it as 2024-06-30"),
-    ("as_of", "2023-02-30", "Not a date"),
-    ("status", "green", "Not one of the allowed values: not_started, on_track"),
-    ("as_of", "2999-01-01", "An update cannot be dated in the future."),
-])
+@pytest.mark.parametrize(
+    "column, value, rule",
+    [
+        ("initiative", "", "“initiative” is required."),
+        ("as_of", "", "“as_of” is required."),
+        ("initiative", "PD-99", "Unknown initiative: plan “stp” has no initiative coded “PD-99”"),
+        ("percent_complete", "-1", "Must be between 0 and 100."),
+        ("percent_complete", "101", "Must be between 0 and 100."),
+        ("percent_complete", "4.5", "Must be a whole number."),
+        ("percent_complete", "half", "Not a number"),
+        ("as_of", "31/12/2023", "Not a date; write it as 2024-06-30"),
+        ("as_of", "2023-02-30", "Not a date"),
+        ("status", "green", "Not one of the allowed values: not_started, on_track"),
+        ("as_of", "2999-01-01", "An update cannot be dated in the future."),
+    ],
+)
 def test_every_bad_value_kind_gets_a_clear_message(initiatives, owner, column, value, rule):
     row = rows_for(["PD-1"])[0]
     row[UPDATE_HEADER.index(column)] = value
@@ -183,8 +186,9 @@ def test_a_file_imported_twice_posts_each_update_once(initiatives, owner):
 def test_a_new_update_on_a_date_already_reported_is_appended(initiatives, owner):
     StatusUpdateFactory(initiative=initiatives[0], as_of=datetime.date(2024, 1, 15), percent_complete=30)
 
-    result = import_file(kind="updates", upload=csv_upload([UPDATE_HEADER, *rows_for(["PD-1"])]),
-                         filename="u.csv", user=owner)
+    result = import_file(
+        kind="updates", upload=csv_upload([UPDATE_HEADER, *rows_for(["PD-1"])]), filename="u.csv", user=owner
+    )
 
     assert result.outcome.created == 1
     assert StatusUpdate.objects.filter(initiative=initiatives[0]).count() == 2

@@ -22,8 +22,11 @@ def upload(rows, name="updates.csv"):
 
 
 def good_rows():
-    return [UPDATE_HEADER, ["stp", "PD-1", "2024-01-15", "on_track", 40, ""],
-            ["stp", "PD-2", "2024-01-15", "at_risk", 20, ""]]
+    return [
+        UPDATE_HEADER,
+        ["stp", "PD-1", "2024-01-15", "on_track", 40, ""],
+        ["stp", "PD-2", "2024-01-15", "at_risk", 20, ""],
+    ]
 
 
 def test_the_import_page_needs_a_signed_in_person(client, db):
@@ -99,7 +102,8 @@ def test_a_blank_template_has_instructions_and_the_header(client, db):
     workbook = load_workbook(io.BytesIO(response.content), read_only=True)
     assert workbook.sheetnames == ["Instructions", "Status updates"]
     assert next(workbook["Status updates"].iter_rows(values_only=True)) == tuple(
-        ["plan", "initiative", "as_of", "status", "percent_complete", "narrative", "author"])
+        ["plan", "initiative", "as_of", "status", "percent_complete", "narrative", "author"]
+    )
 
 
 def test_a_plan_export_is_offered_only_for_plans_the_person_may_read(client, owner, plan):

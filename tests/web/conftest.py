@@ -47,8 +47,11 @@ def owner(its):
 @pytest.fixture
 def plan(db, today):
     return PlanFactory(
-        title="Strategic Technology Plan", slug="stp", is_published=False,
-        start_fiscal_year=today.year - 1, end_fiscal_year=today.year + 3,
+        title="Strategic Technology Plan",
+        slug="stp",
+        is_published=False,
+        start_fiscal_year=today.year - 1,
+        end_fiscal_year=today.year + 3,
     )
 
 
@@ -65,9 +68,15 @@ def objective(goal):
 @pytest.fixture
 def initiative(plan, objective, owner, its, today):
     initiative = InitiativeFactory(
-        plan=plan, code="PHX-103", title="Multi-factor authentication", owner=owner, department=its,
-        status=InitiativeStatus.ON_TRACK, percent_complete=20,
-        start_date=today - datetime.timedelta(days=200), target_date=today + datetime.timedelta(days=200),
+        plan=plan,
+        code="PHX-103",
+        title="Multi-factor authentication",
+        owner=owner,
+        department=its,
+        status=InitiativeStatus.ON_TRACK,
+        percent_complete=20,
+        start_date=today - datetime.timedelta(days=200),
+        target_date=today + datetime.timedelta(days=200),
         last_update_on=today - datetime.timedelta(days=3),
     )
     initiative.supports.add(objective)
@@ -101,6 +110,11 @@ def liaison(police):
 @pytest.fixture
 def police_plan(police, plan):
     return DepartmentPlanFactory(
-        title="Police IT Plan", slug="police-it", department=police, parent=plan,
-        start_fiscal_year=plan.start_fiscal_year, end_fiscal_year=plan.end_fiscal_year, scope=Plan.Scope.DEPARTMENT,
+        title="Police IT Plan",
+        slug="police-it",
+        department=police,
+        parent=plan,
+        start_fiscal_year=plan.start_fiscal_year,
+        end_fiscal_year=plan.end_fiscal_year,
+        scope=Plan.Scope.DEPARTMENT,
     )

@@ -15,8 +15,13 @@ def test_clean_label_removes_characters_xml_forbids_and_keeps_text():
 
 def test_svg_with_control_characters_in_labels_is_well_formed_xml():
     chart = charts.trend_chart(
-        readings=[(datetime.date(2023, 6, 30), Decimal("60"))], baseline=50, baseline_date=datetime.date(2021, 6, 30),
-        target=90, target_date=datetime.date(2026, 6, 30), unit="%\x07", title="Uptime <core>\x00 &\x1b network",
+        readings=[(datetime.date(2023, 6, 30), Decimal("60"))],
+        baseline=50,
+        baseline_date=datetime.date(2021, 6, 30),
+        target=90,
+        target_date=datetime.date(2026, 6, 30),
+        unit="%\x07",
+        title="Uptime <core>\x00 &\x1b network",
     )
     svg = render_to_string("includes/charts/trend_chart.html", {"chart": chart, "table": False})
     root = ElementTree.fromstring(svg)  # raises on a forbidden character
@@ -55,8 +60,12 @@ def test_sparkline_without_history_draws_nothing_and_says_so():
 def test_trend_chart_places_baseline_below_target_for_higher_is_better():
     chart = charts.trend_chart(
         readings=[(datetime.date(2022, 6, 30), 55), (datetime.date(2023, 6, 30), 70)],
-        baseline=50, baseline_date=datetime.date(2021, 6, 30), target=90, target_date=datetime.date(2026, 6, 30),
-        unit="%", title="Uptime",
+        baseline=50,
+        baseline_date=datetime.date(2021, 6, 30),
+        target=90,
+        target_date=datetime.date(2026, 6, 30),
+        unit="%",
+        title="Uptime",
     )
     # Ticks 50..90 step 10; y runs from bottom (224) up to top (16): 50 → 224, 90 → 16.
     assert [t.label for t in chart.y_ticks] == ["50", "60", "70", "80", "90"]
@@ -74,15 +83,23 @@ def test_nice_ticks_cover_the_range_with_round_steps():
 def _three_readings_chart(**options) -> charts.TrendChart:
     return charts.trend_chart(
         readings=[(datetime.date(2022, 6, 30), 55), (datetime.date(2023, 6, 30), 70), (datetime.date(2024, 6, 30), 80)],
-        baseline=50, baseline_date=datetime.date(2021, 6, 30), target=90, target_date=datetime.date(2026, 6, 30),
-        unit="%", title="Uptime", **options,
+        baseline=50,
+        baseline_date=datetime.date(2021, 6, 30),
+        target=90,
+        target_date=datetime.date(2026, 6, 30),
+        unit="%",
+        title="Uptime",
+        **options,
     )
 
 
 def test_browser_trend_chart_still_marks_every_reading_with_its_value():
     svg = render_to_string("includes/charts/trend_chart.html", {"chart": _three_readings_chart(), "table": False})
-    titles = [c.findtext("{http://www.w3.org/2000/svg}title") or c.findtext("title")
-              for c in ElementTree.fromstring(svg).iter() if c.tag.endswith("circle") and len(c)]
+    titles = [
+        c.findtext("{http://www.w3.org/2000/svg}title") or c.findtext("title")
+        for c in ElementTree.fromstring(svg).iter()
+        if c.tag.endswith("circle") and len(c)
+    ]
     # One titled circle per reading (the target's ring has no title); five y ticks by default.
     assert titles == ["2022-06-30: 55 %", "2023-06-30: 70 %", "2024-06-30: 80 %"]
     assert len(_three_readings_chart().y_ticks) == 5
@@ -93,7 +110,9 @@ def test_report_card_chart_draws_the_line_and_marks_only_the_latest_reading():
     svg = render_to_string("reports/report_card/metric_chart.html", {"chart": chart})
     circles = [c for c in ElementTree.fromstring(svg).iter() if c.tag.endswith("circle")]
     assert len(circles) == 1 and (float(circles[0].get("cx")), float(circles[0].get("cy"))) == (
-        chart.points[-1].x, chart.points[-1].y)
+        chart.points[-1].x,
+        chart.points[-1].y,
+    )
     assert chart.path.count("L") == 2  # the line still joins all three readings
     # Three ticks over 50..90: raw step (90 − 50) / 2 = 20, so steps of 20 from 40 (the floor) to 100.
     assert [t.label for t in chart.y_ticks] == ["40", "60", "80", "100"]

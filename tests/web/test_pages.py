@@ -31,19 +31,30 @@ def test_anonymous_home_shows_the_published_active_enterprise_plan(client, plan,
 
 
 def test_anonymous_cannot_read_an_unpublished_plan_page(client, plan, initiative, metric):
-    for url in [reverse("plan-dashboard", args=[plan.slug]), reverse("initiative-detail", args=[initiative.pk]),
-                reverse("metric-detail", args=[metric.pk]), reverse("initiative-list", args=[plan.slug]),
-                reverse("explain", args=["plan", plan.pk])]:
+    for url in [
+        reverse("plan-dashboard", args=[plan.slug]),
+        reverse("initiative-detail", args=[initiative.pk]),
+        reverse("metric-detail", args=[metric.pk]),
+        reverse("initiative-list", args=[plan.slug]),
+        reverse("explain", args=["plan", plan.pk]),
+    ]:
         response = client.get(url)
         assert response.status_code == 302 and "/accounts/login/" in response["Location"], url
 
 
 def test_signed_in_user_sees_every_page_of_a_plan(client, owner, plan, goal, initiative, metric):
     client.force_login(owner)
-    for url in ["/", reverse("plan-list"), reverse("plan-dashboard", args=[plan.slug]),
-                reverse("goal-detail", args=[goal.pk]), reverse("initiative-list", args=[plan.slug]),
-                reverse("initiative-detail", args=[initiative.pk]), reverse("metric-detail", args=[metric.pk]),
-                reverse("my-work"), reverse("explain", args=["goal", goal.pk])]:
+    for url in [
+        "/",
+        reverse("plan-list"),
+        reverse("plan-dashboard", args=[plan.slug]),
+        reverse("goal-detail", args=[goal.pk]),
+        reverse("initiative-list", args=[plan.slug]),
+        reverse("initiative-detail", args=[initiative.pk]),
+        reverse("metric-detail", args=[metric.pk]),
+        reverse("my-work"),
+        reverse("explain", args=["goal", goal.pk]),
+    ]:
         assert client.get(url).status_code == 200, url
 
 
@@ -53,25 +64,61 @@ def test_department_member_is_refused_another_departments_unpublished_plan(clien
 
 
 def test_dashboard_shows_goal_grade_pace_and_trend_from_snapshots(client, owner, plan, goal, initiative, today):
-    ProgressSnapshot.objects.create(plan=plan, node_type="goal", node_id=goal.pk, taken_on=today - datetime.timedelta(days=30), progress=0.1)
+    ProgressSnapshot.objects.create(
+        plan=plan, node_type="goal", node_id=goal.pk, taken_on=today - datetime.timedelta(days=30), progress=0.1
+    )
     ProgressSnapshot.objects.create(plan=plan, node_type="goal", node_id=goal.pk, taken_on=today, progress=0.2)
     client.force_login(owner)
     page = client.get(reverse("plan-dashboard", args=[plan.slug])).content.decode()
     assert "Goal 1: Cybersecurity and Resilience" in page
-    assert f"Cybersecurity and Resilience trend: 10% on {today - datetime.timedelta(days=30):%Y-%m-%d}, 20% on {today:%Y-%m-%d}" in page
+    assert (
+        f"Cybersecurity and Resilience trend: 10% on {today - datetime.timedelta(days=30):%Y-%m-%d}, "
+        f"20% on {today:%Y-%m-%d}" in page
+    )
     assert reverse("explain", args=["goal", goal.pk]) in page
 
 
 def test_dashboard_lists_stale_items_deadlines_and_recent_completions(client, owner, plan, objective, today):
-    InitiativeFactory(plan=plan, code="OLD-1", title="Forgotten upgrade", status=InitiativeStatus.ON_TRACK,
-                      percent_complete=10, start_date=today - datetime.timedelta(days=400), target_date=today + datetime.timedelta(days=100), last_update_on=today - datetime.timedelta(days=90))
-    due = InitiativeFactory(plan=plan, code="DUE-1", title="Due soon", status=InitiativeStatus.ON_TRACK, percent_complete=50,
-                            start_date=today - datetime.timedelta(days=100), target_date=today + datetime.timedelta(days=20), last_update_on=today)
+    InitiativeFactory(
+        plan=plan,
+        code="OLD-1",
+        title="Forgotten upgrade",
+        status=InitiativeStatus.ON_TRACK,
+        percent_complete=10,
+        start_date=today - datetime.timedelta(days=400),
+        target_date=today + datetime.timedelta(days=100),
+        last_update_on=today - datetime.timedelta(days=90),
+    )
+    due = InitiativeFactory(
+        plan=plan,
+        code="DUE-1",
+        title="Due soon",
+        status=InitiativeStatus.ON_TRACK,
+        percent_complete=50,
+        start_date=today - datetime.timedelta(days=100),
+        target_date=today + datetime.timedelta(days=20),
+        last_update_on=today,
+    )
     MilestoneFactory(initiative=due, title="Go-live rehearsal", due=today + datetime.timedelta(days=10))
-    InitiativeFactory(plan=plan, code="DONE-1", title="Finished rollout", status=InitiativeStatus.COMPLETED, percent_complete=100,
-                      completed_date=today - datetime.timedelta(days=5), last_update_on=today - datetime.timedelta(days=5))
-    InitiativeFactory(plan=plan, code="FAR-1", title="Far away", status=InitiativeStatus.ON_TRACK, percent_complete=5,
-                      start_date=today, target_date=today + datetime.timedelta(days=200), last_update_on=today)
+    InitiativeFactory(
+        plan=plan,
+        code="DONE-1",
+        title="Finished rollout",
+        status=InitiativeStatus.COMPLETED,
+        percent_complete=100,
+        completed_date=today - datetime.timedelta(days=5),
+        last_update_on=today - datetime.timedelta(days=5),
+    )
+    InitiativeFactory(
+        plan=plan,
+        code="FAR-1",
+        title="Far away",
+        status=InitiativeStatus.ON_TRACK,
+        percent_complete=5,
+        start_date=today,
+        target_date=today + datetime.timedelta(days=200),
+        last_update_on=today,
+    )
     client.force_login(owner)
     page = client.get(reverse("plan-dashboard", args=[plan.slug])).content.decode()
     stale, due_soon, done = (page.split(f'id="{h}"')[1].split("</section>")[0] for h in ("stale-h", "due-h", "done-h"))
@@ -104,11 +151,26 @@ def test_explain_refuses_unknown_kinds(client, owner, initiative):
 
 
 def test_initiative_list_filters_by_health_owner_staleness_and_text(client, owner, plan, initiative, today):
-    InitiativeFactory(plan=plan, code="NET-9", title="Network refresh", status=InitiativeStatus.ON_TRACK,
-                              percent_complete=0, start_date=today - datetime.timedelta(days=300), target_date=today + datetime.timedelta(days=30), last_update_on=None)
-    InitiativeFactory(plan=plan, code="WEB-2", title="Website search", status=InitiativeStatus.ON_TRACK,
-                      percent_complete=50, start_date=today - datetime.timedelta(days=10),
-                      target_date=today + datetime.timedelta(days=300), last_update_on=today)
+    InitiativeFactory(
+        plan=plan,
+        code="NET-9",
+        title="Network refresh",
+        status=InitiativeStatus.ON_TRACK,
+        percent_complete=0,
+        start_date=today - datetime.timedelta(days=300),
+        target_date=today + datetime.timedelta(days=30),
+        last_update_on=None,
+    )
+    InitiativeFactory(
+        plan=plan,
+        code="WEB-2",
+        title="Website search",
+        status=InitiativeStatus.ON_TRACK,
+        percent_complete=50,
+        start_date=today - datetime.timedelta(days=10),
+        target_date=today + datetime.timedelta(days=300),
+        last_update_on=today,
+    )
     plan_recalculate(plan_id=plan.pk)
     client.force_login(owner)
     url = reverse("initiative-list", args=[plan.slug])
@@ -130,22 +192,32 @@ def test_initiative_list_filters_by_health_owner_staleness_and_text(client, owne
 
 
 def test_my_work_lists_owned_items_stale_first_with_an_update_link(client, owner, plan, initiative, metric, today):
-    stale = InitiativeFactory(plan=plan, code="ZZZ-1", title="Stale one", owner=owner, status=InitiativeStatus.ON_TRACK,
-                              percent_complete=10, start_date=today - datetime.timedelta(days=300),
-                              target_date=today + datetime.timedelta(days=300), last_update_on=today - datetime.timedelta(days=60))
+    stale = InitiativeFactory(
+        plan=plan,
+        code="ZZZ-1",
+        title="Stale one",
+        owner=owner,
+        status=InitiativeStatus.ON_TRACK,
+        percent_complete=10,
+        start_date=today - datetime.timedelta(days=300),
+        target_date=today + datetime.timedelta(days=300),
+        last_update_on=today - datetime.timedelta(days=60),
+    )
     client.force_login(owner)
     page = client.get(reverse("my-work")).content.decode()
     # Stale first although its code sorts last.
     assert page.index("ZZZ-1 Stale one") < page.index("PHX-103")
-    assert f'{reverse("initiative-detail", args=[stale.pk])}#post-update' in page
-    assert f'{reverse("metric-detail", args=[metric.pk])}#add-h' in page
+    assert f"{reverse('initiative-detail', args=[stale.pk])}#post-update" in page
+    assert f"{reverse('metric-detail', args=[metric.pk])}#add-h" in page
 
 
 def test_my_work_needs_sign_in(client):
     assert client.get(reverse("my-work"))["Location"].startswith(reverse("login"))
 
 
-def test_department_page_shows_direct_and_indirect_alignment_and_flags_unaligned(client, liaison, police_plan, objective):
+def test_department_page_shows_direct_and_indirect_alignment_and_flags_unaligned(
+    client, liaison, police_plan, objective
+):
     goal = GoalFactory(plan=police_plan, number=1, title="Safer streets")
     direct = ObjectiveFactory(goal=goal, code="P1", title="Body cameras")
     indirect = ObjectiveFactory(goal=goal, code="P2", title="Evidence storage")
@@ -179,8 +251,10 @@ def test_password_reset_sends_a_link_by_email(client, owner):
 
 def test_password_change_needs_the_old_password(client, owner):
     client.force_login(owner)
-    response = client.post(reverse("password_change"), {
-        "old_password": "wrong", "new_password1": "a-New-passphrase-42", "new_password2": "a-New-passphrase-42"})
+    response = client.post(
+        reverse("password_change"),
+        {"old_password": "wrong", "new_password1": "a-New-passphrase-42", "new_password2": "a-New-passphrase-42"},
+    )
     assert response.status_code == 200 and b"Your old password was entered incorrectly" in response.content
     owner.refresh_from_db()
     assert owner.check_password("correct horse battery staple")
@@ -204,11 +278,17 @@ def test_dashboard_lists_the_ten_soonest_deadlines_and_counts_the_rest(client, o
     from tests.factories import InitiativeFactory
 
     for day in range(1, 13):  # twelve open initiatives due within the 60-day window
-        InitiativeFactory(plan=plan, code=f"DUE-{day:02}", status=InitiativeStatus.ON_TRACK, percent_complete=10,
-                          start_date=today - datetime.timedelta(days=30), target_date=today + datetime.timedelta(days=day))
+        InitiativeFactory(
+            plan=plan,
+            code=f"DUE-{day:02}",
+            status=InitiativeStatus.ON_TRACK,
+            percent_complete=10,
+            start_date=today - datetime.timedelta(days=30),
+            target_date=today + datetime.timedelta(days=day),
+        )
     client.force_login(owner)
     page = client.get(reverse("plan-dashboard", args=[plan.slug])).content.decode()
-    due = page[page.index('id="due-h"'):page.index('id="done-h"')]
+    due = page[page.index('id="due-h"') : page.index('id="done-h"')]
     assert "DUE-10" in due and "DUE-11" not in due  # the ten soonest
     assert "In all, 12 initiatives and 0 milestones are due by" in " ".join(due.split())
 
@@ -217,8 +297,13 @@ def test_initiative_timeline_shows_the_newest_twenty_and_offers_all(client, owne
     from initiatives.models import StatusUpdate
 
     for n in range(25):
-        StatusUpdate.objects.create(initiative=initiative, as_of=today - datetime.timedelta(days=100 - n),
-                                    status="on_track", percent_complete=n, narrative=f"week {n}")
+        StatusUpdate.objects.create(
+            initiative=initiative,
+            as_of=today - datetime.timedelta(days=100 - n),
+            status="on_track",
+            percent_complete=n,
+            narrative=f"week {n}",
+        )
     client.force_login(owner)
     page = client.get(reverse("initiative-detail", args=[initiative.pk])).content.decode()
     assert "week 24" in page and "week 4" not in page  # updates 5..24 are the newest twenty

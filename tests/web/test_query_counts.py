@@ -31,13 +31,22 @@ def grow(plan, objective, owner, department, count: int, today: datetime.date, p
     rows = []
     for n in range(count):
         status = STATUSES[n % len(STATUSES)]
-        rows.append(Initiative(
-            plan=plan, code=f"{prefix}-{n}", title=f"Initiative {n}", owner=owner, department=department, theme=theme,
-            status=status, percent_complete=100 if status == InitiativeStatus.COMPLETED else n % 90,
-            start_date=today - datetime.timedelta(days=100 + n % 50), target_date=today + datetime.timedelta(days=n % 80 + 1),
-            last_update_on=today - datetime.timedelta(days=n % 70),
-            completed_date=today - datetime.timedelta(days=n % 9) if status == InitiativeStatus.COMPLETED else None,
-        ))
+        rows.append(
+            Initiative(
+                plan=plan,
+                code=f"{prefix}-{n}",
+                title=f"Initiative {n}",
+                owner=owner,
+                department=department,
+                theme=theme,
+                status=status,
+                percent_complete=100 if status == InitiativeStatus.COMPLETED else n % 90,
+                start_date=today - datetime.timedelta(days=100 + n % 50),
+                target_date=today + datetime.timedelta(days=n % 80 + 1),
+                last_update_on=today - datetime.timedelta(days=n % 70),
+                completed_date=today - datetime.timedelta(days=n % 9) if status == InitiativeStatus.COMPLETED else None,
+            )
+        )
     created = Initiative.objects.bulk_create(rows)
     Initiative.supports.through.objects.bulk_create(
         [Initiative.supports.through(initiative=i, objective=objective) for i in created]
@@ -45,7 +54,9 @@ def grow(plan, objective, owner, department, count: int, today: datetime.date, p
     Initiative.aligned_to.through.objects.bulk_create(
         [Initiative.aligned_to.through(initiative=i, objective=objective) for i in created[::2]]
     )
-    Milestone.objects.bulk_create([Milestone(initiative=i, title="Go-live", due=today + datetime.timedelta(days=5)) for i in created])
+    Milestone.objects.bulk_create(
+        [Milestone(initiative=i, title="Go-live", due=today + datetime.timedelta(days=5)) for i in created]
+    )
     plan_recalculate(plan_id=plan.pk, snapshot=True)
 
 
@@ -63,11 +74,17 @@ def pages(plan, goal, initiative, metric, police_plan, liaison):
     ObjectiveFactory(goal=police_goal, code="P1").aligned_to.add(initiative.supports.first())
     MetricFactory(objective=initiative.supports.first())
     return [
-        "/", reverse("plan-dashboard", args=[plan.slug]), reverse("initiative-list", args=[plan.slug]),
+        "/",
+        reverse("plan-dashboard", args=[plan.slug]),
+        reverse("initiative-list", args=[plan.slug]),
         reverse("initiative-list", args=[plan.slug]) + "?stale=no&term=short&q=Initiative",
-        reverse("goal-detail", args=[goal.pk]), reverse("initiative-detail", args=[initiative.pk]),
-        reverse("metric-detail", args=[metric.pk]), reverse("my-work"), reverse("plan-list"),
-        reverse("department-detail", args=["police"]), reverse("explain", args=["goal", goal.pk]),
+        reverse("goal-detail", args=[goal.pk]),
+        reverse("initiative-detail", args=[initiative.pk]),
+        reverse("metric-detail", args=[metric.pk]),
+        reverse("my-work"),
+        reverse("plan-list"),
+        reverse("department-detail", args=["police"]),
+        reverse("explain", args=["goal", goal.pk]),
         reverse("plan-dashboard", args=[police_plan.slug]),
     ]
 

@@ -15,8 +15,13 @@ pytestmark = pytest.mark.django_db
 
 
 def update_data(initiative, **changes) -> dict:
-    data = {"status": "on_track", "percent_complete": 40, "narrative": "Pilot group enrolled.",
-            "as_of": datetime.date.today().isoformat(), "version": initiative.version}
+    data = {
+        "status": "on_track",
+        "percent_complete": 40,
+        "narrative": "Pilot group enrolled.",
+        "as_of": datetime.date.today().isoformat(),
+        "version": initiative.version,
+    }
     return data | changes
 
 
@@ -30,7 +35,9 @@ def test_viewer_sees_no_update_form_and_a_forged_post_is_refused_with_nothing_st
     assert Initiative.objects.get(pk=initiative.pk).version == initiative.version
 
 
-def test_owner_posts_an_update_and_the_plan_figures_follow(client, owner, plan, initiative, django_capture_on_commit_callbacks):
+def test_owner_posts_an_update_and_the_plan_figures_follow(
+    client, owner, plan, initiative, django_capture_on_commit_callbacks
+):
     client.force_login(owner)
     page = client.get(reverse("initiative-detail", args=[initiative.pk])).content.decode()
     assert f'name="version" value="{initiative.version}"' in page
@@ -46,8 +53,11 @@ def test_owner_posts_an_update_and_the_plan_figures_follow(client, owner, plan, 
 
 def test_htmx_post_answers_with_the_refreshed_figures_only(client, owner, initiative):
     client.force_login(owner)
-    response = client.post(reverse("initiative-update", args=[initiative.pk]), update_data(initiative, percent_complete=55),
-                           HTTP_HX_REQUEST="true")
+    response = client.post(
+        reverse("initiative-update", args=[initiative.pk]),
+        update_data(initiative, percent_complete=55),
+        HTTP_HX_REQUEST="true",
+    )
     assert response.status_code == 200
     html = response.content.decode()
     assert html.lstrip().startswith('<div id="initiative-live">') and "<html" not in html
@@ -73,8 +83,10 @@ def test_stale_version_shows_what_changed_and_keeps_the_writers_text(client, own
 
 def test_bad_update_names_the_field_and_stores_nothing(client, owner, initiative):
     client.force_login(owner)
-    response = client.post(reverse("initiative-update", args=[initiative.pk]),
-                           update_data(initiative, status="completed", percent_complete=50))
+    response = client.post(
+        reverse("initiative-update", args=[initiative.pk]),
+        update_data(initiative, status="completed", percent_complete=50),
+    )
     assert response.status_code == 400
     assert "A completed initiative is 100% complete." in response.content.decode()
     assert StatusUpdate.objects.count() == 0

@@ -14,7 +14,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("username", help="The user whose token to show or revoke.")
-        parser.add_argument("--revoke", action="store_true", help="Delete the user's token; API calls with it fail from now on.")
+        parser.add_argument(
+            "--revoke", action="store_true", help="Delete the user's token; API calls with it fail from now on."
+        )
 
     def handle(self, *args, username: str, revoke: bool, **options) -> None:
         user = get_user_model().objects.filter(username=username).first()

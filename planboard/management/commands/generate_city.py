@@ -12,8 +12,13 @@ from planboard.citygen import MAX_SCALE, city_counts, city_generate
 # Department slugs are "<plan slug>-dept-NNNN" and must fit the 60 characters of Department.slug.
 MAX_PLAN_SLUG_LENGTH = 40
 LABELS = {
-    "departments": "departments", "goals": "goals", "objectives": "objectives", "initiatives": "initiatives",
-    "supports": "initiative → objective links", "metrics": "metrics", "readings": "metric readings",
+    "departments": "departments",
+    "goals": "goals",
+    "objectives": "objectives",
+    "initiatives": "initiatives",
+    "supports": "initiative → objective links",
+    "metrics": "metrics",
+    "readings": "metric readings",
     "updates": "status updates",
 }
 
@@ -30,12 +35,18 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--scale", type=float, default=1.0,
-                            help=f"Multiplier of every count, more than 0 and at most {MAX_SCALE} (default 1).")
+        parser.add_argument(
+            "--scale",
+            type=float,
+            default=1.0,
+            help=f"Multiplier of every count, more than 0 and at most {MAX_SCALE} (default 1).",
+        )
         parser.add_argument("--seed", type=int, default=2026, help="Seed of the random generator (default 2026).")
-        parser.add_argument("--plan-slug", default="big-city",
-                            help=f"Slug of the generated plan, at most {MAX_PLAN_SLUG_LENGTH} characters "
-                                 "(default big-city).")
+        parser.add_argument(
+            "--plan-slug",
+            default="big-city",
+            help=f"Slug of the generated plan, at most {MAX_PLAN_SLUG_LENGTH} characters (default big-city).",
+        )
 
     def handle(self, *args, scale: float, seed: int, plan_slug: str, **options) -> None:
         if not math.isfinite(scale) or scale <= 0 or scale > MAX_SCALE:
@@ -69,4 +80,3 @@ class Command(BaseCommand):
         for step, seconds in result.timings.items():
             self.stdout.write(f"  {step:<30} {seconds:>11.2f} s")
         self.stdout.write(self.style.SUCCESS(f"  {'total':<30} {total:>11.2f} s"))
-

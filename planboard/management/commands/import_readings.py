@@ -12,5 +12,8 @@ class Command(ImportCommand):
 
     def add_arguments(self, parser) -> None:
         super().add_arguments(parser)
-        parser.add_argument("--correct", action="store_true",
-                            help="Replace readings already stored for the same period (recorded as corrections).")
+        parser.add_argument(
+            "--correct",
+            action="store_true",
+            help="Replace readings already stored for the same period (recorded as corrections).",
+        )

@@ -24,7 +24,9 @@ class Command(BaseCommand):
             raise CommandError(f"--plan: no plan with slug {plan!r} (known plans: {known}).") from None
         figures = plan_recalculate(plan_id=target.pk, snapshot=snapshot)
         shown = "none" if figures.plan.progress is None else f"{figures.plan.progress:.1%}"
-        self.stdout.write(self.style.SUCCESS(
-            f"Recalculated {target.slug}: progress {shown}, pace {figures.plan.pace:.1%}, "
-            f"{len(figures.initiatives)} initiatives, {figures.plan.stale_count} stale."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Recalculated {target.slug}: progress {shown}, pace {figures.plan.pace:.1%}, "
+                f"{len(figures.initiatives)} initiatives, {figures.plan.stale_count} stale."
+            )
+        )

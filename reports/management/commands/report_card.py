@@ -41,7 +41,9 @@ class Command(BaseCommand):
             target.write_text(document, encoding="utf-8")
         else:
             target.write_bytes(report_card_pdf(document))
+        figures = data["figures"]
+        source = "year-end snapshot" if figures["source"] == "snapshot" else f"plan as computed on {figures['as_of']}"
         self.stdout.write(
             f"Wrote {target} ({target.stat().st_size / 1024:.0f} KB) in {time.perf_counter() - started:.1f} s: "
-            f"{found} FY{year}, figures from the {'year-end snapshot' if data['figures']['source'] == 'snapshot' else 'plan as computed on ' + data['figures']['as_of']}."
+            f"{found} FY{year}, figures from the {source}."
         )

@@ -67,7 +67,7 @@ def test_a_link_to_another_department_plan_leads_nowhere(city):
 def test_alignment_of_many_plans_takes_the_same_queries_as_of_one(city, django_assert_num_queries):
     with django_assert_num_queries(5):
         plans_alignment([city.water_plan])
-    for n in range(3):
+    for _ in range(3):
         plan = DepartmentPlanFactory(department=DepartmentFactory(), parent=city.enterprise)
         objective = ObjectiveFactory(goal=GoalFactory(plan=plan))
         objective.aligned_to.set([city.e12])

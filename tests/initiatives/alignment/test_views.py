@@ -21,7 +21,11 @@ def test_matrix_csv_lists_each_item_and_its_link(city, client):
     ws3 = [r for r in rows if r["code"] == "WS-3"]
     assert ws3 and ws3[0]["aligned"] == "no"
     w12 = [r for r in rows if r["code"] == "W1.2"][0]
-    assert (w12["link"], w12["enterprise objective"], w12["via"]) == ("indirect", "1.1 Protect accounts", "W1.1 Segment SCADA")
+    assert (w12["link"], w12["enterprise objective"], w12["via"]) == (
+        "indirect",
+        "1.1 Protect accounts",
+        "W1.1 Segment SCADA",
+    )
 
 
 def test_matrix_hides_the_plans_a_liaison_may_not_read(city, client):
@@ -32,7 +36,7 @@ def test_matrix_hides_the_plans_a_liaison_may_not_read(city, client):
 def test_matrix_queries_do_not_grow_with_departments(city, client):
     signed_in(client, city.viewer)
     few = queries(client, "/plans/stp/alignment/")
-    for n in range(6):
+    for _ in range(6):
         plan = DepartmentPlanFactory(department=DepartmentFactory(), parent=city.enterprise)
         objective = ObjectiveFactory(goal=GoalFactory(plan=plan))
         objective.aligned_to.set([city.e21])

@@ -38,14 +38,25 @@ def test_new_plan_form_takes_its_fiscal_years_from_the_enterprise_plan(client, c
 
 def test_liaison_creates_their_departments_plan_aligned_to_the_enterprise_plan(client, city):
     client.force_login(city.water_liaison)
-    response = client.post(reverse("department-plan-new", args=["water"]), {
-        "title": "Water IT Plan FY2023-2026", "slug": "water-it-2023", "start_fiscal_year": 2023,
-        "end_fiscal_year": 2026, "status": "active", "vision": "Safe water, every tap.", "mission": "",
-    })
+    response = client.post(
+        reverse("department-plan-new", args=["water"]),
+        {
+            "title": "Water IT Plan FY2023-2026",
+            "slug": "water-it-2023",
+            "start_fiscal_year": 2023,
+            "end_fiscal_year": 2026,
+            "status": "active",
+            "vision": "Safe water, every tap.",
+            "mission": "",
+        },
+    )
     plan = Plan.objects.get(slug="water-it-2023")
     assert response["Location"] == edit_url(plan)
     assert (plan.scope, plan.department, plan.parent, plan.vision) == (
-        Plan.Scope.DEPARTMENT, city.water, city.enterprise, "Safe water, every tap."
+        Plan.Scope.DEPARTMENT,
+        city.water,
+        city.enterprise,
+        "Safe water, every tap.",
     )
     assert plan.history.first().history_user == city.water_liaison
 
@@ -53,19 +64,32 @@ def test_liaison_creates_their_departments_plan_aligned_to_the_enterprise_plan(c
 def test_liaison_of_another_department_cannot_create_its_plan(client, city):
     client.force_login(city.police_liaison)
     assert client.get(reverse("department-plan-new", args=["water"])).status_code == 403
-    response = client.post(reverse("department-plan-new", args=["water"]), {
-        "title": "Forged", "slug": "forged", "start_fiscal_year": 2022, "end_fiscal_year": 2026, "status": "draft",
-    })
+    response = client.post(
+        reverse("department-plan-new", args=["water"]),
+        {
+            "title": "Forged",
+            "slug": "forged",
+            "start_fiscal_year": 2022,
+            "end_fiscal_year": 2026,
+            "status": "draft",
+        },
+    )
     assert response.status_code == 403
     assert not Plan.objects.filter(slug="forged").exists()
 
 
 def test_bad_plan_input_names_each_field_and_stores_nothing(client, city):
     client.force_login(city.water_liaison)
-    response = client.post(reverse("department-plan-new", args=["water"]), {
-        "title": "Water IT Plan", "slug": "water-it", "start_fiscal_year": 2026, "end_fiscal_year": 2024,
-        "status": "draft",
-    })
+    response = client.post(
+        reverse("department-plan-new", args=["water"]),
+        {
+            "title": "Water IT Plan",
+            "slug": "water-it",
+            "start_fiscal_year": 2026,
+            "end_fiscal_year": 2024,
+            "status": "draft",
+        },
+    )
     assert response.status_code == 400
     form = response.context["form"]
     assert "already exists" in form.errors["slug"][0]  # water-it is the fixture's plan
@@ -75,10 +99,16 @@ def test_bad_plan_input_names_each_field_and_stores_nothing(client, city):
 
 def test_cio_may_create_any_departments_plan(client, city):
     client.force_login(city.cio)
-    client.post(reverse("department-plan-new", args=["police"]), {
-        "title": "Police IT Plan 2", "slug": "police-it-2", "start_fiscal_year": 2022, "end_fiscal_year": 2026,
-        "status": "draft",
-    })
+    client.post(
+        reverse("department-plan-new", args=["police"]),
+        {
+            "title": "Police IT Plan 2",
+            "slug": "police-it-2",
+            "start_fiscal_year": 2022,
+            "end_fiscal_year": 2026,
+            "status": "draft",
+        },
+    )
     assert Plan.objects.get(slug="police-it-2").department == city.police
 
 
@@ -89,9 +119,16 @@ def test_liaison_adds_an_objective_linked_to_an_enterprise_objective_and_it_coun
     client.force_login(city.water_liaison)
     client.post(reverse("department-plan-goal-new", args=["water-it"]), {"number": 2, "title": "Customer service"})
     goal = Goal.objects.get(plan=city.water_plan, number=2)
-    response = client.post(reverse("department-plan-objective-new", args=["water-it"]), {
-        "goal": goal.pk, "code": "W2.1", "title": "Online bill pay", "term": "short", "aligned_to": [city.e21.pk],
-    })
+    response = client.post(
+        reverse("department-plan-objective-new", args=["water-it"]),
+        {
+            "goal": goal.pk,
+            "code": "W2.1",
+            "title": "Online bill pay",
+            "term": "short",
+            "aligned_to": [city.e21.pk],
+        },
+    )
     assert response.status_code == 302
     objective = Objective.objects.get(goal=goal, code="W2.1")
     assert list(objective.aligned_to.all()) == [city.e21]
@@ -156,21 +193,39 @@ def test_stale_link_form_gets_409_keeps_the_ticks_and_changes_nothing(client, ci
 def test_bad_objective_and_initiative_input_names_each_field_and_stores_nothing(client, city):
     client.force_login(city.water_liaison)
     goal = city.w11.goal
-    response = client.post(reverse("department-plan-objective-new", args=["water-it"]), {
-        "goal": goal.pk, "code": "W1.1", "title": "Duplicate", "term": "short",
-    })
+    response = client.post(
+        reverse("department-plan-objective-new", args=["water-it"]),
+        {
+            "goal": goal.pk,
+            "code": "W1.1",
+            "title": "Duplicate",
+            "term": "short",
+        },
+    )
     assert response.status_code == 400
     assert response.context["form"].errors["code"] == [
         "This goal already has an objective coded W1.1; choose another code."
     ]
-    response = client.post(reverse("department-plan-initiative-new", args=["water-it"]), {
-        "code": "WS 9", "title": "", "term": "short", "start_date": "2024-07-01", "target_date": "2024-01-01",
-    })
+    response = client.post(
+        reverse("department-plan-initiative-new", args=["water-it"]),
+        {
+            "code": "WS 9",
+            "title": "",
+            "term": "short",
+            "start_date": "2024-07-01",
+            "target_date": "2024-01-01",
+        },
+    )
     assert response.status_code == 400
     assert set(response.context["form"].errors) == {"title"}  # the form stops at the missing title first
-    response = client.post(reverse("department-plan-initiative-new", args=["water-it"]), {
-        "code": "WS 9", "title": "Meters", "term": "short",
-    })
+    response = client.post(
+        reverse("department-plan-initiative-new", args=["water-it"]),
+        {
+            "code": "WS 9",
+            "title": "Meters",
+            "term": "short",
+        },
+    )
     assert "code" in response.context["form"].errors
     assert Objective.objects.filter(goal=goal).count() == 3
     assert Initiative.objects.filter(plan=city.water_plan).count() == 2
@@ -178,9 +233,15 @@ def test_bad_objective_and_initiative_input_names_each_field_and_stores_nothing(
 
 def test_liaison_adds_an_initiative_of_their_department(client, city):
     client.force_login(city.water_liaison)
-    client.post(reverse("department-plan-initiative-new", args=["water-it"]), {
-        "code": "WS-9", "title": "Smart meters", "term": "long", "aligned_to": [city.w13.pk],
-    })
+    client.post(
+        reverse("department-plan-initiative-new", args=["water-it"]),
+        {
+            "code": "WS-9",
+            "title": "Smart meters",
+            "term": "long",
+            "aligned_to": [city.w13.pk],
+        },
+    )
     initiative = Initiative.objects.get(plan=city.water_plan, code="WS-9")
     assert initiative.department == city.water
     # WS-9 → W1.3 → W1.2 → W1.1 → enterprise 1.1: aligned indirectly, through W1.3.
@@ -195,7 +256,9 @@ def test_liaison_adds_an_initiative_of_their_department(client, city):
 def test_others_are_refused_every_page_and_forged_posts_store_nothing(client, city, who):
     client.force_login(getattr(city, who))
     pages = [
-        edit_url(city.water_plan), links_url(city.w11), links_url(city.ws3),
+        edit_url(city.water_plan),
+        links_url(city.w11),
+        links_url(city.ws3),
         reverse("department-plan-goal-new", args=["water-it"]),
         reverse("department-plan-objective-new", args=["water-it"]),
         reverse("department-plan-initiative-new", args=["water-it"]),
@@ -205,9 +268,16 @@ def test_others_are_refused_every_page_and_forged_posts_store_nothing(client, ci
         links_url(city.ws3): {"aligned_to": [city.e11.pk], "version": city.ws3.version},
         reverse("department-plan-goal-new", args=["water-it"]): {"number": 5, "title": "Forged"},
         reverse("department-plan-objective-new", args=["water-it"]): {
-            "goal": city.w11.goal_id, "code": "X1", "title": "Forged", "term": "short"},
+            "goal": city.w11.goal_id,
+            "code": "X1",
+            "title": "Forged",
+            "term": "short",
+        },
         reverse("department-plan-initiative-new", args=["water-it"]): {
-            "code": "X-1", "title": "Forged", "term": "short"},
+            "code": "X-1",
+            "title": "Forged",
+            "term": "short",
+        },
     }
     assert [client.post(url, data).status_code for url, data in posts.items()] == [403] * 4
     assert not city.ws3.aligned_to.exists()
@@ -282,10 +352,13 @@ def queries(client, url: str) -> int:
 def test_editing_pages_cost_the_same_queries_for_few_and_many_items(client, city, django_assert_max_num_queries):
     client.force_login(city.water_liaison)
     urls = [
-        edit_url(city.water_plan), links_url(city.w12), links_url(city.ws1),
+        edit_url(city.water_plan),
+        links_url(city.w12),
+        links_url(city.ws1),
         reverse("department-plan-objective-new", args=["water-it"]),
         reverse("department-plan-initiative-new", args=["water-it"]),
-        reverse("department-detail", args=["water"]), reverse("alignment-matrix", args=["stp"]),
+        reverse("department-detail", args=["water"]),
+        reverse("alignment-matrix", args=["stp"]),
     ]
     grow(city, 2, "A")
     few = {url: queries(client, url) for url in urls}

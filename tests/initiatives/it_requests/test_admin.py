@@ -15,8 +15,9 @@ def cio_in_admin(city, client):
 def test_admin_refuses_to_approve_an_untied_request_and_keeps_its_state(city, client):
     request = ITRequestFactory(department=city.water, plan=city.enterprise, state=ITRequest.State.SUBMITTED)
     admin = cio_in_admin(city, client)
-    response = admin.post(change_url(request), admin_form_data(admin.get(change_url(request)), state="approved"),
-                          follow=True)
+    response = admin.post(
+        change_url(request), admin_form_data(admin.get(change_url(request)), state="approved"), follow=True
+    )
     assert "The state was not changed" in response.content.decode()
     request.refresh_from_db()
     assert (request.state, request.decided_by) == ("submitted", None)
@@ -35,8 +36,9 @@ def test_admin_approval_of_a_tied_request_is_audited_by_the_service(city, client
 def test_admin_cannot_send_a_decided_request_back(city, client):
     request = ITRequestFactory(department=city.water, plan=city.enterprise, state=ITRequest.State.REJECTED)
     admin = cio_in_admin(city, client)
-    response = admin.post(change_url(request), admin_form_data(admin.get(change_url(request)), state="draft"),
-                          follow=True)
+    response = admin.post(
+        change_url(request), admin_form_data(admin.get(change_url(request)), state="draft"), follow=True
+    )
     assert "A rejected request cannot become draft." in response.content.decode()
     request.refresh_from_db()
     assert request.state == "rejected"

@@ -21,8 +21,15 @@ from tests.factories import ITRequestFactory
 
 
 def file(city, objectives=(), actor=None, **extra) -> ITRequest:
-    data = {"department": city.water, "plan": city.enterprise, "title": "SCADA sensors", "amount": Decimal("90000"),
-            "fiscal_year": 2025, "objectives": list(objectives), **extra}
+    data = {
+        "department": city.water,
+        "plan": city.enterprise,
+        "title": "SCADA sensors",
+        "amount": Decimal("90000"),
+        "fiscal_year": 2025,
+        "objectives": list(objectives),
+        **extra,
+    }
     return it_request_file(actor=actor or city.water_liaison, data=data)
 
 
@@ -63,7 +70,9 @@ def test_a_submitted_request_cannot_be_submitted_again_or_edited(city):
         it_request_submit(request=request, actor=city.water_liaison, version=request.version)
     assert "state" in again.value.message_dict
     with pytest.raises(ValidationError) as edit:
-        it_request_update(instance=request, actor=city.water_liaison, data={"amount": Decimal("1")}, version=request.version)
+        it_request_update(
+            instance=request, actor=city.water_liaison, data={"amount": Decimal("1")}, version=request.version
+        )
     assert "state" in edit.value.message_dict
     request.refresh_from_db()
     assert request.amount == Decimal("90000.00")
@@ -80,8 +89,9 @@ def test_a_request_with_no_tie_cannot_be_approved_and_stays_submitted(city):
 
 def test_with_a_cio_exception_an_untied_request_can_be_approved(city):
     request = submitted(city)
-    it_request_grant_exception(request=request, actor=city.cio, reason="Life-safety system at end of support",
-                               version=request.version)
+    it_request_grant_exception(
+        request=request, actor=city.cio, reason="Life-safety system at end of support", version=request.version
+    )
     it_request_approve(request=request, actor=city.cio, version=request.version)
     assert (request.state, request.decided_by, request.exception_by) == ("approved", city.cio, city.cio)
     assert request.history.first().history_change_reason == "Approved with a CIO exception"

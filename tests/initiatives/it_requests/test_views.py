@@ -12,11 +12,13 @@ from tests.initiatives.helpers import queries, signed_in
 
 
 def requests_in_every_state(city):
-    tied = ITRequestFactory(department=city.water, plan=city.enterprise, title="Sensors", amount=Decimal("1000"),
-                            state="approved")
+    tied = ITRequestFactory(
+        department=city.water, plan=city.enterprise, title="Sensors", amount=Decimal("1000"), state="approved"
+    )
     tied.objectives.set([city.e11])
-    indirect = ITRequestFactory(department=city.water, plan=city.enterprise, title="Drills", amount=Decimal("200"),
-                                state="submitted")
+    indirect = ITRequestFactory(
+        department=city.water, plan=city.enterprise, title="Drills", amount=Decimal("200"), state="submitted"
+    )
     indirect.objectives.set([city.w13])
     ITRequestFactory(department=city.police, plan=city.enterprise, title="Radios", amount=Decimal("50"), state="draft")
     return tied, indirect
@@ -63,8 +65,9 @@ def test_register_queries_do_not_grow_with_requests(city, client):
 
 def test_cio_cannot_approve_an_untied_request_in_the_browser_and_sees_why(city, client):
     request = ITRequestFactory(department=city.water, plan=city.enterprise, state="submitted")
-    response = signed_in(client, city.cio).post(f"/it-requests/{request.pk}/approve/", {"version": request.version},
-                                                follow=True)
+    response = signed_in(client, city.cio).post(
+        f"/it-requests/{request.pk}/approve/", {"version": request.version}, follow=True
+    )
     assert "not tied to any objective" in response.content.decode()
     request.refresh_from_db()
     assert request.state == "submitted"
@@ -72,9 +75,16 @@ def test_cio_cannot_approve_an_untied_request_in_the_browser_and_sees_why(city, 
 
 def test_liaison_files_and_submits_in_the_browser(city, client):
     signed_in(client, city.water_liaison)
-    response = client.post("/plans/stp/it-requests/new/", {
-        "department": city.water.pk, "title": "Leak sensors", "amount": "1500", "fiscal_year": "2026",
-        "objectives": [str(city.w12.pk)]})
+    response = client.post(
+        "/plans/stp/it-requests/new/",
+        {
+            "department": city.water.pk,
+            "title": "Leak sensors",
+            "amount": "1500",
+            "fiscal_year": "2026",
+            "objectives": [str(city.w12.pk)],
+        },
+    )
     filed = ITRequest.objects.get(title="Leak sensors")
     assert response.status_code == 302 and filed.requested_by == city.water_liaison
     client.post(f"/it-requests/{filed.pk}/submit/", {"version": filed.version})
@@ -83,8 +93,10 @@ def test_liaison_files_and_submits_in_the_browser(city, client):
 
 
 def test_a_liaison_cannot_file_for_another_department_in_the_browser(city, client):
-    response = signed_in(client, city.police_liaison).post("/plans/stp/it-requests/new/", {
-        "department": city.water.pk, "title": "Not ours", "amount": "1", "fiscal_year": "2026"})
+    response = signed_in(client, city.police_liaison).post(
+        "/plans/stp/it-requests/new/",
+        {"department": city.water.pk, "title": "Not ours", "amount": "1", "fiscal_year": "2026"},
+    )
     assert response.status_code == 400  # Water is not among the choices
     assert not ITRequest.objects.filter(title="Not ours").exists()
 
@@ -101,8 +113,9 @@ def test_liaison_of_another_department_gets_404_and_changes_nothing(city, client
 def test_only_the_cio_may_record_an_exception_in_the_browser(city, client):
     request = ITRequestFactory(department=city.water, plan=city.enterprise, state="submitted")
     for user in (city.water_liaison, city.editor):
-        response = signed_in(client, user).post(f"/it-requests/{request.pk}/exception/",
-                                                {"version": request.version, "reason": "Please"})
+        response = signed_in(client, user).post(
+            f"/it-requests/{request.pk}/exception/", {"version": request.version, "reason": "Please"}
+        )
         assert response.status_code == 403
     request.refresh_from_db()
     assert request.exception_by is None

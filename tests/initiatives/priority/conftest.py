@@ -33,7 +33,7 @@ def example(city):
     ]
     for code, scores in SCORES.items():
         initiative = InitiativeFactory(plan=plan, code=code)
-        for criterion, score in zip(criteria, scores):
+        for criterion, score in zip(criteria, scores, strict=True):
             field = "pillar" if criterion._meta.model_name == "pillar" else "driver"
             AlignmentScore.objects.create(initiative=initiative, score=score, **{field: criterion})
     InitiativeFactory(plan=plan, code="A-4")

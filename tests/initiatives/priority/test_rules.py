@@ -7,7 +7,11 @@ def test_scores_and_ranks_of_the_worked_example(example):
     plan, _ = example
     ranking = plan_ranking(plan)
     assert [(r.initiative.code, r.score_shown, r.rank) for r in ranking.rows] == [
-        ("A-1", 58.33, 1), ("A-2", 58.33, 2), ("A-3", 41.67, 3), ("A-10", 41.67, 4), ("A-4", None, None),
+        ("A-1", 58.33, 1),
+        ("A-2", 58.33, 2),
+        ("A-3", 41.67, 3),
+        ("A-10", 41.67, 4),
+        ("A-4", None, None),
     ]
 
 
@@ -35,9 +39,12 @@ def test_sensitivity_of_the_worked_example(example):
     swap_12 = [("A-1", 1, 2), ("A-2", 2, 1)]
     swap_3_10 = [("A-10", 4, 3), ("A-3", 3, 4)]
     assert found == {
-        ("One IT", "+10%"): [], ("One IT", "−10%"): swap_12,
-        ("Customer Experience", "+10%"): swap_12, ("Customer Experience", "−10%"): swap_3_10,
-        ("Secure environment", "+10%"): sorted(swap_12 + swap_3_10), ("Secure environment", "−10%"): [],
+        ("One IT", "+10%"): [],
+        ("One IT", "−10%"): swap_12,
+        ("Customer Experience", "+10%"): swap_12,
+        ("Customer Experience", "−10%"): swap_3_10,
+        ("Secure environment", "+10%"): sorted(swap_12 + swap_3_10),
+        ("Secure environment", "−10%"): [],
     }
 
 

@@ -21,8 +21,12 @@ def test_recompute_stores_scores_and_ranks_in_fixed_queries(example, django_asse
 
 def test_plan_editor_changes_a_weight_and_the_stored_ranks_follow(example, city):
     plan, (one_it, customer, secure) = example
-    priority_weights_update(plan=plan, actor=city.editor, weights={f"pillar-{customer.pk}": "1.1"},
-                            versions={f"pillar-{customer.pk}": customer.version})
+    priority_weights_update(
+        plan=plan,
+        actor=city.editor,
+        weights={f"pillar-{customer.pk}": "1.1"},
+        versions={f"pillar-{customer.pk}": customer.version},
+    )
     # Customer at 1.1: A-2 7.3 > A-1 7 (see the sensitivity test in test_rules.py).
     stored = dict(Initiative.objects.filter(plan=plan).values_list("code", "priority_rank"))
     assert (stored["A-2"], stored["A-1"]) == (1, 2)
@@ -34,8 +38,12 @@ def test_plan_editor_changes_a_weight_and_the_stored_ranks_follow(example, city)
 def test_bad_weights_are_refused_by_key_and_nothing_is_stored(example, city):
     plan, (one_it, customer, _) = example
     with pytest.raises(ValidationError) as error:
-        priority_weights_update(plan=plan, actor=city.editor,
-                                weights={f"pillar-{one_it.pk}": "-1", f"pillar-{customer.pk}": "lots"}, versions={})
+        priority_weights_update(
+            plan=plan,
+            actor=city.editor,
+            weights={f"pillar-{one_it.pk}": "-1", f"pillar-{customer.pk}": "lots"},
+            versions={},
+        )
     assert set(error.value.message_dict) == {f"pillar-{one_it.pk}", f"pillar-{customer.pk}"}
     assert "zero or more" in error.value.message_dict[f"pillar-{one_it.pk}"][0]
     one_it.refresh_from_db()

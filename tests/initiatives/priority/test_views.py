@@ -20,13 +20,21 @@ def test_priority_page_shows_method_weights_and_ranking(city, client, scored):
 def test_plan_editor_changes_weights_in_the_form(city, client, scored):
     pillar, driver, _ = scored
     signed_in(client, city.editor)
-    response = client.post("/plans/stp/priority/", {
-        f"weight-pillar-{pillar.pk}": "1", f"weight-driver-{driver.pk}": "3",
-        f"version-pillar-{pillar.pk}": pillar.version, f"version-driver-{driver.pk}": driver.version})
+    response = client.post(
+        "/plans/stp/priority/",
+        {
+            f"weight-pillar-{pillar.pk}": "1",
+            f"weight-driver-{driver.pk}": "3",
+            f"version-pillar-{pillar.pk}": pillar.version,
+            f"version-driver-{driver.pk}": driver.version,
+        },
+    )
     assert response.status_code == 302
     # E-2 now: 3×3 / (3×4) × 100 = 75 against E-1: 1×3 / 12 × 100 = 25.
     assert dict(Initiative.objects.filter(plan=city.enterprise).values_list("code", "priority_rank")) == {
-        "E-2": 1, "E-1": 2}
+        "E-2": 1,
+        "E-1": 2,
+    }
 
 
 def test_a_bad_weight_is_shown_against_its_field_and_nothing_changes(city, client, scored):
@@ -49,8 +57,10 @@ def test_sensitivity_page_lists_rank_changes(city, client, scored):
     add("E-3", 2, 2)  # 2×2 + 1×2 = 6 ties E-1 (2×3 = 6); E-1 first by code.
     # One IT +10%: E-1 6.6 > E-3 6.4, no change. One IT −10%: E-1 5.4 < E-3 5.6 → E-1 and E-3 swap.
     response = signed_in(client, city.viewer).get("/plans/stp/priority/sensitivity/")
-    shifts = {(s.criterion.name, s.direction): [(c.initiative.code, c.before, c.after) for c in s.changes]
-              for s in response.context["shifts"]}
+    shifts = {
+        (s.criterion.name, s.direction): [(c.initiative.code, c.before, c.after) for c in s.changes]
+        for s in response.context["shifts"]
+    }
     assert shifts[("One IT", "+10%")] == []
     assert sorted(shifts[("One IT", "−10%")]) == [("E-1", 1, 2), ("E-3", 2, 1)]
 

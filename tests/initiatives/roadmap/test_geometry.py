@@ -16,10 +16,12 @@ def test_bars_years_milestones_and_groups(db):
     plan = PlanFactory(start_fiscal_year=2023, end_fiscal_year=2024)
     infra = ThemeFactory(plan=plan, name="Infrastructure", order=1)
     innovation = ThemeFactory(plan=plan, name="Innovation", order=2)
-    long_one = InitiativeFactory(plan=plan, code="A-2", theme=infra, term="long",
-                                 start_date=d(2022, 7, 1), target_date=d(2024, 6, 30))
-    short_one = InitiativeFactory(plan=plan, code="A-1", theme=infra, term="short",
-                                  start_date=d(2022, 7, 1), target_date=d(2023, 6, 30))
+    long_one = InitiativeFactory(
+        plan=plan, code="A-2", theme=infra, term="long", start_date=d(2022, 7, 1), target_date=d(2024, 6, 30)
+    )
+    short_one = InitiativeFactory(
+        plan=plan, code="A-1", theme=infra, term="short", start_date=d(2022, 7, 1), target_date=d(2023, 6, 30)
+    )
     InitiativeFactory(plan=plan, code="B-1", theme=innovation, start_date=d(2021, 1, 1), target_date=d(2023, 1, 1))
     InitiativeFactory(plan=plan, code="C-1", theme=None, start_date=None, target_date=None)
     MilestoneFactory(initiative=short_one, title="Go-live", due=d(2023, 7, 1), done_on=d(2023, 6, 30))
@@ -35,7 +37,11 @@ def test_bars_years_milestones_and_groups(db):
     assert (a1.x, a1.width) == (300.0, 329.55)  # one fiscal year
     assert (a2.x, a2.width) == (300.0, 660.0)  # the whole plan
     # Rows stack under the axis and each group header: 30 + 26 = 56, then 22 apart.
-    assert (infra_group.y, a1.y, a2.y) == (AXIS_HEIGHT, AXIS_HEIGHT + GROUP_HEADER, AXIS_HEIGHT + GROUP_HEADER + ROW_HEIGHT)
+    assert (infra_group.y, a1.y, a2.y) == (
+        AXIS_HEIGHT,
+        AXIS_HEIGHT + GROUP_HEADER,
+        AXIS_HEIGHT + GROUP_HEADER + ROW_HEIGHT,
+    )
     # The milestone on 2023-07-01 sits on the FY2024 line and is done; one due after the plan is left off.
     assert [(m.title, m.x, m.done) for m in a1.milestones] == [("Go-live", 629.55, True)]
     assert a2.milestones == []
