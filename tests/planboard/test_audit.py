@@ -253,3 +253,30 @@ def test_history_diff_shows_choice_labels_and_linked_names():
     )
     assert changes["department"]["after_shown"] == "Water Services"
     assert changes["department"]["before_shown"] == f"#{changes['department']['before']} (since deleted)"
+
+
+def test_history_diff_shows_changed_links_and_reads_the_same_queries_however_long_the_history(
+    django_assert_num_queries,
+):
+    initiative = InitiativeFactory(title="Start")
+    first, second = ObjectiveFactory(goal__plan=initiative.plan), ObjectiveFactory(goal__plan=initiative.plan)
+    initiative.supports.add(first)  # a change of links is a record of its own
+    initiative.title = "Linked"
+    save_audited(initiative)
+    initiative.supports.add(second)
+
+    newest, renamed, linked, created = history_diff(initiative)
+    assert [c["field"] for c in newest["changes"]] == ["supports"]
+    assert [row["objective"] for row in newest["changes"][0]["before"]] == [first.pk]
+    assert [row["objective"] for row in newest["changes"][0]["after"]] == sorted([first.pk, second.pk])
+    assert [(c["field"], c["before"], c["after"]) for c in renamed["changes"]] == [("title", "Start", "Linked")]
+    assert linked["changes"][0]["before"] == [] and created["changes"] == []
+
+    # The records, one query per linked field (supports, aligned_to), and nothing per record.
+    with django_assert_num_queries(3):
+        history_diff(initiative, limit=20)
+    for n in range(60):
+        initiative.title = f"Renamed {n}"
+        save_audited(initiative)
+    with django_assert_num_queries(3):
+        assert len(history_diff(initiative, limit=20)) == 20

@@ -106,3 +106,19 @@ def test_every_page_costs_the_same_queries_for_10_and_500_initiatives(
     assert large == small
     with django_assert_max_num_queries(small["/"]):
         client.get("/")
+
+
+def test_the_initiative_page_costs_the_same_queries_with_0_and_500_history_rows(client, owner, initiative):
+    from planboard.core.audit import save_audited
+
+    client.force_login(owner)
+    url = reverse("initiative-detail", args=[initiative.pk])
+    initiative.history.all().delete()
+    without_history = queries(client, url)
+    for n in range(500):
+        initiative.title = f"Renamed {n}"
+        if n % 50 == 0:  # links change too, now and then: their history is read in bulk as well
+            initiative.supports.add(ObjectiveFactory(goal__plan=initiative.plan))
+        save_audited(initiative)
+    assert initiative.history.count() >= 500
+    assert queries(client, url) == without_history
