@@ -1,6 +1,21 @@
-"""Writes to plan data, for now all in goals.services.structure (moved there unchanged); every
-public name is re-exported here so callers keep importing from goals.services."""
+"""Writes to plan data. Each runs in one transaction, records an audit entry, and asks for the
+plan's figures to be recalculated once the transaction has committed.
 
+The plan's structure is written through named services, three per model (`department_create`,
+`plan_update`, `goal_delete`, ... `metric_update`), thin over one engine (`plan_item_*`). Each
+model's rules (permission, the parent it never leaves, where its links may point) are declared
+once, as an `ItemRules` beside its three services; the API, the admin, the department plan pages
+and imports all call these verbs. Updates and deletes take the row as `instance`, the same keyword
+for every model, so the generic callers (API viewsets, admin pages, imports) call any model alike.
+
+The package: `recalculation` (plan_mark_changed), `readings` (metric_record_reading), `engine`
+(ItemRules, Link and plan_item_create/update/delete) and `structure` (the named services and
+their rules). Callers import from goals.services, which re-exports every public name.
+"""
+
+from goals.services.engine import ItemRules, Link, plan_item_create, plan_item_delete, plan_item_update
+from goals.services.readings import metric_record_reading
+from goals.services.recalculation import plan_mark_changed
 from goals.services.structure import (
     ALIGNED_WHERE,
     DEPARTMENT_RULES,
@@ -11,8 +26,6 @@ from goals.services.structure import (
     PILLAR_RULES,
     PLAN_RULES,
     THEME_RULES,
-    ItemRules,
-    Link,
     department_create,
     department_delete,
     department_update,
@@ -25,7 +38,6 @@ from goals.services.structure import (
     in_plan_rules,
     metric_create,
     metric_delete,
-    metric_record_reading,
     metric_update,
     objective_create,
     objective_delete,
@@ -36,10 +48,6 @@ from goals.services.structure import (
     pillar_update,
     plan_create,
     plan_delete,
-    plan_item_create,
-    plan_item_delete,
-    plan_item_update,
-    plan_mark_changed,
     plan_update,
     theme_create,
     theme_delete,
