@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import urlencode
 
-from goals.admin import RecalculatesPlans
+from goals.admin.common import RecalculatesPlans
 from goals.models import BusinessDriver, Pillar
 from initiatives import services
 from initiatives import visibility as initiatives_visible
