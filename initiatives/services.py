@@ -1,5 +1,5 @@
 """Writes to initiatives: status updates, and the named services of initiatives and milestones
-(`initiative_create`, `milestone_update`, ...) over the engine of goals/services.py. IT requests
+(`initiative_create`, `milestone_update`, ...) over the engine of goals/services/engine.py. IT requests
 have theirs in initiatives/it_requests.py."""
 
 import datetime

@@ -1,131 +1,19 @@
-"""Admin pages for setting up a plan by hand: departments, plans and their pillars, drivers and
-themes, goals, objectives, metrics and readings.
-
-Django's admin does not nest inlines, so the plan is a chain of pages: a plan lists its goals,
-a goal its objectives, an objective its metrics, a metric its readings; each row links to the
-child's own page. Who may do what comes from planboard.core.permissions (see planboard/core/admin.py).
-
-Each page, and each inline row, is written through its model's named services in goals.services
-(`goal_create`, `goal_update`, `goal_delete`, ...), with the same rules as the API. Memberships and
-readings have no such services yet: they are saved directly (audited), and readings mark their
-plan for recalculation here (`RecalculatesPlans`).
-"""
+"""Admin pages for a plan's structure: the plan with the pillars, business drivers and themes that
+hang directly off it, then the chain goal → objective → metric. Each page lists its children
+inline, links to their own pages, and is written through its model's named services
+(goals.services); a metric's readings are listed with goals.admin.readings' inline."""
 
 from django.contrib import admin
-from django.db.models import Count
 from django.urls import reverse
 from django.utils.html import format_html_join
 
 from goals import services
 from goals import visibility as goals_visible
-from goals.models import (
-    BusinessDriver,
-    Department,
-    DepartmentMembership,
-    Goal,
-    Metric,
-    MetricReading,
-    Objective,
-    Pillar,
-    Plan,
-    Theme,
-)
+from goals.admin.common import ONLY_RELATED
+from goals.admin.readings import ReadingInline
+from goals.models import BusinessDriver, Goal, Metric, Objective, Pillar, Plan, Theme
 from planboard.core import permissions
-from planboard.core.admin import (
-    PlanboardAdmin,
-    PlanboardForm,
-    PlanboardInline,
-    ProgressColumns,
-    may_edit_some_plan,
-    offer_only,
-)
-
-ONLY_RELATED = admin.RelatedOnlyFieldListFilter
-
-
-def may_record_some_reading(user) -> bool:
-    """Besides plan editors: metric owners (see can_edit_metric)."""
-    who = permissions.actor(user)
-    if who.is_anonymous:
-        return False
-    if may_edit_some_plan(user):
-        return True
-    if not hasattr(user, "_planboard_owns_metrics"):
-        user._planboard_owns_metrics = Metric.objects.filter(owner=user).exists()
-    return user._planboard_owns_metrics
-
-
-class RecalculatesPlans:
-    """For rows this admin saves directly (no named service yet): mark the plans they feed for
-    recalculation, as the services do."""
-
-    def plans_changed(self, plan_ids: set[int]) -> None:
-        for plan_id in sorted(plan_ids):
-            services.plan_mark_changed(plan_id=plan_id)
-
-
-# --- Departments ---------------------------------------------------------------------------------
-
-
-class MembershipInline(PlanboardInline, admin.TabularInline):
-    model = DepartmentMembership
-    fields = ["user", "role"]
-    verbose_name = "member"
-    verbose_name_plural = "members and liaisons"
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("user", "department")
-
-
-class AdministratorsOnly:
-    """Departments and who belongs to them are the CIO's to set up (memberships are saved directly:
-    `refuse_save` says so on the form)."""
-
-    def may_add(self, user) -> bool:
-        return permissions.actor(user).is_admin
-
-    def may_change(self, user, obj) -> bool:
-        return permissions.actor(user).is_admin
-
-    def refuse_save(self, request, obj, form):
-        return None if permissions.actor(request.user).is_admin else (None, "Only the CIO may change departments.")
-
-
-@admin.register(Department)
-class DepartmentAdmin(AdministratorsOnly, PlanboardAdmin):
-    rules = services.DEPARTMENT_RULES
-    create_service = staticmethod(services.department_create)
-    update_service = staticmethod(services.department_update)
-    delete_service = staticmethod(services.department_delete)
-    list_display = ["name", "slug", "is_active", "member_count"]
-    list_filter = ["is_active"]
-    search_fields = ["name", "slug"]
-    slug_from = "name"
-    fields = ["name", "slug", "is_active"]
-    inlines = [MembershipInline]
-    history_list_display = ["name", "is_active"]
-
-    def visible(self, user):
-        return goals_visible.visible_departments(user).annotate(member_count=Count("memberships"))
-
-    @admin.display(description="Members", ordering="member_count")
-    def member_count(self, obj) -> int:
-        return obj.member_count
-
-
-@admin.register(DepartmentMembership)
-class DepartmentMembershipAdmin(AdministratorsOnly, PlanboardAdmin):
-    list_display = ["user", "department", "role"]
-    list_filter = ["role", ("department", ONLY_RELATED)]
-    search_fields = ["user__username", "user__first_name", "user__last_name", "department__name"]
-    list_select_related = ["user", "department"]
-    autocomplete_fields = ["department"]
-    fields = ["department", "user", "role"]
-    history_list_display = ["role"]
-
-    def visible(self, user):
-        return DepartmentMembership.objects.filter(department__in=goals_visible.visible_departments(user))
-
+from planboard.core.admin import PlanboardAdmin, PlanboardForm, PlanboardInline, ProgressColumns, offer_only
 
 # --- Plans and the parts that hang directly off them ---------------------------------------------
 
@@ -271,7 +159,7 @@ class ThemeAdmin(PlanPartAdmin):
     fields = ["plan", "name", "description", "order"]
 
 
-# --- Goals → objectives → metrics → readings -----------------------------------------------------
+# --- Goals → objectives → metrics ----------------------------------------------------------------
 
 
 class ObjectiveInline(PlanboardInline, admin.TabularInline):
@@ -370,17 +258,6 @@ class ObjectiveAdmin(ProgressColumns, PlanboardAdmin):
         return links or "No initiative supports this objective yet."
 
 
-class ReadingInline(PlanboardInline, admin.TabularInline):
-    model = MetricReading
-    fields = ["period_end", "value", "note", "entered_by"]
-    readonly_fields = ["entered_by"]
-    ordering = ["-period_end"]
-    show_change_link = False
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("entered_by")
-
-
 @admin.register(Metric)
 class MetricAdmin(ProgressColumns, PlanboardAdmin):
     rules = services.METRIC_RULES
@@ -422,46 +299,3 @@ class MetricAdmin(ProgressColumns, PlanboardAdmin):
             if reading_form.has_changed():
                 reading_form.instance.entered_by = request.user
         super().save_formset(request, form, formset, change)
-
-
-@admin.register(MetricReading)
-class MetricReadingAdmin(RecalculatesPlans, PlanboardAdmin):
-    """Readings: a metric's owner records them as well as whoever may edit its plan.
-
-    Saved directly (metric_record_reading records one reading, it does not edit or delete one),
-    with the same rules: one reading per period (the model's unique constraint, reported against
-    the period), the editor is recorded as `entered_by`, and the plan is marked for
-    recalculation. Editing an existing reading is recorded as a correction.
-    """
-
-    plan_path = "metric__objective__goal__plan"
-    parent_field = "metric"
-    list_display = ["metric", "period_end", "value", "entered_by", "updated_at"]
-    list_filter = [("metric__objective__goal__plan", ONLY_RELATED), "period_end"]
-    search_fields = ["metric__name", "note"]
-    list_select_related = ["metric", "entered_by"]
-    autocomplete_fields = ["metric"]
-    fields = ["metric", "period_end", "value", "note", "entered_by"]
-    readonly_fields = ["entered_by"]
-    history_list_display = ["period_end", "value"]
-
-    def visible(self, user):
-        return goals_visible.visible_readings(user)
-
-    def may_add(self, user) -> bool:
-        return may_record_some_reading(user)
-
-    def may_change(self, user, obj) -> bool:
-        return permissions.can_edit_metric(user, obj.metric)
-
-    def refuse_save(self, request, obj, form):
-        if self.may_change(request.user, obj):
-            return None
-        return "metric", f"You may not record readings for “{obj.metric}”."
-
-    def change_reason(self, obj, change: bool) -> str:
-        return "Reading corrected in the admin" if change else super().change_reason(obj, change)
-
-    def save_model(self, request, obj, form, change):
-        obj.entered_by = request.user
-        super().save_model(request, obj, form, change)
