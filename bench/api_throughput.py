@@ -29,25 +29,9 @@ view's requests per second. Absolute figures move with the machine and its load;
 import io
 import sys
 
-from common import (
-    HELLO_PATH,
-    bench_client,
-    bench_viewer,
-    breakdown,
-    check_ok,
-    django_start,
-    gunicorn,
-    gunicorn_version,
-    load_average,
-    print_breakdown,
-    print_header,
-    print_profile,
-    print_table,
-    print_verdicts,
-    scale_one_plan,
-    wrk,
-    wrk_version,
-)
+from common import HELLO_PATH, bench_client, bench_viewer, breakdown, django_start, print_profile, scale_one_plan
+from printing import load_average, print_breakdown, print_header, print_table, print_verdicts
+from servers import check_ok, gunicorn, gunicorn_version, wrk, wrk_version
 
 API_PATH = "/api/v1/initiatives/?page_size=50"
 MIN_SHARE_OF_HELLO = 0.40

@@ -28,20 +28,12 @@ from common import (
     bench_client,
     bench_viewer,
     breakdown,
-    check_ok,
     django_start,
-    gunicorn,
-    gunicorn_version,
-    load_average,
-    print_breakdown,
-    print_header,
     print_profile,
-    print_table,
-    print_verdicts,
     scale_one_plan,
-    wrk,
-    wrk_version,
 )
+from printing import load_average, print_breakdown, print_header, print_table, print_verdicts
+from servers import check_ok, gunicorn, gunicorn_version, wrk, wrk_version
 
 MAX_DASHBOARD_P95_MS = 150.0
 SECONDS, WARM_UP_SECONDS = 10, 2

@@ -28,7 +28,8 @@ import sys
 import time
 from pathlib import Path
 
-from common import ensure_postgres_database, git_commit, load_average, machine, masked
+from common import ensure_postgres_database, masked
+from printing import git_commit, load_average, machine
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/planboard_bench"
 ROOT = Path(__file__).resolve().parent.parent

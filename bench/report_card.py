@@ -134,14 +134,8 @@ def current_fiscal_year(plan) -> int:
 
 
 def main() -> int:
-    from common import (
-        django_start,
-        load_average,
-        print_header,
-        print_table,
-        print_verdicts,
-        scale_one_plan,
-    )
+    from common import django_start, scale_one_plan
+    from printing import load_average, print_header, print_table, print_verdicts
 
     url = django_start()
     import weasyprint

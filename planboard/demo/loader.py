@@ -26,7 +26,7 @@ from initiatives.models import Initiative, Milestone, StatusUpdate
 from initiatives.priority.services import priority_recompute
 from initiatives.services import initiative_post_update
 from planboard.core.audit import save_audited
-from planboard.demo import aurora, department_plans, history, people, phoenix, phoenix_initiatives
+from planboard.demo import aurora, aurora_initiatives, department_plans, history, people, phoenix, phoenix_initiatives
 from planboard.demo.alignment import ensure_alignment_scores, ensure_aurora_criteria, ensure_it_requests
 from reports.models import ProgressSnapshot
 from reports.recalculation import month_ends, plan_backfill_snapshots, plan_recalculate
@@ -125,7 +125,7 @@ class DemoLoader:
         themes, pillars, drivers = ensure_aurora_criteria(self, load.plan)
         by_theme = {name: (themes[name], objective, owner) for name, objective, owner in aurora.THEMES}
         specs = []
-        for spec in aurora.INITIATIVES:
+        for spec in aurora_initiatives.INITIATIVES:
             theme, objective, owner = by_theme[spec["theme"]]
             specs.append(
                 {
@@ -133,7 +133,7 @@ class DemoLoader:
                     "theme": theme,
                     "supports": [objective],
                     "owner": owner,
-                    "note": aurora.CLOSING_NOTES[spec["status"]],
+                    "note": aurora_initiatives.CLOSING_NOTES[spec["status"]],
                 }
             )
         self.ensure_initiatives(load, specs)

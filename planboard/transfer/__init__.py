@@ -2,7 +2,8 @@
 
 Modules: `layouts` (the columns of every file, shared by import, export and the blank
 templates), `read` (safe opening and row streaming), `cells` (reading a cell, naming what is
-wrong), `updates`, `readings`, `plan_check` + `plan_apply` (the three imports), `imports` (the
+wrong), `updates`, `readings`, `plan_check` + `plan_apply` (the three imports; the whole-plan
+check reads each sheet's rows in `plan_rows` into the `plan_items` it compares), `imports` (the
 one entry point), `exports`, `jobs` (large imports as a Celery task with progress), `views`.
 
 Why not django-import-export (4.4, which works here with openpyxl 3.1)? It was weighed first, as

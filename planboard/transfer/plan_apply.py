@@ -20,7 +20,8 @@ from goals.models import Goal, Metric, Objective, Plan, Theme
 from initiatives import services as initiative_services
 from initiatives.models import Initiative
 from planboard.core.exceptions import ConflictError
-from planboard.transfer.plan_check import Item, PlanCheck
+from planboard.transfer.plan_check import PlanCheck
+from planboard.transfer.plan_items import Item
 from planboard.transfer.problems import ImportRefused, Outcome, Problem
 
 Progress = Callable[[int, int], None]

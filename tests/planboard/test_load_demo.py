@@ -20,7 +20,7 @@ from goals.models import BusinessDriver, DepartmentMembership, Metric, MetricRea
 from initiatives.models import AlignmentScore, Initiative, ITRequest, StatusUpdate
 from planboard.core import permissions
 from planboard.core.permissions import Role
-from planboard.demo import aurora
+from planboard.demo import aurora_initiatives
 from planboard.demo.history import period_ends, update_series
 
 User = get_user_model()
@@ -251,7 +251,7 @@ def test_every_aurora_initiative_is_scored_against_every_pillar_and_several_driv
     )
     assert all(item.pillars == 3 and item.drivers >= 2 for item in per_item)
     # 58 initiatives × 3 pillars, plus each one's 2-4 driver scores from the data module.
-    assert scores.count() == 58 * 3 + sum(len(spec["driver_scores"]) for spec in aurora.INITIATIVES)
+    assert scores.count() == 58 * 3 + sum(len(spec["driver_scores"]) for spec in aurora_initiatives.INITIATIVES)
 
 
 def test_aurora_initiatives_are_ranked_one_to_58_and_plans_have_a_trend():
