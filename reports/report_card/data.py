@@ -23,8 +23,9 @@ from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 
-from goals.models import Health, MetricReading, Objective, Plan
-from initiatives.models import Initiative, InitiativeStatus, ITRequest
+from goals.models import Health, MetricReading, Plan
+from initiatives.alignment.rules import plans_alignment
+from initiatives.models import InitiativeStatus, ITRequest
 from planboard.core import progress
 from planboard.core.choices import Frequency, Term
 from planboard.core.fiscal import fiscal_year_end, fiscal_year_of, fiscal_year_start
@@ -172,44 +173,27 @@ def _initiative_lists(members: list[dict], fy_start: datetime.date, fy_end: date
 
 
 def _alignment(plan: Plan) -> list[dict]:
-    """For each department plan aligned to `plan`: how many objectives and initiatives link to it.
-
-    An item is aligned when it links to an objective of the enterprise plan (direct) or to an
-    objective of its own plan that is itself aligned (indirect, as the model's help text says).
-    """
+    """For each department plan aligned to `plan`: how many objectives and initiatives link to it,
+    by the alignment rule's one home (initiatives.alignment.rules: direct or through an aligned
+    objective of the department's own plan)."""
     department_plans = list(Plan.objects.filter(parent=plan).select_related("department").order_by("title"))
-    objectives = dict(Objective.objects.filter(goal__plan__parent=plan).values_list("id", "goal__plan_id"))
-    links = Objective.aligned_to.through.objects.filter(from_objective__goal__plan__parent=plan).values_list(
-        "from_objective_id", "to_objective_id", "to_objective__goal__plan_id"
-    )
-    initiatives = dict(Initiative.objects.filter(plan__parent=plan).values_list("id", "plan_id"))
-    initiative_links = Initiative.aligned_to.through.objects.filter(initiative__plan__parent=plan).values_list(
-        "initiative_id", "objective_id", "objective__goal__plan_id"
-    )
-    links, initiative_links = list(links), list(initiative_links)
-    aligned = {source for source, _, target_plan in links if target_plan == plan.pk}
-    while True:  # indirect links, followed until nothing new is found (links are few)
-        more = {source for source, target, _ in links if target in aligned} - aligned
-        if not more:
-            break
-        aligned |= more
-    aligned_initiatives = {
-        source for source, target, target_plan in initiative_links if target_plan == plan.pk or target in aligned
-    }
-    counts: dict[int, dict] = defaultdict(lambda: defaultdict(int))
-    for objective_id, plan_id in objectives.items():
-        counts[plan_id]["objectives_aligned" if objective_id in aligned else "objectives_unaligned"] += 1
-    for initiative_id, plan_id in initiatives.items():
-        counts[plan_id]["initiatives_aligned" if initiative_id in aligned_initiatives else "initiatives_unaligned"] += 1
-    keys = ("objectives_aligned", "objectives_unaligned", "initiatives_aligned", "initiatives_unaligned")
-    return [
-        {
-            "title": dp.title,
-            "department": dp.department.name if dp.department else "",
-            **{key: counts[dp.pk][key] for key in keys},
-        }
-        for dp in department_plans
-    ]
+    by_plan = plans_alignment(department_plans)
+    rows = []
+    for department_plan in department_plans:
+        alignment = by_plan[department_plan.pk]
+        aligned_objectives = sum(item.is_aligned for item in alignment.objectives)
+        aligned_initiatives = sum(item.is_aligned for item in alignment.initiatives)
+        rows.append(
+            {
+                "title": department_plan.title,
+                "department": department_plan.department.name if department_plan.department else "",
+                "objectives_aligned": aligned_objectives,
+                "objectives_unaligned": len(alignment.objectives) - aligned_objectives,
+                "initiatives_aligned": aligned_initiatives,
+                "initiatives_unaligned": len(alignment.initiatives) - aligned_initiatives,
+            }
+        )
+    return rows
 
 
 def _it_requests(plan: Plan, fiscal_year: int) -> dict:
