@@ -260,3 +260,33 @@ def test_year_end_catch_up_drafts_the_card_once(admin_user, django_capture_on_co
     # More than a month after the year ended, no card is drafted for it automatically.
     assert services.report_cards_catch_up(today=datetime.date(2026, 8, 15)) == 0
     assert ReportCard.objects.filter(plan=plan).count() == 1
+
+
+def test_the_alignment_section_counts_direct_and_indirect_links_as_the_alignment_rule_does():
+    from tests.factories import DepartmentPlanFactory, GoalFactory, InitiativeFactory, ObjectiveFactory
+
+    plan = build_plan()
+    enterprise_objective = plan.goals.get(number=1).objectives.first()
+    police = DepartmentPlanFactory(parent=plan, title="Police IT plan")
+    police_goal = GoalFactory(plan=police, number=1)
+    direct = ObjectiveFactory(goal=police_goal, code="P1")
+    direct.aligned_to.add(enterprise_objective)
+    indirect = ObjectiveFactory(goal=police_goal, code="P2")
+    indirect.aligned_to.add(direct)  # aligned through P1
+    ObjectiveFactory(goal=police_goal, code="P3")  # linked to nothing
+    InitiativeFactory(plan=police, code="PD-1").aligned_to.add(indirect)
+    InitiativeFactory(plan=police, code="PD-2")
+
+    rows = report_card_data(plan, 2025, today=TODAY)["alignment"]["department_plans"]
+
+    # P1 directly, P2 through P1; P3 not. PD-1 through P2; PD-2 not.
+    assert rows == [
+        {
+            "title": "Police IT plan",
+            "department": police.department.name,
+            "objectives_aligned": 2,
+            "objectives_unaligned": 1,
+            "initiatives_aligned": 1,
+            "initiatives_unaligned": 1,
+        }
+    ]
