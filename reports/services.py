@@ -110,8 +110,11 @@ def report_card_regenerate(*, card: ReportCard, actor) -> ReportCard:
     return report_card_request(plan=card.plan, fiscal_year=card.fiscal_year, actor=actor)
 
 
-def report_card_save_narrative(*, card: ReportCard, actor, summary: str, recommendations: str) -> ReportCard:
-    """Store the CIO's summary and recommendations on a draft card and queue its PDF again."""
+def report_card_save_narrative(
+    *, card: ReportCard, actor, summary: str, recommendations: str, reason: str = ""
+) -> ReportCard:
+    """Store the CIO's summary and recommendations on a draft card and queue its PDF again
+    (audited with `reason`, "Narrative edited" by default)."""
     _check(actor, card.plan)
     with transaction.atomic():
         card = ReportCard.objects.select_for_update().select_related("plan").get(pk=card.pk)
@@ -119,9 +122,23 @@ def report_card_save_narrative(*, card: ReportCard, actor, summary: str, recomme
             raise ReportCardFinalError(card, "summary")
         card.summary, card.recommendations = summary.strip(), recommendations.strip()
         card.status, card.error = Status.QUEUED, ""
-        save_audited(card, actor=actor, reason="Narrative edited")
+        save_audited(card, actor=actor, reason=reason or "Narrative edited")
         _queue_after_commit(card)
     return card
+
+
+def report_card_delete(*, card: ReportCard, actor, reason: str = "") -> None:
+    """Delete a draft card (administrators only); a final card is never deleted. Audited."""
+    if not permissions.actor(actor).is_admin:
+        raise PermissionDenied(f"You may not delete report cards for “{card.plan}”.")
+    with transaction.atomic():
+        card = ReportCard.objects.select_for_update().select_related("plan").get(pk=card.pk)
+        if card.is_final:
+            raise ReportCardFinalError(card)
+        card._history_user = actor
+        if reason:
+            card._change_reason = reason
+        card.delete()
 
 
 def report_card_mark_final(*, card: ReportCard, actor) -> ReportCard:

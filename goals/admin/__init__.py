@@ -6,9 +6,9 @@ a goal its objectives, an objective its metrics, a metric its readings; each row
 child's own page. Who may do what comes from planboard.core.permissions (see planboard/core/admin.py).
 
 Each page, and each inline row, is written through its model's named services in goals.services
-(`goal_create`, `goal_update`, `goal_delete`, ...), with the same rules as the API. Memberships and
-readings have no such services yet: they are saved directly (audited), and readings mark their
-plan for recalculation here (`RecalculatesPlans`).
+(`goal_create`, `goal_update`, `goal_delete`, ...), with the same rules as the API: memberships
+through `membership_create/update/delete`, readings through `metric_record_reading` (a change is
+a correction) and `reading_delete`.
 
 The package: `departments` (departments and memberships), `structure` (plans, their pillars,
 drivers and themes, goals, objectives, metrics), `readings` (metric readings) and `common`

@@ -1,6 +1,6 @@
 """Admin pages for city departments and who belongs to them, the CIO's to set up. Departments are
-written through department_create/update/delete; memberships have no service yet and are saved
-directly (audited)."""
+written through department_create/update/delete, memberships (on their own page or as rows of
+their department's) through membership_create/update/delete."""
 
 from django.contrib import admin
 from django.db.models import Count
@@ -24,17 +24,13 @@ class MembershipInline(PlanboardInline, admin.TabularInline):
 
 
 class AdministratorsOnly:
-    """Departments and who belongs to them are the CIO's to set up (memberships are saved directly:
-    `refuse_save` says so on the form)."""
+    """Departments and who belongs to them are the CIO's to set up (their services refuse anyone else)."""
 
     def may_add(self, user) -> bool:
         return permissions.actor(user).is_admin
 
     def may_change(self, user, obj) -> bool:
         return permissions.actor(user).is_admin
-
-    def refuse_save(self, request, obj, form):
-        return None if permissions.actor(request.user).is_admin else (None, "Only the CIO may change departments.")
 
 
 @admin.register(Department)
@@ -61,6 +57,9 @@ class DepartmentAdmin(AdministratorsOnly, PlanboardAdmin):
 
 @admin.register(DepartmentMembership)
 class DepartmentMembershipAdmin(AdministratorsOnly, PlanboardAdmin):
+    create_service = staticmethod(services.membership_create)
+    update_service = staticmethod(services.membership_update)
+    delete_service = staticmethod(services.membership_delete)
     list_display = ["user", "department", "role"]
     list_filter = ["role", ("department", ONLY_RELATED)]
     search_fields = ["user__username", "user__first_name", "user__last_name", "department__name"]

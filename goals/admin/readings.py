@@ -1,14 +1,19 @@
 """Admin pages for metric readings, which a metric's owner records as well as whoever may edit its
-plan (`may_record_some_reading`). They are saved directly, with the same rules as
-metric_record_reading; `ReadingInline` lists them on their metric's page."""
+plan (`may_record_some_reading`). They are written through metric_record_reading and
+reading_delete, as on the metric page and in the API; `ReadingInline` lists them on their
+metric's page, its rows written through the same services."""
 
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 
+from goals import services
 from goals import visibility as goals_visible
-from goals.admin.common import ONLY_RELATED, RecalculatesPlans
+from goals.admin.common import ONLY_RELATED
 from goals.models import Metric, MetricReading
 from planboard.core import permissions
 from planboard.core.admin import PlanboardAdmin, PlanboardInline, may_edit_some_plan
+
+CORRECTED_IN_THE_ADMIN = "Reading corrected in the admin"
 
 
 def may_record_some_reading(user) -> bool:
@@ -34,16 +39,54 @@ class ReadingInline(PlanboardInline, admin.TabularInline):
         return super().get_queryset(request).select_related("entered_by")
 
 
+def reading_record(*, actor, data: dict, reason: str) -> MetricReading:
+    """A new reading from the admin: recorded by metric_record_reading, which refuses a second
+    reading for a period (correct the existing one instead)."""
+    return services.metric_record_reading(
+        metric=data["metric"],
+        entered_by=actor,
+        period_end=data["period_end"],
+        value=data["value"],
+        note=data.get("note", ""),
+    )
+
+
+def reading_correct(*, instance: MetricReading, actor, data: dict, version: int, reason: str) -> MetricReading:
+    """A changed reading from the admin: a correction by metric_record_reading. The metric and the
+    period say which reading it is; to move a reading, delete it and record the new one."""
+    moved = {
+        name: f"A reading's {label} cannot be changed; delete it and record the reading again instead."
+        for name, label in (("metric", "metric"), ("period_end", "period"))
+        if name in data and data[name] != getattr(instance, name)
+    }
+    if moved:
+        raise ValidationError(moved)
+    return services.metric_record_reading(
+        metric=instance.metric,
+        entered_by=actor,
+        period_end=instance.period_end,
+        value=data.get("value", instance.value),
+        note=data.get("note", instance.note),
+        correct=True,
+        version=version,
+        reason=CORRECTED_IN_THE_ADMIN,
+    )
+
+
 @admin.register(MetricReading)
-class MetricReadingAdmin(RecalculatesPlans, PlanboardAdmin):
+class MetricReadingAdmin(PlanboardAdmin):
     """Readings: a metric's owner records them as well as whoever may edit its plan.
 
-    Saved directly (metric_record_reading records one reading, it does not edit or delete one),
-    with the same rules: one reading per period (the model's unique constraint, reported against
-    the period), the editor is recorded as `entered_by`, and the plan is marked for
-    recalculation. Editing an existing reading is recorded as a correction.
+    Written through goals.services, as the API, the metric page and the readings import do: a new
+    reading by metric_record_reading (one reading per period; the editor is recorded as
+    `entered_by`), a change as a correction by the same service, audited with the reason
+    "Reading corrected in the admin", and a delete by reading_delete. Each marks the plan for
+    recalculation.
     """
 
+    create_service = staticmethod(reading_record)
+    update_service = staticmethod(reading_correct)
+    delete_service = staticmethod(services.reading_delete)
     plan_path = "metric__objective__goal__plan"
     parent_field = "metric"
     list_display = ["metric", "period_end", "value", "entered_by", "updated_at"]
@@ -64,14 +107,7 @@ class MetricReadingAdmin(RecalculatesPlans, PlanboardAdmin):
     def may_change(self, user, obj) -> bool:
         return permissions.can_edit_metric(user, obj.metric)
 
-    def refuse_save(self, request, obj, form):
-        if self.may_change(request.user, obj):
-            return None
-        return "metric", f"You may not record readings for “{obj.metric}”."
-
-    def change_reason(self, obj, change: bool) -> str:
-        return "Reading corrected in the admin" if change else super().change_reason(obj, change)
-
-    def save_model(self, request, obj, form, change):
-        obj.entered_by = request.user
-        super().save_model(request, obj, form, change)
+    def get_readonly_fields(self, request, obj=None):
+        # Which reading it is (its metric and period) is set when it is recorded.
+        fixed = ["metric", "period_end"] if obj is not None else []
+        return [*fixed, *super().get_readonly_fields(request, obj)]

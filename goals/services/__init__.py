@@ -8,13 +8,15 @@ once, as an `ItemRules` beside its three services; the API, the admin, the depar
 and imports all call these verbs. Updates and deletes take the row as `instance`, the same keyword
 for every model, so the generic callers (API viewsets, admin pages, imports) call any model alike.
 
-The package: `recalculation` (plan_mark_changed), `readings` (metric_record_reading), `engine`
+The package: `recalculation` (plan_mark_changed), `readings` (metric_record_reading,
+reading_delete), `memberships` (membership_create/update/delete), `engine`
 (ItemRules, Link and plan_item_create/update/delete) and `structure` (the named services and
 their rules). Callers import from goals.services, which re-exports every public name.
 """
 
 from goals.services.engine import ItemRules, Link, plan_item_create, plan_item_delete, plan_item_update
-from goals.services.readings import metric_record_reading
+from goals.services.memberships import membership_create, membership_delete, membership_update
+from goals.services.readings import metric_record_reading, reading_delete
 from goals.services.recalculation import plan_mark_changed
 from goals.services.structure import (
     ALIGNED_WHERE,
@@ -57,6 +59,10 @@ from goals.services.structure import (
 __all__ = [
     "plan_mark_changed",
     "metric_record_reading",
+    "reading_delete",
+    "membership_create",
+    "membership_update",
+    "membership_delete",
     "Link",
     "ItemRules",
     "plan_item_create",

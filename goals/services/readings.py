@@ -1,6 +1,6 @@
 """Recording a metric's readings: `metric_record_reading`, one reading per period, which corrects an
-earlier reading only when asked to (and audits the correction). The API, the metric pages, the
-demo loader and the readings import all call it."""
+earlier reading only when asked to (and audits the correction), and `reading_delete`. The API, the
+metric pages, the admin, the demo loader and the readings import all call them."""
 
 import datetime
 from decimal import Decimal
@@ -12,6 +12,7 @@ from goals.models import Metric, MetricReading
 from goals.services.recalculation import plan_mark_changed
 from planboard.core import permissions
 from planboard.core.audit import save_audited
+from planboard.core.exceptions import ConflictError
 
 
 def metric_record_reading(
@@ -22,11 +23,15 @@ def metric_record_reading(
     value: Decimal,
     note: str = "",
     correct: bool = False,
+    version: int | None = None,
+    reason: str = "",
 ) -> MetricReading:
     """Record a metric's value for the period ending `period_end`.
 
     One reading per period: a second one for the same period is refused unless `correct` is
-    set, in which case the existing reading is corrected (and the correction audited).
+    set, in which case the existing reading is corrected (and the correction audited, with
+    `reason` or "Reading corrected"). A correction given the `version` the writer saw raises
+    ConflictError, changing nothing, when the reading has changed since.
     """
     if not permissions.can_edit_metric(entered_by, metric):
         raise PermissionDenied("You may not record readings for this metric.")
@@ -39,11 +44,31 @@ def metric_record_reading(
                     f"({reading.value}); choose to correct it if the earlier figure was wrong."
                 }
             )
+        if reading is not None and version is not None and reading.version != version:
+            raise ConflictError(reading)
         if reading is None:
             reading = MetricReading(metric=metric, period_end=period_end)
         reading.value = value
         reading.note = note
         reading.entered_by = entered_by
-        save_audited(reading, actor=entered_by, reason="Reading corrected" if correct and reading.pk else "")
+        corrected = correct and reading.pk is not None
+        save_audited(reading, actor=entered_by, reason=(reason or "Reading corrected") if corrected else reason)
         plan_mark_changed(plan_id=metric.objective.goal.plan_id)
     return reading
+
+
+def reading_delete(*, instance: MetricReading, actor, version: int | None = None, reason: str = "") -> None:
+    """Delete a reading (whoever may record the metric's readings), provided nobody changed it
+    since `version` when one is given; audited, and the plan's figures marked out of date."""
+    if not permissions.can_edit_metric(actor, instance.metric):
+        raise PermissionDenied("You may not delete readings of this metric.")
+    with transaction.atomic():
+        current = MetricReading.objects.select_for_update().get(pk=instance.pk)
+        if version is not None and current.version != version:
+            raise ConflictError(current)
+        if actor is not None and actor.is_authenticated:
+            current._history_user = actor
+        if reason:
+            current._change_reason = reason
+        current.delete()
+        plan_mark_changed(plan_id=instance.metric.objective.goal.plan_id)

@@ -1,21 +1,23 @@
 """Admin pages for initiatives, their milestones and their alignment scores. Initiatives and
-milestones are written through their named services (initiatives.services); alignment scores
-are saved directly (audited, their plan marked for recalculation by RecalculatesPlans)."""
+milestones are written through their named services (initiatives.services), alignment scores
+through initiatives.priority.services.alignment_score_set, whose rule (whoever may edit the
+initiative's plan) is the admin's too."""
 
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.http import urlencode
 
-from goals.admin.common import RecalculatesPlans
 from goals.models import BusinessDriver, Pillar
 from initiatives import services
 from initiatives import visibility as initiatives_visible
 from initiatives.admin.common import ONLY_RELATED, may_edit_some_initiative
 from initiatives.admin.status_updates import StatusUpdateInline
 from initiatives.models import AlignmentScore, Initiative, Milestone
+from initiatives.priority.services import alignment_score_set
 from planboard.core import permissions
-from planboard.core.admin import PlanboardAdmin, PlanboardInline, ProgressColumns
+from planboard.core.admin import PlanboardAdmin, PlanboardInline, ProgressColumns, may_edit_some_plan
 
 STATUS_FIELDS = ["status", "percent_complete", "completed_date", "last_update_on"]
 
@@ -32,6 +34,12 @@ class AlignmentScoreInline(PlanboardInline, admin.TabularInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("initiative", "pillar", "driver")
+
+    def parent_may_change(self, request, obj) -> bool:
+        # Scores are the plan's structure (alignment_score_set): not every initiative editor's.
+        if obj is None:
+            return super().parent_may_change(request, obj)
+        return permissions.can_edit_plan(request.user, obj.plan)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         initiative = getattr(self, "parent_object", None)
@@ -55,11 +63,6 @@ class InitiativeRules:
 
     def may_change(self, user, obj) -> bool:
         return permissions.can_edit_initiative(user, obj.initiative)
-
-    def refuse_save(self, request, obj, form):
-        if self.may_change(request.user, obj):
-            return None
-        return "initiative", f"You may not change the initiative “{obj.initiative}”."
 
 
 @admin.register(Initiative)
@@ -170,8 +173,70 @@ class MilestoneAdmin(InitiativeRules, PlanboardAdmin):
         return initiatives_visible.visible_milestones(user)
 
 
+def _criterion(data: dict):
+    """The one pillar or business driver a score posted in the admin is for (the model's rule, in its words)."""
+    pillar, driver = data.get("pillar"), data.get("driver")
+    if pillar is not None and driver is not None:
+        raise ValidationError({"driver": "A score is for one pillar or one business driver, not both; clear one."})
+    if pillar is None and driver is None:
+        raise ValidationError({"pillar": "Choose the pillar or the business driver this score is for."})
+    return pillar or driver
+
+
+def score_create(*, actor, data: dict, reason: str) -> AlignmentScore:
+    """A new score from the admin, set by alignment_score_set; one score per pillar or driver."""
+    initiative, criterion = data["initiative"], _criterion(data)
+    field = "pillar" if isinstance(criterion, Pillar) else "driver"
+    if AlignmentScore.objects.filter(initiative=initiative, **{field: criterion}).exists():
+        label = "pillar" if field == "pillar" else "business driver"
+        message = f"This initiative already has a score for this {label}; change that score instead."
+        raise ValidationError({field: message})
+    return alignment_score_set(
+        initiative=initiative, actor=actor, criterion=criterion, score=data["score"], reason=reason
+    )
+
+
+def score_update(*, instance: AlignmentScore, actor, data: dict, version: int, reason: str) -> AlignmentScore:
+    """A changed score from the admin, set by alignment_score_set; its initiative and criterion stay."""
+    moved = {
+        name: "A score cannot be moved; delete it and score the other initiative, pillar or driver instead."
+        for name in ("initiative", "pillar", "driver")
+        if name in data and data[name] != getattr(instance, name)
+    }
+    if moved:
+        raise ValidationError(moved)
+    return alignment_score_set(
+        initiative=instance.initiative,
+        actor=actor,
+        criterion=instance.pillar or instance.driver,
+        score=data.get("score", instance.score),
+        version=version,
+        reason=reason,
+    )
+
+
+def score_delete(*, instance: AlignmentScore, actor, version: int | None, reason: str) -> None:
+    """A score deleted in the admin: alignment_score_set with no score."""
+    alignment_score_set(
+        initiative=instance.initiative,
+        actor=actor,
+        criterion=instance.pillar or instance.driver,
+        score=None,
+        version=version,
+        reason=reason,
+    )
+
+
 @admin.register(AlignmentScore)
-class AlignmentScoreAdmin(RecalculatesPlans, InitiativeRules, PlanboardAdmin):
+class AlignmentScoreAdmin(PlanboardAdmin):
+    """Scores, written through alignment_score_set (which re-ranks the plan): whoever may edit
+    the initiative's plan scores it, as on the priority page."""
+
+    create_service = staticmethod(score_create)
+    update_service = staticmethod(score_update)
+    delete_service = staticmethod(score_delete)
+    plan_path = "initiative__plan"
+    parent_field = "initiative"
     list_display = ["initiative", "pillar", "driver", "score"]
     list_filter = [("initiative__plan", ONLY_RELATED), "score"]
     search_fields = ["initiative__code", "initiative__title", "pillar__name", "driver__name"]
@@ -182,3 +247,14 @@ class AlignmentScoreAdmin(RecalculatesPlans, InitiativeRules, PlanboardAdmin):
 
     def visible(self, user):
         return AlignmentScore.objects.filter(initiative__in=initiatives_visible.visible_initiatives(user))
+
+    def may_add(self, user) -> bool:
+        return may_edit_some_plan(user)
+
+    def may_change(self, user, obj) -> bool:
+        return permissions.can_edit_plan(user, obj.initiative.plan)
+
+    def get_readonly_fields(self, request, obj=None):
+        # Which initiative and criterion a score is for is set when it is first scored.
+        fixed = ["initiative", "pillar", "driver"] if obj is not None else []
+        return [*fixed, *super().get_readonly_fields(request, obj)]

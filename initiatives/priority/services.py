@@ -91,23 +91,37 @@ def priority_weights_update(
 
 
 def alignment_score_set(
-    *, initiative: Initiative, actor, criterion: Pillar | BusinessDriver, score: int | None
-) -> None:
+    *,
+    initiative: Initiative,
+    actor,
+    criterion: Pillar | BusinessDriver,
+    score: int | None,
+    version: int | None = None,
+    reason: str = "",
+) -> AlignmentScore | None:
     """Score `initiative` 0-3 against a pillar or driver (None removes the score), then re-rank its plan.
 
     Scoring is part of the plan's structure: whoever may edit the initiative's plan may do it.
+    Given the `version` of the score the writer saw, a score changed since raises ConflictError
+    and nothing changes. Audited with `reason` ("Score set" by default). Returns the score as
+    stored (None once removed).
     """
     if not permissions.can_edit_plan(actor, initiative.plan):
         raise PermissionDenied("You may not score initiatives of this plan.")
     field = "pillar" if isinstance(criterion, Pillar) else "driver"
     with transaction.atomic():
         row = AlignmentScore.objects.select_for_update().filter(initiative=initiative, **{field: criterion}).first()
+        if row is not None and version is not None and row.version != version:
+            raise ConflictError(row)
         if score is None:
             if row is not None:
                 row._history_user = actor
+                row._change_reason = reason or "Score removed"
                 row.delete()
+                row = None
         else:
             row = row or AlignmentScore(initiative=initiative, **{field: criterion})
             row.score = score
-            save_audited(row, actor=actor, reason="Score set")
+            save_audited(row, actor=actor, reason=reason or "Score set")
         priority_recompute(plan=initiative.plan)
+    return row

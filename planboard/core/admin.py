@@ -13,10 +13,11 @@ to the admin; after that, each admin class answers from the permissions module:
   changing and deleting a row, one or selected, on its own page or as an inline row, go through
   them; planboard/core/admin_writes.py says how their refusals reach the form.
 
-A few rows have no named service yet (department memberships, metric readings, alignment
-scores, report cards' narrative): their admins save directly, audited with the user and the
-reason, check `refuse_save(request, obj, form)` (the rule applied to the object as the form
-left it) and announce the plans they feed through `plans_changed`, a hook of the app's admin.
+An admin without an update service saves directly, audited with the user and the reason,
+checks `refuse_save(request, obj, form)` (the rule applied to the object as the form left it)
+and announces the plans it feeds through `plans_changed`, a hook of the app's admin. Every model
+with editable rows now has services; status updates are posted through their own form
+(initiatives.admin.status_updates) and snapshots are read-only.
 
 History pages are read-only: there is no "Revert", and a past version opens with every field
 read-only. Saves through the admin are recorded with the signed-in user and the reason

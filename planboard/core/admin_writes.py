@@ -88,10 +88,11 @@ def values(form: forms.ModelForm) -> dict:
     return form.cleaned_data if read is None else read
 
 
-def seen_version(form: forms.ModelForm) -> int:
-    """The version the user opened; a form without one was opened at the version just loaded."""
+def seen_version(form: forms.ModelForm) -> int | None:
+    """The version the user opened; a form without one was opened at the version just loaded
+    (None for a model that keeps no version, such as a department membership)."""
     seen = values(form).get(SEEN_VERSION)
-    return form.instance.version if seen is None else seen
+    return getattr(form.instance, "version", None) if seen is None else seen
 
 
 def put_errors(form: forms.ModelForm, refusal: Exception, field: str | None = None) -> None:
@@ -143,7 +144,7 @@ class AdminWrites:
             instance=stored(form.instance), actor=user, data=data, version=seen_version(form), reason=ADMIN_REASON
         )
 
-    def delete_row(self, instance: Model, user, version: int) -> None:
+    def delete_row(self, instance: Model, user, version: int | None) -> None:
         self.delete_service(instance=instance, actor=user, version=version, reason=ADMIN_REASON)
 
     def check_write(self, form: forms.ModelForm, user, field: str | None = None) -> None:
@@ -161,7 +162,7 @@ class AdminWrites:
             form.cleaned_data = dict(read)
             put_errors(form, refusal, field)
 
-    def check_delete(self, instance: Model, user, version: int) -> None:
+    def check_delete(self, instance: Model, user, version: int | None) -> None:
         dry_run(lambda: self.delete_row(stored(instance), user, version))
 
     def save_rows(self, formset, user) -> None:
@@ -264,7 +265,7 @@ class AdminWrites:
             return
         # The confirmation page carries the version it showed (admin/planboard_delete_confirmation.html).
         posted = request.POST.get("version", "")
-        version = int(posted) if posted.isdigit() else obj.version
+        version = int(posted) if posted.isdigit() else getattr(obj, "version", None)
         try:
             self.delete_row(obj, request.user, version)
         except REFUSALS as refusal:
@@ -279,7 +280,7 @@ class AdminWrites:
             return
         for obj in queryset:
             try:
-                self.delete_row(obj, request.user, obj.version)
+                self.delete_row(obj, request.user, getattr(obj, "version", None))
             except REFUSALS as refusal:
                 raise AdminRefusal(f"“{obj}”: {in_words(refusal)}") from refusal
 

@@ -2,12 +2,17 @@
 words, nothing stored when refused, the version the page was opened at, audit and recalculation
 by the service."""
 
+import datetime
+from decimal import Decimal
+
 import pytest
 from django.contrib.messages import get_messages
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from goals.models import Department, DepartmentMembership, Goal, Objective, Pillar, Plan
+from goals import services
+from goals.models import Department, DepartmentMembership, Goal, MetricReading, Objective, Pillar, Plan
 from planboard.core.admin import ADMIN_REASON
 from tests.factories import (
     DepartmentFactory,
@@ -17,6 +22,7 @@ from tests.factories import (
     ObjectiveFactory,
     PillarFactory,
     PlanFactory,
+    ReadingFactory,
     UserFactory,
 )
 from tests.planboard.test_audit import admin_form_data, change_url
@@ -286,3 +292,134 @@ def test_goal_added_and_pillar_deleted_on_the_plan_page_go_through_their_service
     assert Pillar.history.filter(id=pillar.pk, history_type="-").get().history_user == cio
     assert not Pillar.objects.exists()
     assert Plan.objects.get().needs_recalculation is True
+
+
+# --- Readings: metric_record_reading and reading_delete --------------------------------------------
+
+
+def test_a_second_reading_for_a_period_is_refused_with_the_services_message_and_nothing_stored(client, cio):
+    reading = ReadingFactory(period_end=datetime.date(2023, 6, 30), value=Decimal("60"))
+    client.force_login(cio)
+
+    response = client.post(
+        reverse("admin:goals_metricreading_add"),
+        {"metric": reading.metric.pk, "period_end": "2023-06-30", "value": "70", "note": ""},
+    )
+
+    assert response.context["adminform"].form.errors == {
+        "period_end": [
+            "This metric already has a reading for the period ending 2023-06-30 (60.0000); "
+            "choose to correct it if the earlier figure was wrong."
+        ]
+    }
+    assert list(MetricReading.objects.values_list("value", flat=True)) == [Decimal("60")]
+
+
+def test_a_reading_changed_in_the_admin_is_a_correction_audited_with_the_admin_user_and_reason(client, cio):
+    reading = ReadingFactory(value=Decimal("60"), metric__objective__goal__plan__needs_recalculation=False)
+    client.force_login(cio)
+
+    response = post_change(client, reading, value="65")
+
+    assert response.status_code == 302
+    reading.refresh_from_db()
+    assert (reading.value, reading.entered_by, reading.version) == (Decimal("65"), cio, 2)
+    record = reading.history.latest()
+    assert (record.history_user, record.history_change_reason) == (cio, "Reading corrected in the admin")
+    assert Plan.objects.get().needs_recalculation is True
+
+
+def test_a_readings_period_cannot_be_moved_on_its_metrics_page(client, cio):
+    reading = ReadingFactory(period_end=datetime.date(2023, 6, 30))
+    client.force_login(cio)
+    page = client.get(change_url(reading.metric))
+    prefix = next(f.formset.prefix for f in page.context["inline_admin_formsets"] if f.formset.model is MetricReading)
+
+    response = client.post(
+        change_url(reading.metric), admin_form_data(page, **{f"{prefix}-0-period_end": "2023-09-30"})
+    )
+
+    rows = next(f.formset for f in response.context["inline_admin_formsets"] if f.formset.model is MetricReading)
+    assert rows.errors == [
+        {"period_end": ["A reading's period cannot be changed; delete it and record the reading again instead."]}
+    ]
+    assert MetricReading.objects.get().period_end == datetime.date(2023, 6, 30)
+
+
+def test_deleting_a_reading_goes_through_reading_delete_and_marks_the_plan(client, cio):
+    reading = ReadingFactory(metric__objective__goal__plan__needs_recalculation=False)
+    client.force_login(cio)
+
+    response = client.post(
+        reverse("admin:goals_metricreading_delete", args=[reading.pk]), {"post": "yes", "version": "1"}
+    )
+
+    assert response.status_code == 302 and not MetricReading.objects.exists()
+    record = MetricReading.history.filter(id=reading.pk).latest()
+    assert (record.history_type, record.history_user, record.history_change_reason) == ("-", cio, ADMIN_REASON)
+    assert Plan.objects.get().needs_recalculation is True
+
+
+def test_reading_delete_refuses_whoever_may_not_record_the_metrics_readings(city):
+    reading = ReadingFactory(metric__objective=city.p11)  # Police's plan; the Water liaison only reads it
+
+    with pytest.raises(PermissionDenied):
+        services.reading_delete(instance=reading, actor=city.liaison)
+
+    assert MetricReading.objects.exists()
+
+
+# --- Memberships: membership_create, membership_update, membership_delete --------------------------
+
+
+def test_a_membership_changed_in_the_admin_goes_through_the_service_audited(client, cio, city):
+    membership = DepartmentMembership.objects.get(user=city.liaison)
+    client.force_login(cio)
+
+    response = post_change(client, membership, role=DepartmentMembership.Role.MEMBER)
+
+    assert response.status_code == 302
+    membership.refresh_from_db()
+    assert membership.role == DepartmentMembership.Role.MEMBER
+    record = membership.history.latest()
+    assert (record.history_user, record.history_change_reason) == (cio, ADMIN_REASON)
+
+
+def test_a_membership_change_by_a_non_administrator_is_refused(client, city):
+    membership = DepartmentMembership.objects.get(user=city.liaison)
+    client.force_login(city.liaison)
+
+    response = client.post(
+        change_url(membership), {"department": city.water.pk, "user": city.liaison.pk, "role": "member"}
+    )
+
+    assert response.status_code == 403
+    with pytest.raises(PermissionDenied, match="Only the CIO may change departments."):
+        services.membership_update(instance=membership, actor=city.liaison, data={"role": "member"})
+    assert DepartmentMembership.objects.get(pk=membership.pk).role == DepartmentMembership.Role.LIAISON
+
+
+def test_a_second_membership_for_the_same_person_is_refused_on_the_user_field(client, cio, city):
+    client.force_login(cio)
+
+    response = client.post(
+        reverse("admin:goals_departmentmembership_add"),
+        {"department": city.water.pk, "user": city.liaison.pk, "role": "member"},
+    )
+
+    assert response.context["adminform"].form.errors == {
+        "user": ["This person is already a member of the department; change their role instead."]
+    }
+    assert DepartmentMembership.objects.filter(user=city.liaison).count() == 1
+
+
+def test_a_member_removed_on_the_departments_page_is_deleted_by_the_service(client, cio, city):
+    client.force_login(cio)
+    page = client.get(change_url(city.water))
+    prefix = next(f.formset.prefix for f in page.context["inline_admin_formsets"])
+
+    response = client.post(change_url(city.water), admin_form_data(page, **{f"{prefix}-0-DELETE": "on"}))
+
+    assert response.status_code == 302 and not DepartmentMembership.objects.filter(user=city.liaison).exists()
+    record = DepartmentMembership.history.filter(history_type="-").get()
+    assert (record.history_user, record.history_change_reason) == (cio, ADMIN_REASON)

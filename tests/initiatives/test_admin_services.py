@@ -5,10 +5,22 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from goals.models import Plan
-from initiatives.models import Initiative, ITRequest, Milestone
+from goals.models import DepartmentMembership, Plan
+from initiatives.models import AlignmentScore, Initiative, ITRequest, Milestone
 from planboard.core.admin import ADMIN_REASON
-from tests.factories import InitiativeFactory, ITRequestFactory, MilestoneFactory, ObjectiveFactory, PlanFactory
+from tests.factories import (
+    AlignmentScoreFactory,
+    DepartmentFactory,
+    DepartmentPlanFactory,
+    InitiativeFactory,
+    ITRequestFactory,
+    MembershipFactory,
+    MilestoneFactory,
+    ObjectiveFactory,
+    PillarFactory,
+    PlanFactory,
+    UserFactory,
+)
 from tests.planboard.test_audit import admin_form_data, change_url
 
 pytestmark = pytest.mark.django_db
@@ -102,3 +114,66 @@ def test_an_it_request_deleted_in_the_admin_goes_through_its_service(client, cio
     assert response.status_code == 302 and not ITRequest.objects.exists()
     record = ITRequest.history.filter(id=request.pk).latest()
     assert (record.history_type, record.history_user, record.history_change_reason) == ("-", cio, ADMIN_REASON)
+
+
+# --- Alignment scores: alignment_score_set ----------------------------------------------------------
+
+
+def test_a_score_posted_by_someone_the_service_refuses_is_refused_on_the_initiative(client):
+    # The Water liaison may edit Water's plan (so may add scores somewhere) and reads Police's
+    # published plan, but may not score its initiatives: alignment_score_set's rule.
+    water, police = DepartmentFactory(name="Water"), DepartmentFactory(name="Police")
+    liaison = UserFactory(username="water-liaison", is_staff=True)
+    MembershipFactory(user=liaison, department=water, role=DepartmentMembership.Role.LIAISON)
+    police_plan = DepartmentPlanFactory(department=police, is_published=True)
+    initiative = InitiativeFactory(plan=police_plan, department=police)
+    pillar = PillarFactory(plan=police_plan)
+    client.force_login(liaison)
+
+    response = client.post(
+        reverse("admin:initiatives_alignmentscore_add"),
+        {"initiative": initiative.pk, "pillar": pillar.pk, "score": "3"},
+    )
+
+    assert response.context["adminform"].form.errors == {"initiative": ["You may not score initiatives of this plan."]}
+    assert not AlignmentScore.objects.exists()
+
+
+def test_an_initiative_owner_cannot_change_its_scores_on_the_initiative_page(client):
+    # The owner may edit the initiative (can_edit_initiative) but scores are the plan's to set.
+    owner = UserFactory(username="owner", is_staff=True)
+    score = AlignmentScoreFactory(initiative__owner=owner, score=1)
+    client.force_login(owner)
+    page = client.get(change_url(score.initiative))
+    rows = next(f.formset for f in page.context["inline_admin_formsets"] if f.formset.model is AlignmentScore)
+
+    response = client.post(change_url(score.initiative), admin_form_data(page, **{f"{rows.prefix}-0-score": "3"}))
+
+    assert response.status_code == 302
+    assert AlignmentScore.objects.get().score == 1
+    assert client.get(change_url(score)).context["has_change_permission"] is False
+
+
+def test_a_score_changed_in_the_admin_is_set_by_the_service_and_re_ranks_the_plan(client, cio):
+    score = AlignmentScoreFactory(score=1, pillar__weight=1)
+    client.force_login(cio)
+
+    response = post_change(client, score, score="3")
+
+    assert response.status_code == 302
+    score.refresh_from_db()
+    assert (score.score, score.version) == (3, 2)
+    record = score.history.latest()
+    assert (record.history_user, record.history_change_reason) == (cio, ADMIN_REASON)
+    assert Initiative.objects.get().priority_rank == 1
+
+
+def test_a_score_deleted_in_the_admin_goes_through_the_service(client, cio):
+    score = AlignmentScoreFactory()
+    client.force_login(cio)
+
+    response = client.post(reverse("admin:initiatives_alignmentscore_delete", args=[score.pk]), {"post": "yes"})
+
+    assert response.status_code == 302 and not AlignmentScore.objects.exists()
+    record = AlignmentScore.history.filter(id=score.pk, history_type="-").get()
+    assert (record.history_user, record.history_change_reason) == (cio, ADMIN_REASON)
