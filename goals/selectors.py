@@ -8,7 +8,7 @@ a roll-up.
 from django.db.models import Prefetch, QuerySet
 
 from goals import visibility as goals_visible
-from goals.models import Department, Goal, Metric, MetricReading, Objective, Plan
+from goals.models import Department, Goal, Metric, MetricReading, Objective, Plan, PlanChange
 
 
 def plan_list(user) -> QuerySet[Plan]:
@@ -83,3 +83,8 @@ def department_by_slug(user, slug: str) -> Department | None:
 def alignment_targets() -> Prefetch:
     """The prefetch an item's page needs to list its `aligned_to` objectives with goal and plan."""
     return Prefetch("aligned_to", queryset=Objective.objects.select_related("goal__plan").order_by("code"))
+
+
+def plan_has_pending_changes(plan_id: int) -> bool:
+    """Whether changes to the plan await their recalculation (its figures are not current)."""
+    return PlanChange.objects.filter(plan_id=plan_id).exists()

@@ -78,7 +78,7 @@ def initiative_post_update(
     if not permissions.can_edit_initiative(author, initiative):
         raise PermissionDenied("You may not post updates for this initiative.")
     with transaction.atomic():
-        current = Initiative.objects.select_for_update().select_related("plan").get(pk=initiative.pk)
+        current = Initiative.objects.select_for_update(of=("self",)).select_related("plan").get(pk=initiative.pk)
         if current.version != version:
             raise ConflictError(current)
         update = _validated_update(
@@ -130,11 +130,15 @@ def initiative_post_updates(
     if not updates:
         return []
     with transaction.atomic():
-        current = (
-            Initiative.objects.select_for_update()
+        # Locked in primary-key order (in_bulk would drop the ordering), and only the initiatives'
+        # rows (`of`): two batches, or a batch and a recalculation, never hold rows in opposite orders.
+        locked = (
+            Initiative.objects.select_for_update(of=("self",))
             .select_related("plan")
-            .in_bulk({spec.initiative_id for spec in updates})
+            .filter(pk__in={spec.initiative_id for spec in updates})
+            .order_by("pk")
         )
+        current = {initiative.pk: initiative for initiative in locked}
         errors: dict[str, list[str]] = {}
         rows: list[StatusUpdate] = []
         for index, spec in enumerate(updates):

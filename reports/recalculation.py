@@ -10,13 +10,15 @@ import bisect
 import dataclasses
 import datetime
 import logging
+import time
 from collections import defaultdict
 
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.db.models import Model
 from django.utils import timezone
 
 from goals.models import PROGRESS_FIELDS, Goal, Metric, MetricReading, Objective, Plan
+from goals.services.recalculation import plan_changes_claim, plan_changes_clear, plan_mark_changed
 from initiatives.models import Initiative, InitiativeStatus, StatusUpdate
 from planboard.core.progress import Figures, PlanFigures, PlanInputs, compute_plan
 from reports.models import ProgressSnapshot
@@ -26,46 +28,70 @@ logger = logging.getLogger(__name__)
 
 # Distinguishes Planboard's advisory locks from any other application's on the same database.
 ADVISORY_LOCK_NAMESPACE = 7_150_415
+# PostgreSQL's deadlock_detected and serialization_failure: the recalculation runs again.
+TRANSIENT_PGCODES = {"40P01", "40001"}
+RECALCULATION_ATTEMPTS = 3
 
 
-def load_inputs(plan_id: int) -> PlanInputs:
-    """Everything compute_plan needs, read by the plan tree reader in six queries."""
-    return plan_inputs(plan_id)
+def load_inputs(plan_id: int, *, stored: dict[str, dict[int, tuple]] | None = None) -> PlanInputs:
+    """Everything compute_plan needs, read by the plan tree reader in six queries (with `stored`,
+    the figures cached now as well, in the same queries)."""
+    return plan_inputs(plan_id, stored=stored)
 
 
-def write_figures(model: type[Model], figures: dict[int, Figures], computed_at: datetime.datetime) -> None:
-    """Store the figures of many rows of one table: one statement on PostgreSQL.
+def changed_figures(figures: dict[int, Figures], stored: dict[int, tuple]) -> dict[int, Figures]:
+    """The rows whose computed figures differ from those stored (or that were never computed).
+    Floats compare exactly: a float8 column gives back the very double that was written."""
+    return {
+        pk: f
+        for pk, f in figures.items()
+        if stored.get(pk) is None or stored[pk] != (f.progress, f.pace, f.health, True)
+    }
+
+
+def write_figures(model: type[Model], figures: dict[int, Figures], computed_at: datetime.datetime) -> int:
+    """Store the figures of many rows of one table: one statement on PostgreSQL. Returns how many
+    rows whose figures changed were left alone because someone else held them (PostgreSQL).
 
     On PostgreSQL only rows whose figures changed are rewritten (no dead rows for nothing), so a
     row's `computed_at` is when its figures last changed; the plan row is always written and its
-    `computed_at` is the time of the last recalculation.
+    `computed_at` is the time of the last recalculation. The rows are locked in primary-key order
+    with SKIP LOCKED: the recalculation never waits for an editor's row (the editor's change is
+    marked pending and brings another run), and two writers never take the same rows in
+    opposite orders.
     """
     if not figures:
-        return
-    ids = list(figures)
+        return 0
+    ids = sorted(figures)
     if connection.vendor == "postgresql":
         table = connection.ops.quote_name(model._meta.db_table)
         with connection.cursor() as cursor:
             cursor.execute(
-                f"UPDATE {table} AS t SET progress = v.progress, pace = v.pace, health = v.health, computed_at = %s "
-                "FROM unnest(%s::bigint[], %s::float8[], %s::float8[], %s::text[]) AS v(id, progress, pace, health) "
-                "WHERE t.id = v.id AND (t.computed_at IS NULL OR (t.progress, t.pace, t.health) "
-                "IS DISTINCT FROM (v.progress, v.pace, v.health) OR %s)",
+                "WITH v AS (SELECT * FROM unnest(%s::bigint[], %s::float8[], %s::float8[], %s::text[]) "
+                "AS v(id, progress, pace, health)), "
+                f"changed AS (SELECT t.id FROM {table} AS t JOIN v ON v.id = t.id WHERE t.computed_at IS NULL "
+                "OR (t.progress, t.pace, t.health) IS DISTINCT FROM (v.progress, v.pace, v.health) OR %s), "
+                f"locked AS (SELECT t.id FROM {table} AS t WHERE t.id IN (SELECT id FROM changed) "
+                "ORDER BY t.id FOR NO KEY UPDATE SKIP LOCKED), "
+                f"written AS (UPDATE {table} AS t SET progress = v.progress, pace = v.pace, health = v.health, "
+                "computed_at = %s FROM v, locked WHERE t.id = v.id AND t.id = locked.id RETURNING t.id) "
+                "SELECT (SELECT count(*) FROM changed) - (SELECT count(*) FROM written)",
                 [
-                    computed_at,
                     ids,
                     [figures[i].progress for i in ids],
                     [figures[i].pace for i in ids],
                     [figures[i].health for i in ids],
                     model is Plan,
+                    computed_at,
                 ],
             )
-        return
+            return cursor.fetchone()[0]
     rows = [
         model(pk=i, progress=f.progress, pace=f.pace, health=f.health, computed_at=computed_at)
         for i, f in figures.items()
     ]
     model.objects.bulk_update(rows, PROGRESS_FIELDS, batch_size=500)
+    return 0
 
 
 def take_snapshots(plan_id: int, figures: PlanFigures, day: datetime.date) -> int:
@@ -108,33 +134,65 @@ def _lock_plan(plan_id: int) -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [ADVISORY_LOCK_NAMESPACE, plan_id])
 
 
-def plan_recalculate(*, plan_id: int, today: datetime.date | None = None, snapshot: bool = False) -> PlanFigures | None:
+def is_transient(error: OperationalError) -> bool:
+    """A deadlock or serialization failure: the transaction may simply be run again."""
+    return getattr(error.__cause__, "pgcode", None) in TRANSIENT_PGCODES
+
+
+def plan_recalculate(
+    *, plan_id: int, today: datetime.date | None = None, snapshot: bool = False, only_if_changed: bool = False
+) -> PlanFigures | None:
     """Recompute and store every cached figure of one plan; optionally take the day's snapshot.
 
     Idempotent: running it twice, or twice at once, stores the same figures and one snapshot a
-    day. Returns None when the plan no longer exists.
+    day. Returns None when the plan no longer exists, or, with `only_if_changed` (the queued
+    run), when no change is pending: an earlier run already accounted for them. A deadlock or
+    serialization failure is retried (RECALCULATION_ATTEMPTS in all) before it is raised.
     """
     today = today or timezone.localdate()
-    # The dirty flag is cleared before reading, in its own statement: a change that commits while
-    # we compute sets it again and queues another run, so nothing is lost and editors never wait.
+    for attempt in range(1, RECALCULATION_ATTEMPTS + 1):
+        try:
+            return _recalculate_once(plan_id, today, snapshot, only_if_changed)
+        except OperationalError as error:
+            if not is_transient(error) or attempt == RECALCULATION_ATTEMPTS:
+                raise
+            logger.warning("Recalculation of plan %s: %s; trying again (attempt %s).", plan_id, error, attempt + 1)
+            time.sleep(0.05 * attempt)
+    return None  # not reached: the last attempt returns or raises
+
+
+def _recalculate_once(plan_id: int, today: datetime.date, snapshot: bool, only_if_changed: bool) -> PlanFigures | None:
+    # The changes this run accounts for are listed before the plan is read: one that commits
+    # while we compute stays pending and brings another run, so nothing is lost and no editor waits.
     if not Plan.objects.filter(pk=plan_id).exists():
         return None
-    Plan.objects.filter(pk=plan_id, needs_recalculation=True).update(needs_recalculation=False)
-    try:
-        with transaction.atomic():
-            _lock_plan(plan_id)
-            figures = compute_plan(load_inputs(plan_id), today)
-            now = timezone.now()
-            write_figures(Plan, {plan_id: figures.plan}, now)
-            write_figures(Goal, figures.goals, now)
-            write_figures(Objective, figures.objectives, now)
-            write_figures(Metric, figures.metrics, now)
-            write_figures(Initiative, figures.initiatives, now)
-            if snapshot:
-                take_snapshots(plan_id, figures, today)
-    except Exception:
-        Plan.objects.filter(pk=plan_id).update(needs_recalculation=True)
-        raise
+    seen = plan_changes_claim(plan_id=plan_id)
+    if only_if_changed and not seen:
+        return None
+    with transaction.atomic():
+        _lock_plan(plan_id)
+        stored: dict[str, dict[int, tuple]] = {}
+        figures = compute_plan(load_inputs(plan_id, stored=stored), today)
+        now = timezone.now()
+        # Only rows whose figures changed (the plan row always: its computed_at is the time of the
+        # last run); leaves first, the plan row last, each table in primary-key order.
+        skipped = sum(
+            write_figures(model, changed_figures(by_id, stored[level]), now)
+            for model, level, by_id in (
+                (Initiative, "initiatives", figures.initiatives),
+                (Metric, "metrics", figures.metrics),
+                (Objective, "objectives", figures.objectives),
+                (Goal, "goals", figures.goals),
+            )
+        )
+        skipped += write_figures(Plan, {plan_id: figures.plan}, now)
+        if snapshot:
+            take_snapshots(plan_id, figures, today)
+        plan_changes_clear(change_ids=seen)
+        if skipped:
+            # Rows someone held while we wrote: their writer marked the plan changed too, but a
+            # row locked by a writer that does not (a report card, the admin) must still catch up.
+            plan_mark_changed(plan_id=plan_id)
     return figures
 
 
@@ -150,7 +208,7 @@ def plans_recalculate(
     if plan_ids is not None:
         plans = plans.filter(pk__in=plan_ids)
     if only_dirty:
-        plans = plans.filter(needs_recalculation=True)
+        plans = plans.filter(Plan.pending_changes())
     done = 0
     for plan_id in plans.values_list("pk", flat=True):
         if plan_recalculate(plan_id=plan_id, today=today, snapshot=snapshot) is not None:

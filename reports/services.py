@@ -117,7 +117,7 @@ def report_card_save_narrative(
     (audited with `reason`, "Narrative edited" by default)."""
     _check(actor, card.plan)
     with transaction.atomic():
-        card = ReportCard.objects.select_for_update().select_related("plan").get(pk=card.pk)
+        card = ReportCard.objects.select_for_update(of=("self",)).select_related("plan").get(pk=card.pk)
         if card.is_final:
             raise ReportCardFinalError(card, "summary")
         card.summary, card.recommendations = summary.strip(), recommendations.strip()
@@ -132,7 +132,7 @@ def report_card_delete(*, card: ReportCard, actor, reason: str = "") -> None:
     if not permissions.actor(actor).is_admin:
         raise PermissionDenied(f"You may not delete report cards for “{card.plan}”.")
     with transaction.atomic():
-        card = ReportCard.objects.select_for_update().select_related("plan").get(pk=card.pk)
+        card = ReportCard.objects.select_for_update(of=("self",)).select_related("plan").get(pk=card.pk)
         if card.is_final:
             raise ReportCardFinalError(card)
         card._history_user = actor
@@ -145,7 +145,7 @@ def report_card_mark_final(*, card: ReportCard, actor) -> ReportCard:
     """Mark a finished card final: from then on it is never changed (CIO only)."""
     _check(actor, card.plan, final=True)
     with transaction.atomic():
-        card = ReportCard.objects.select_for_update().select_related("plan").get(pk=card.pk)
+        card = ReportCard.objects.select_for_update(of=("self",)).select_related("plan").get(pk=card.pk)
         if card.is_final:
             raise ReportCardFinalError(card, "is_final")
         if card.status != Status.DONE or not card.pdf:
@@ -206,7 +206,7 @@ def _remove_leftovers(card: ReportCard, storage) -> None:
 def _start(card_id: int) -> ReportCard | None:
     """Claim a card for rendering; None when there is nothing to do (gone, done, or final)."""
     with transaction.atomic():
-        card = ReportCard.objects.select_for_update().select_related("plan").filter(pk=card_id).first()
+        card = ReportCard.objects.select_for_update(of=("self",)).select_related("plan").filter(pk=card_id).first()
         if card is None or card.is_final or (card.status == Status.DONE and card.pdf):
             return None
         ReportCard.objects.filter(pk=card.pk).update(status=Status.RENDERING, error="")

@@ -1,14 +1,17 @@
 """Celery tasks for the progress engine. Each is thin: load by id, call the service.
 
 Recalculation is queued after the transaction that changed a plan commits (TransactionAwareTask).
-Deduplication comes from the plan's dirty flag (goals.services.plan_mark_changed queues only when
-the flag goes from clean to dirty) and the debounce (RECALCULATION_DEBOUNCE_SECONDS): a burst of
-updates to one plan within the debounce window leads to one recalculation.
+Deduplication comes from the "queued" mark in the shared cache (goals.services.plan_mark_changed
+queues only when no run of the plan is waiting) and the debounce (RECALCULATION_DEBOUNCE_SECONDS):
+a burst of updates to one plan within the debounce window leads to one recalculation. A run that
+fails on the database (a lost connection; a deadlock or serialization failure that its own three
+attempts did not get past) is retried with a back-off; its changes stay pending meanwhile.
 """
 
 import logging
 
 from celery import shared_task
+from django.db import OperationalError
 
 from planboard.core.tasks import TransactionAwareTask
 
@@ -19,7 +22,7 @@ logger = logging.getLogger(__name__)
     base=TransactionAwareTask,
     queued_what="the recalculation of plan",
     acks_late=True,
-    autoretry_for=(ConnectionError,),
+    autoretry_for=(ConnectionError, OperationalError),
     retry_backoff=True,
     max_retries=5,
 )
@@ -28,7 +31,7 @@ def recalculate_plan(plan_id: int) -> None:
     if it cannot be queued the plan stays marked dirty for recalculate_dirty_plans."""
     from reports.recalculation import plan_recalculate
 
-    plan_recalculate(plan_id=plan_id)
+    plan_recalculate(plan_id=plan_id, only_if_changed=True)
 
 
 @shared_task(acks_late=True)

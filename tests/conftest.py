@@ -29,6 +29,15 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip_redis)
 
 
+@pytest.fixture(autouse=True)
+def _cache_starts_empty():
+    """Every test starts with an empty in-process cache: nothing a test leaves there (a plan's
+    "recalculation queued" mark, a cached answer) reaches the next one, whose rows may reuse ids."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def admin_user(db):
     return user_with_role(Role.ADMIN, username="cio")

@@ -74,6 +74,14 @@ class PlanAdmin(ProgressColumns, PlanboardAdmin):
     autocomplete_fields = ["department", "parent"]
     slug_from = "title"
     readonly_fields = [*ProgressColumns.progress_fields, "needs_recalculation"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(has_pending_changes=Plan.pending_changes())
+
+    @admin.display(boolean=True, description="Needs recalculation")
+    def needs_recalculation(self, plan: Plan) -> bool:
+        return plan.needs_recalculation
+
     fieldsets = [
         (None, {"fields": ["title", "slug", "scope", "department", "parent", "status", "is_published", "is_sample"]}),
         ("Vision and mission", {"fields": ["vision", "mission"]}),

@@ -39,6 +39,10 @@ class PlanSerializer(ProgressSerializer):
         help_text="The enterprise plan a department plan aligns to.",
     )
 
+    needs_recalculation = serializers.BooleanField(
+        read_only=True, help_text="Plan data changed after the figures were last computed; a recalculation is due."
+    )
+
     class Meta:
         model = Plan
         fields = [

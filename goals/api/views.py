@@ -28,7 +28,7 @@ from goals.api.serializers import (
     ReadingSerializer,
     ThemeSerializer,
 )
-from goals.models import Metric, Objective
+from goals.models import Metric, Objective, Plan
 from planboard.api_cache.responses import CachedListMixin
 from planboard.core.api import VersionedWriteMixin
 
@@ -65,6 +65,9 @@ class PlanViewSet(PlanDataViewSet):
     filterset_class = filters.PlanFilter
     search_fields = ["title", "slug", "vision", "mission"]
     ordering_fields = ["title", "start_fiscal_year", "end_fiscal_year", "status", *PROGRESS_ORDERING]
+
+    def optimize(self, queryset: QuerySet) -> QuerySet:
+        return queryset.annotate(has_pending_changes=Plan.pending_changes())
 
 
 class PillarViewSet(PlanDataViewSet):

@@ -21,7 +21,7 @@ from goals.models.base import (
 from goals.models.departments import Department, DepartmentMembership
 from goals.models.goals import Goal, Objective
 from goals.models.metrics import Metric, MetricReading
-from goals.models.plans import BusinessDriver, Pillar, Plan, PlanPart, Theme
+from goals.models.plans import BusinessDriver, Pillar, Plan, PlanChange, PlanPart, Theme
 from planboard.core.choices import Direction, Frequency, Health, MembershipRole, PlanScope, Term
 
 __all__ = [
@@ -40,6 +40,7 @@ __all__ = [
     "Objective",
     "Pillar",
     "Plan",
+    "PlanChange",
     "PlanPart",
     "PlanScope",
     "ProgressCache",

@@ -5,7 +5,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from simple_history.models import HistoricalRecords
 
 from goals.models.base import NOT_AUDITED, ProgressCache, TrackedModel, duplicate_error, non_negative, readable, related
@@ -82,11 +82,8 @@ class Plan(TrackedModel, ProgressCache):
         validators=[MinValueValidator(1, "Must be at least one day.")],
         help_text="An initiative with no status update for this many days is stale.",
     )
-    needs_recalculation = models.BooleanField(
-        default=False, editable=False, help_text="Set when plan data changed after the figures were last computed."
-    )
 
-    history = HistoricalRecords(excluded_fields=[*NOT_AUDITED, "needs_recalculation"])
+    history = HistoricalRecords(excluded_fields=NOT_AUDITED)
 
     class Meta:
         ordering = ["-start_fiscal_year", "title"]
@@ -142,6 +139,44 @@ class Plan(TrackedModel, ProgressCache):
     @property
     def fiscal_years(self) -> range:
         return range(self.start_fiscal_year, self.end_fiscal_year + 1)
+
+    @property
+    def needs_recalculation(self) -> bool:
+        """Whether plan data changed after the figures were last computed: a PlanChange is pending.
+        Lists annotate it with `Plan.pending_changes()` (as `has_pending_changes`), one query for all."""
+        if "has_pending_changes" in self.__dict__:
+            return self.__dict__["has_pending_changes"]
+        return PlanChange.objects.filter(plan_id=self.pk).exists()
+
+    @staticmethod
+    def pending_changes() -> Exists:
+        """An expression for querysets of plans: true where a change awaits its recalculation."""
+        return Exists(PlanChange.objects.filter(plan_id=OuterRef("pk")))
+
+
+class PlanChange(models.Model):
+    """A change to a plan's data that its cached figures do not include yet (the dirty mark).
+
+    Every write to plan data inserts one row in its own transaction (goals.services.plan_mark_changed);
+    a recalculation deletes the rows it has seen before it read the plan, in the transaction that
+    stores the figures. Rows are only ever inserted and deleted, never updated, and the plan's row
+    is not touched: marking a plan changed never waits for a lock, neither behind another editor
+    nor behind a running recalculation, so it cannot take part in a deadlock. The foreign key has
+    no database constraint for the same reason (a constraint makes each insert take a share lock
+    on the plan's row); Django still deletes a plan's changes with the plan.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, db_constraint=False, db_index=False, related_name="recalculation_changes"
+    )
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["plan", "id"], name="plan_change_plan_id")]
+
+    def __str__(self) -> str:
+        return f"Change {self.pk} to plan {self.plan_id}"
 
 
 class PlanPart(TrackedModel):

@@ -99,8 +99,6 @@ def _save_item(instance: Model, *, actor, links: dict[str, list], rules: ItemRul
     plan_id = rules.plan_id(instance)
     if plan_id is not None:
         plan_mark_changed(plan_id=plan_id)
-        if isinstance(instance, Plan):
-            instance.needs_recalculation = True  # as just stored by plan_mark_changed
 
 
 def _split_links(data: dict, rules: ItemRules) -> tuple[dict, dict[str, list]]:

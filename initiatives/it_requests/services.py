@@ -107,7 +107,7 @@ def it_request_delete(*, instance: ITRequest, actor, version: int, reason: str =
 
 
 def _locked(request: ITRequest, version: int) -> ITRequest:
-    current = ITRequest.objects.select_for_update().select_related("department", "plan").get(pk=request.pk)
+    current = ITRequest.objects.select_for_update(of=("self",)).select_related("department", "plan").get(pk=request.pk)
     if current.version != version:
         raise ConflictError(current)
     return current

@@ -152,8 +152,10 @@ def readings_check(
 def readings_apply(to_record: list[ReadingRow], user, progress: Progress | None = None) -> tuple[int, int]:
     """Record every checked reading in one transaction; returns (added, corrected)."""
     problems: list[Problem] = []
+    # In one order (metric, then period), so two imports lock readings in the same order.
+    ordered = sorted(to_record, key=lambda entry: (entry.metric.pk, entry.period_end))
     with transaction.atomic():
-        for done, entry in enumerate(to_record, start=1):
+        for done, entry in enumerate(ordered, start=1):
             try:
                 metric_record_reading(
                     metric=entry.metric,
@@ -169,6 +171,6 @@ def readings_apply(to_record: list[ReadingRow], user, progress: Progress | None 
             if progress is not None:
                 progress(done, len(to_record))
         if problems:
-            raise ImportRefused(problems)
+            raise ImportRefused(sorted(problems, key=lambda problem: (problem.sheet, problem.row)))
     corrected = sum(1 for entry in to_record if entry.correct)
     return len(to_record) - corrected, corrected

@@ -139,9 +139,12 @@ CHUNK = 500
 def updates_apply(to_post: list[UpdateRow], user, progress: Progress | None = None) -> int:
     """Post every checked update in one transaction; any refusal rolls all of them back."""
     problems: list[Problem] = []
+    # Grouped by initiative (file order kept within each), so the chunks lock initiatives in one
+    # primary-key order from first to last: two imports, or an import and a save, cannot deadlock.
+    ordered = sorted(to_post, key=lambda entry: entry.initiative.pk)
     with transaction.atomic():
-        for start in range(0, len(to_post), CHUNK):
-            chunk = to_post[start : start + CHUNK]
+        for start in range(0, len(ordered), CHUNK):
+            chunk = ordered[start : start + CHUNK]
             specs = [
                 UpdateSpec(
                     initiative_id=entry.initiative.pk,
@@ -163,7 +166,7 @@ def updates_apply(to_post: list[UpdateRow], user, progress: Progress | None = No
             if progress is not None:
                 progress(start + len(chunk), len(to_post))
         if problems:
-            raise ImportRefused(problems)
+            raise ImportRefused(sorted(problems, key=lambda problem: (problem.sheet, problem.row)))
     return len(to_post)
 
 

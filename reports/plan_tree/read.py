@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.db.models import Count, F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
-from goals.models import BusinessDriver, Goal, Metric, MetricReading, Objective, Pillar, Plan, Theme
+from goals.models import PROGRESS_FIELDS, BusinessDriver, Goal, Metric, MetricReading, Objective, Pillar, Plan, Theme
 from initiatives.models import Initiative, Milestone, StatusUpdate
 from planboard.core.progress import PlanInputs, PlanWindow
 from reports.plan_tree.nodes import (
@@ -141,18 +141,33 @@ def _parts(model, plan_id: int) -> list[PartNode]:
     return [PartNode(*row) for row in rows.values_list("id", "name", "description", "order")]
 
 
-def plan_inputs(plan_id: int) -> PlanInputs:
+def plan_inputs(plan_id: int, *, stored: dict[str, dict[int, tuple]] | None = None) -> PlanInputs:
     """What planboard.core.progress.compute_plan reads, and only that, as the dict rows it reads:
     six queries. The recalculation runs after every change, so this read of the tree keeps to the
-    method's columns, makes no nodes and sorts nothing."""
-    plan = Plan.objects.values(
-        "start_fiscal_year", "end_fiscal_year", "fiscal_year_start_month", "metric_share", "update_cadence_days"
-    ).get(pk=plan_id)
+    method's columns, makes no nodes and sorts nothing.
+
+    With `stored` (a dict), the same queries also read each row's cached figures as they are now,
+    into `stored[level][id] = (progress, pace, health, computed)` for the levels "plan", "goals",
+    "objectives", "metrics" and "initiatives", so the recalculation writes only what changed.
+    """
+    figures = {f"stored_{name}": F(name) for name in PROGRESS_FIELDS} if stored is not None else {}
+    plan = (
+        Plan.objects.values(
+            "start_fiscal_year", "end_fiscal_year", "fiscal_year_start_month", "metric_share", "update_cadence_days"
+        )
+        .annotate(**figures)
+        .get(pk=plan_id)
+    )
     scope = _plan_filters(plan_id)
+    if stored is not None:
+        stored["plan"] = {plan_id: _stored_figures(plan)}
 
     def rows(model, level: str, *names: str, **annotations) -> list[dict]:
         # .order_by(): the models' default orderings would add joins and sorts the method does not need.
-        return list(model.objects.filter(**scope[level]).order_by().values(*names, **annotations))
+        found = list(model.objects.filter(**scope[level]).order_by().values(*names, **annotations, **figures))
+        if stored is not None:
+            stored[level] = {row["id"]: _stored_figures(row) for row in found}
+        return found
 
     return PlanInputs(
         window=PlanWindow(plan["start_fiscal_year"], plan["end_fiscal_year"], plan["fiscal_year_start_month"]),
@@ -191,6 +206,12 @@ def plan_inputs(plan_id: int) -> PlanInputs:
     )
 
 
+def _stored_figures(row: dict) -> tuple:
+    """Pop the cached figures read beside a row: (progress, pace, health, whether ever computed)."""
+    progress, pace, health = (row.pop(f"stored_{name}") for name in ("progress", "pace", "health"))
+    return progress, pace, health, row.pop("stored_computed_at") is not None
+
+
 def plan_tree(plan_id: int, **options) -> PlanTree:
     """The whole plan `plan_id` (Plan.DoesNotExist when there is none); see the module for `options`."""
     return _read({"pk": plan_id}, None, **options)
@@ -218,7 +239,9 @@ def _read(
     links: bool = False,
     parts: tuple[str, ...] = (),
 ) -> PlanTree:
-    found = _rows(Plan.objects.filter(**plan_lookup), PlanNode, detail=True)
+    found = _rows(
+        Plan.objects.filter(**plan_lookup).annotate(needs_recalculation=Plan.pending_changes()), PlanNode, detail=True
+    )
     if not found:
         raise Plan.DoesNotExist(f"No plan holds {plan_lookup}.")
     tree = PlanTree(plan=found[0])

@@ -4,7 +4,7 @@ check; read-only fields that cannot be assigned; links that must stay inside the
 import pytest
 from django.apps import apps
 
-from goals.models import Goal, Plan
+from goals.models import Goal, Plan, PlanChange
 from initiatives.models import Initiative, ITRequest
 from tests.api.test_matrix import Targets, _prefix
 from tests.factories import DepartmentPlanFactory, ObjectiveFactory, StatusUpdateFactory
@@ -77,7 +77,7 @@ def test_every_api_change_is_audited_with_the_caller(city, api, editor):
 
 
 def test_a_change_marks_the_plan_for_recalculation(city, api, editor):
-    Plan.objects.filter(pk=city.enterprise.pk).update(needs_recalculation=False)
+    PlanChange.objects.all().delete()  # as after the recalculation that followed the set-up
     api(editor).patch(f"/api/v1/objectives/{city.objective.pk}/", {"weight": "2", "version": 1}, format="json")
     city.enterprise.refresh_from_db()
     assert city.enterprise.needs_recalculation

@@ -199,7 +199,7 @@ def test_plan_whose_last_year_comes_first_is_a_form_error(client, cio):
 
 
 def test_saving_a_goal_marks_its_plan_for_recalculation(client, cio):
-    goal = GoalFactory(plan__needs_recalculation=False)
+    goal = GoalFactory()
     client.force_login(cio)
 
     post_change(client, goal, weight="2")
@@ -208,7 +208,7 @@ def test_saving_a_goal_marks_its_plan_for_recalculation(client, cio):
 
 
 def test_deleting_a_metric_marks_its_plan_for_recalculation(client, cio):
-    metric = MetricFactory(objective__goal__plan__needs_recalculation=False)
+    metric = MetricFactory()
     client.force_login(cio)
 
     response = client.post(reverse("admin:goals_metric_delete", args=[metric.pk]), {"post": "yes"})
@@ -219,7 +219,7 @@ def test_deleting_a_metric_marks_its_plan_for_recalculation(client, cio):
 
 
 def test_pillar_added_on_the_plan_page_is_stored_and_marks_the_plan(client, cio):
-    plan = PlanFactory(needs_recalculation=False)
+    plan = PlanFactory()
     client.force_login(cio)
     url = change_url(plan)
     page = client.get(url)

@@ -40,7 +40,7 @@ class City:
     """An enterprise plan; Water's IT plan and Police's (published, so Water's liaison sees it)."""
 
     def __init__(self):
-        self.enterprise = PlanFactory(title="Strategic Technology Plan", needs_recalculation=False)
+        self.enterprise = PlanFactory(title="Strategic Technology Plan")
         self.e11 = ObjectiveFactory(goal=GoalFactory(plan=self.enterprise, number=1), code="1.1")
         self.water, self.police = DepartmentFactory(name="Water Services"), DepartmentFactory(name="Police")
         self.water_plan = DepartmentPlanFactory(department=self.water, parent=self.enterprise)
@@ -191,7 +191,7 @@ def test_an_inline_row_opened_before_someone_elses_change_is_refused(client, cio
 
 
 def test_deleting_a_goal_goes_through_the_service(client, cio):
-    goal = GoalFactory(plan__needs_recalculation=False)
+    goal = GoalFactory()
     client.force_login(cio)
     url = reverse("admin:goals_goal_delete", args=[goal.pk])
     assert 'name="version" value="1"' in client.get(url).content.decode()
@@ -229,7 +229,7 @@ def test_a_department_with_plans_is_not_deleted_and_the_page_gives_the_services_
 
 
 def test_delete_selected_deletes_each_through_the_service_or_none_at_all(client, cio):
-    plan = PlanFactory(needs_recalculation=False)
+    plan = PlanFactory()
     goals = [GoalFactory(plan=plan, number=n) for n in (1, 2)]
     client.force_login(cio)
     url = reverse("admin:goals_goal_changelist")
@@ -264,7 +264,7 @@ def test_delete_selected_with_a_protected_row_deletes_none(client, cio, city):
 
 
 def test_goal_added_and_pillar_deleted_on_the_plan_page_go_through_their_services(client, cio):
-    plan = PlanFactory(needs_recalculation=False)
+    plan = PlanFactory()
     pillar = PillarFactory(plan=plan, name="One IT")
     client.force_login(cio)
     page = client.get(change_url(plan))
@@ -316,7 +316,7 @@ def test_a_second_reading_for_a_period_is_refused_with_the_services_message_and_
 
 
 def test_a_reading_changed_in_the_admin_is_a_correction_audited_with_the_admin_user_and_reason(client, cio):
-    reading = ReadingFactory(value=Decimal("60"), metric__objective__goal__plan__needs_recalculation=False)
+    reading = ReadingFactory(value=Decimal("60"))
     client.force_login(cio)
 
     response = post_change(client, reading, value="65")
@@ -347,7 +347,7 @@ def test_a_readings_period_cannot_be_moved_on_its_metrics_page(client, cio):
 
 
 def test_deleting_a_reading_goes_through_reading_delete_and_marks_the_plan(client, cio):
-    reading = ReadingFactory(metric__objective__goal__plan__needs_recalculation=False)
+    reading = ReadingFactory()
     client.force_login(cio)
 
     response = client.post(

@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from goals.models import MetricReading, Plan
+from goals.models import MetricReading, Plan, PlanChange
 from goals.services import metric_record_reading
 from planboard.core.audit import history_diff
 from planboard.core.permissions import Role
@@ -27,7 +27,7 @@ JUNE_30 = datetime.date(2023, 6, 30)
 @pytest.fixture
 def metric():
     """A metric of the enterprise plan, owned by an ITS staff member with no role of their own."""
-    return MetricFactory(owner=UserFactory(username="metric-owner"), objective__goal__plan__needs_recalculation=False)
+    return MetricFactory(owner=UserFactory(username="metric-owner"))
 
 
 def plan_needs_recalculation(metric) -> bool:
@@ -59,7 +59,7 @@ def test_a_reading_is_recorded_audited_and_the_plan_marked_for_recalculation(
 
 def test_a_second_reading_for_the_same_period_is_refused_naming_period_end(metric):
     first = metric_record_reading(metric=metric, entered_by=metric.owner, period_end=JUNE_30, value=Decimal("60"))
-    Plan.objects.update(needs_recalculation=False)  # as after the recalculation that followed
+    PlanChange.objects.all().delete()  # as after the recalculation that followed
     with pytest.raises(ValidationError) as error:
         metric_record_reading(metric=metric, entered_by=metric.owner, period_end=JUNE_30, value=Decimal("75"))
     message = " ".join(error.value.message_dict["period_end"])

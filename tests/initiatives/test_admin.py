@@ -49,7 +49,7 @@ def open_update_form(client, initiative):
 
 
 def test_update_posted_in_the_admin_moves_the_initiative_through_the_service(client, cio):
-    initiative = InitiativeFactory(plan__needs_recalculation=False)
+    initiative = InitiativeFactory()
     client.force_login(cio)
 
     response = client.post(

@@ -78,7 +78,7 @@ def test_a_submitted_it_request_cannot_be_edited_in_the_admin_either(client, cio
 
 
 def test_milestone_rows_on_the_initiative_page_go_through_the_milestone_services(client, cio):
-    initiative = InitiativeFactory(plan__needs_recalculation=False)
+    initiative = InitiativeFactory()
     kept = MilestoneFactory(initiative=initiative, title="Vendor chosen")
     dropped = MilestoneFactory(initiative=initiative)
     client.force_login(cio)

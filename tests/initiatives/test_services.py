@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def owned():
     owner = UserFactory(username="owner")
-    return InitiativeFactory(owner=owner, plan__needs_recalculation=False), owner
+    return InitiativeFactory(owner=owner), owner
 
 
 def test_post_update_appends_and_moves_current_status(owned):

@@ -185,3 +185,35 @@ def test_a_real_worker_recalculates_after_a_status_update(celery_conf):
         worker.terminate()
         output, _ = worker.communicate(timeout=30)
         print(output[-3000:])
+
+
+def test_a_queued_run_with_nothing_pending_does_no_work(owned, django_assert_max_num_queries):
+    """Several queued runs of one plan (one per commit that changed it, when the cache could not
+    deduplicate them): the first accounts for every pending change, the others stop at once."""
+    initiative, owner = owned
+    _post(initiative, owner, 40)  # inside the test's transaction: the change is pending
+    tasks.recalculate_plan.run(initiative.plan_id)
+    assert Plan.objects.get().needs_recalculation is False
+    computed_at = Plan.objects.get().computed_at
+    with django_assert_max_num_queries(2):  # the plan exists; nothing is pending
+        tasks.recalculate_plan.run(initiative.plan_id)
+    assert Plan.objects.get().computed_at == computed_at
+
+
+def test_the_cache_down_still_queues_every_change(owned, monkeypatch, django_capture_on_commit_callbacks, caplog):
+    from django.core.cache import cache
+
+    initiative, owner = owned
+    queued = []
+    monkeypatch.setattr(Task, "apply_async", lambda self, args=None, kwargs=None, **options: queued.append(args))
+
+    def unreachable(*args, **kwargs):
+        raise ConnectionError("cache down")
+
+    monkeypatch.setattr(cache, "add", unreachable)
+    with caplog.at_level(logging.WARNING, logger="goals.services.recalculation"):
+        for percent in (20, 30):
+            with django_capture_on_commit_callbacks(execute=True):
+                _post(initiative, owner, percent)
+    assert queued == [[initiative.plan_id], [initiative.plan_id]]  # not deduplicated, never lost
+    assert "not deduplicated" in caplog.text

@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import OperationalError, connection
 from django.test.utils import CaptureQueriesContext
 
 from goals.models import Goal, Metric, Objective, Plan
@@ -195,3 +195,54 @@ def test_backfilled_snapshots_show_each_past_day_as_the_record_stood(plan):
     # Backfilling again replaces rather than duplicates.
     plan_backfill_snapshots(plan_id=plan.pk, days=days)
     assert ProgressSnapshot.objects.count() == 24
+
+
+class _PgError(Exception):
+    def __init__(self, pgcode: str):
+        super().__init__(pgcode)
+        self.pgcode = pgcode
+
+
+def _operational(pgcode: str) -> OperationalError:
+    error = OperationalError(f"error {pgcode}")
+    error.__cause__ = _PgError(pgcode)
+    return error
+
+
+@pytest.mark.parametrize("pgcode", ["40P01", "40001"])
+def test_a_deadlock_or_serialization_failure_is_retried(plan, monkeypatch, pgcode):
+    from reports import recalculation
+
+    real, calls = recalculation._recalculate_once, []
+
+    def fails_once(*args):
+        calls.append(args)
+        if len(calls) == 1:
+            raise _operational(pgcode)
+        return real(*args)
+
+    monkeypatch.setattr(recalculation, "_recalculate_once", fails_once)
+    assert plan_recalculate(plan_id=plan.pk) is not None
+    assert len(calls) == 2 and Plan.objects.get().computed_at is not None
+
+
+def test_other_database_errors_and_a_third_deadlock_are_raised(plan, monkeypatch):
+    from reports import recalculation
+
+    calls = []
+
+    def always(pgcode):
+        def fail(*args):
+            calls.append(pgcode)
+            raise _operational(pgcode)
+
+        return fail
+
+    monkeypatch.setattr(recalculation, "_recalculate_once", always("08006"))  # connection failure
+    with pytest.raises(OperationalError):
+        plan_recalculate(plan_id=plan.pk)
+    assert calls == ["08006"]  # not retried here (the task retries it, with a back-off)
+    monkeypatch.setattr(recalculation, "_recalculate_once", always("40P01"))
+    with pytest.raises(OperationalError):
+        plan_recalculate(plan_id=plan.pk)
+    assert calls[1:] == ["40P01"] * recalculation.RECALCULATION_ATTEMPTS

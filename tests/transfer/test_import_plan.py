@@ -90,7 +90,8 @@ def test_a_changed_cell_changes_that_row_only_through_the_service(enterprise, ci
     assert (goal.history.latest().history_change_reason, goal.history.latest().history_user) == ("Changed", cio)
     after = counts(snapshot())
     assert {label: after[label] - before[label] for label in after if after[label] != before[label]} == {
-        "goals.HistoricalGoal": 1
+        "goals.HistoricalGoal": 1,
+        "goals.PlanChange": 1,  # the plan's figures are due for a recalculation
     }
     assert Plan.objects.get(pk=enterprise.pk).needs_recalculation is True
 
