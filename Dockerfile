@@ -38,4 +38,5 @@ RUN mkdir -p static var/static var/media var/beat \
 USER planboard
 EXPOSE 8000
 
-CMD ["gunicorn", "planboard.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--no-control-socket", "--access-logfile", "-"]
+# Workers, worker class, timeout and logs: planboard/gunicorn_conf.py (GUNICORN_* variables).
+CMD ["gunicorn", "-c", "python:planboard.gunicorn_conf", "planboard.wsgi"]

@@ -72,21 +72,26 @@ def gunicorn(workers: int = 2, environment: dict[str, str] | None = None) -> Ite
     """Planboard (with the benchmark's hello-world route) under gunicorn on loopback; its base URL.
     `environment` adds to or overrides this process's variables for the server."""
     port = _free_port()
+    options = ["--workers", str(workers), "--worker-class", "sync", "--bind", f"127.0.0.1:{port}"]
+    with _serving([*options, "--no-control-socket"], port, environment) as base:
+        yield base
+
+
+@contextlib.contextmanager
+def gunicorn_deployed(environment: dict[str, str] | None = None) -> Iterator[str]:
+    """Planboard under gunicorn as deployed: planboard/gunicorn_conf.py, whose GUNICORN_*
+    variables `environment` may set (workers, worker class, threads, the access log); its base URL."""
+    port = _free_port()
+    environment = {"GUNICORN_ACCESS_LOG": "", **(environment or {}), "GUNICORN_BIND": f"127.0.0.1:{port}"}
+    with _serving(["-c", "python:planboard.gunicorn_conf"], port, environment) as base:
+        yield base
+
+
+@contextlib.contextmanager
+def _serving(options: list[str], port: int, environment: dict[str, str] | None) -> Iterator[str]:
     log = tempfile.NamedTemporaryFile(prefix="bench-gunicorn-", suffix=".log", delete=False)
     process = subprocess.Popen(
-        [
-            str(BIN / "gunicorn"),
-            "--workers",
-            str(workers),
-            "--worker-class",
-            "sync",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--no-control-socket",
-            "--chdir",
-            str(ROOT),
-            "planboard.wsgi:application",
-        ],
+        [str(BIN / "gunicorn"), *options, "--chdir", str(ROOT), "planboard.wsgi:application"],
         cwd=ROOT,
         env={**os.environ, **(environment or {})},
         stdout=log,
@@ -100,7 +105,7 @@ def gunicorn(workers: int = 2, environment: dict[str, str] | None = None) -> Ite
                 with urllib.request.urlopen(base + HELLO_PATH, timeout=5) as response:
                     if response.status == 200:
                         break
-            except (urllib.error.URLError, ConnectionError):
+            except (urllib.error.URLError, OSError):
                 pass
             if process.poll() is not None or time.monotonic() > deadline:
                 sys.exit(f"gunicorn did not start; its log:\n{Path(log.name).read_text()[-3000:]}")

@@ -60,13 +60,35 @@ def test_compose_has_the_five_services(compose):
 
 def test_web_migrates_collects_static_then_serves_with_gunicorn(compose):
     command = command_line(compose["services"]["web"])
-    assert "gunicorn planboard.wsgi" in command
-    # gunicorn 27 otherwise creates a control socket in the home directory (PITFALLS.md).
-    assert "--no-control-socket" in command
+    assert "gunicorn -c python:planboard.gunicorn_conf planboard.wsgi" in command
     migrate, collect, serve = (
         command.index(part) for part in ("manage.py migrate", "manage.py collectstatic", "gunicorn")
     )
     assert migrate < collect < serve
+
+
+def test_gunicorn_settings_come_from_the_environment_and_refuse_bad_values(monkeypatch):
+    import importlib
+
+    from planboard import gunicorn_conf
+
+    # gunicorn 27 otherwise creates a control socket in the home directory (PITFALLS.md).
+    assert gunicorn_conf.control_socket_disable is True
+    assert (gunicorn_conf.worker_class, gunicorn_conf.threads) == ("sync", 1)
+    monkeypatch.setenv("GUNICORN_WORKERS", "7")
+    monkeypatch.setenv("GUNICORN_WORKER_CLASS", "gthread")
+    assert (importlib.reload(gunicorn_conf).workers, gunicorn_conf.worker_class) == (7, "gthread")
+    monkeypatch.setenv("GUNICORN_WORKERS", "many")
+    with pytest.raises(SystemExit, match="GUNICORN_WORKERS must be a whole number, 1 or more, not 'many'"):
+        importlib.reload(gunicorn_conf)
+    monkeypatch.delenv("GUNICORN_WORKERS")
+    monkeypatch.delenv("GUNICORN_WORKER_CLASS")
+    importlib.reload(gunicorn_conf)
+
+
+def test_the_image_serves_with_the_same_gunicorn_settings():
+    dockerfile = (REPO_ROOT / "Dockerfile").read_text()
+    assert 'CMD ["gunicorn", "-c", "python:planboard.gunicorn_conf", "planboard.wsgi"]' in dockerfile
 
 
 def test_worker_and_beat_run_celery_for_planboard(compose):
