@@ -7,7 +7,10 @@ the data is always the same: one `random.Random(seed)` draws everything, in a fi
 readings and status updates run up to that day, never past it.
 
 Rows are written in bulk (`bulk_create`; COPY on PostgreSQL for readings and status updates),
-which bypasses django-simple-history: generated data is synthetic and has no audit trail.
+which bypasses django-simple-history. The initiatives' audit trail is then written as it would
+have been (`bulk.history_insert`, INSERT … SELECT from the stored updates): a creation entry and
+one entry per recent status update, with the objective links beside each, so pages that show
+history are measured with one.
 
 Modules: `vocabulary` (the counts at scale 1 and the words the city is drawn from), `generator`
 (CityGenerator: the draws, in order), `bulk` (COPY and table-by-table deletes), `generate`

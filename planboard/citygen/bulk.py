@@ -24,6 +24,9 @@ from reports.models import ProgressSnapshot
 
 # --- Bulk writing and deleting -------------------------------------------------------------
 
+# The columns simple-history adds to each audit entry (the rest are the audited row's own).
+HISTORY_ONLY_COLUMNS = {"history_id", "history_date", "history_change_reason", "history_type", "history_user_id"}
+
 
 @functools.cache
 def _iso(day: datetime.date | datetime.datetime) -> str:
@@ -103,6 +106,51 @@ def insert_rows(model: type[models.Model], fields: list[str], rows: Iterable[tup
         return written
 
 
+def history_insert(plan: Plan, *, recent: int, full_every: int, full: int) -> int:
+    """The initiatives' audit trail, as django-simple-history would have written it: a creation
+    entry per initiative, then one entry per status update for its latest `recent` updates (for
+    every `full_every`-th initiative its latest `full`), each with the initiative's objective links
+    as they are. Written with INSERT … SELECT from the stored updates; returns the entries made."""
+    history = Initiative.history.model
+    table = connection.ops.quote_name
+    copied = [f.column for f in history._meta.concrete_fields if f.column not in HISTORY_ONLY_COLUMNS]
+    moved = {"status": "u.status", "percent_complete": "u.percent_complete", "last_update_on": "u.as_of"}
+    select = ", ".join(moved.get(column, f"i.{table(column)}") for column in copied)
+    columns = ", ".join(table(column) for column in [*copied, "history_date", "history_change_reason", "history_type"])
+    initiative_table, update_table = table(Initiative._meta.db_table), table(StatusUpdate._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table(history._meta.db_table)} ({columns}) "
+            f"SELECT {', '.join(f'i.{table(c)}' for c in copied)}, i.created_at, 'Created', '+' "
+            f"FROM {initiative_table} AS i WHERE i.plan_id = %s",
+            [plan.pk],
+        )
+        written = cursor.rowcount
+        cursor.execute(
+            f"INSERT INTO {table(history._meta.db_table)} ({columns}) "
+            f"SELECT {select}, u.created_at, 'Status update as of ' || CAST(u.as_of AS text), '~' "
+            "FROM (SELECT s.*, row_number() OVER (PARTITION BY s.initiative_id ORDER BY s.as_of DESC, s.id DESC) AS n "
+            f"FROM {update_table} AS s JOIN {initiative_table} AS si ON si.id = s.initiative_id "
+            "WHERE si.plan_id = %s) AS u "
+            f"JOIN {initiative_table} AS i ON i.id = u.initiative_id "
+            # The initiative's number in its code (INI-00100 is 100), not its id: the same city every run.
+            "WHERE u.n <= CASE WHEN CAST(SUBSTR(i.code, 5) AS INTEGER) %% %s = 0 THEN %s ELSE %s END",
+            [plan.pk, full_every, full, recent],
+        )
+        written += cursor.rowcount
+        for name in ("supports", "aligned_to"):
+            links = getattr(Initiative, name).through
+            link_history = next(r.related_model for r in history._meta.related_objects if r.name.endswith(f"_{name}"))
+            cursor.execute(
+                f"INSERT INTO {table(link_history._meta.db_table)} (id, initiative_id, objective_id, history_id) "
+                f"SELECT l.id, l.initiative_id, l.objective_id, h.history_id FROM {table(history._meta.db_table)} AS h "
+                f"JOIN {table(links._meta.db_table)} AS l ON l.initiative_id = h.id "
+                f"JOIN {initiative_table} AS i ON i.id = h.id WHERE i.plan_id = %s",
+                [plan.pk],
+            )
+    return written
+
+
 def _delete_where(model: type[models.Model], field_name: str, parents: models.QuerySet) -> None:
     """DELETE the rows of `model` whose `field_name` points into `parents`: no signals, no history.
 
@@ -135,7 +183,11 @@ def generated_plan_delete(plan: Plan) -> None:
     initiatives = Initiative.objects.filter(plan=plan)
     objectives = Objective.objects.filter(goal__plan=plan)
     supports, aligned = Initiative.supports.through, Initiative.aligned_to.through
+    history = Initiative.history.model
+    history_entries = history.objects.filter(id__in=initiatives.values("pk"))
     for model, field_name, parents in [
+        *[(related.related_model, "history", history_entries) for related in history._meta.related_objects],
+        (history, "plan", this_plan),
         (ProgressSnapshot, "plan", this_plan),
         (StatusUpdate, "initiative", initiatives),
         (MetricReading, "metric", Metric.objects.filter(objective__goal__plan=plan)),

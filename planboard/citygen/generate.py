@@ -14,9 +14,14 @@ from goals.models import (
     Plan,
 )
 from initiatives.models import Initiative, StatusUpdate
-from planboard.citygen.bulk import generated_plan_delete, insert_rows
+from planboard.citygen.bulk import generated_plan_delete, history_insert, insert_rows
 from planboard.citygen.generator import CityGenerator
-from planboard.citygen.vocabulary import GENERATED_MARK
+from planboard.citygen.vocabulary import (
+    GENERATED_MARK,
+    HISTORY_FULL_EVERY,
+    HISTORY_FULL_UPDATES,
+    HISTORY_RECENT_UPDATES,
+)
 from reports.recalculation import plan_recalculate
 
 
@@ -70,6 +75,10 @@ def city_generate(
             generator.status_update_rows(initiatives),
         )
         lap("status updates")
+        written_history = history_insert(
+            plan, recent=HISTORY_RECENT_UPDATES, full_every=HISTORY_FULL_EVERY, full=HISTORY_FULL_UPDATES
+        )
+        lap("audit trail")
     lap("commit (foreign-key checks)")
     if connection.vendor == "postgresql":
         # What a DBA does after a bulk load: fresh statistics, and (outside a transaction, where
@@ -84,5 +93,5 @@ def city_generate(
     if recalculate:
         plan_recalculate(plan_id=plan.pk, snapshot=True, today=generator.today)
         lap("recalculation with snapshot")
-    counts = {**generator.counts, "readings": written_readings, "updates": written_updates}
+    counts = {**generator.counts, "readings": written_readings, "updates": written_updates, "history": written_history}
     return CityResult(plan_id=plan.pk, counts=counts, timings=timings)

@@ -11,6 +11,9 @@ BASE_COUNTS = {
     "readings": 300_000,
     "updates": 720_000,
 }
+# The audit trail: each initiative's creation and its latest 20 status updates; every 100th
+# initiative keeps its latest 500 (pages must cost the same however long an initiative's history).
+HISTORY_RECENT_UPDATES, HISTORY_FULL_EVERY, HISTORY_FULL_UPDATES = 20, 100, 500
 FIRST_FISCAL_YEAR, LAST_FISCAL_YEAR, FISCAL_START_MONTH = 2023, 2027, 7
 MAX_SCALE = 50
 # The mission of every generated plan starts with this; only such a plan is ever replaced.

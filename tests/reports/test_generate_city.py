@@ -230,3 +230,31 @@ def test_a_plan_it_did_not_generate_is_never_replaced():
         generate("--scale", "0.01", "--plan-slug", "phoenix-2022")
     assert Plan.objects.get(slug="phoenix-2022").pk == adopted.pk
     assert not Initiative.objects.exists()
+
+
+def test_initiatives_have_the_audit_trail_a_person_would_have_left():
+    generate("--scale", "0.01", "--plan-slug", "audited")
+    history = Initiative.history.model
+    for initiative in Initiative.objects.annotate(update_count=Count("updates")):
+        entries = history.objects.filter(id=initiative.pk)
+        wanted = min(initiative.update_count, 500 if int(initiative.code[4:]) % 100 == 0 else 20)
+        assert entries.filter(history_type="+").count() == 1
+        assert entries.filter(history_type="~").count() == wanted
+        if wanted:
+            # the newest entry is the latest update, with the initiative's links beside it
+            newest = entries.filter(history_type="~").latest("history_date")
+            latest = initiative.updates.latest()
+            assert (newest.status, newest.percent_complete, newest.last_update_on) == (
+                latest.status,
+                latest.percent_complete,
+                latest.as_of,
+            )
+            assert newest.history_change_reason == f"Status update as of {latest.as_of:%Y-%m-%d}"
+            assert sorted(newest.supports.values_list("objective_id", flat=True)) == sorted(
+                initiative.supports.values_list("pk", flat=True)
+            )
+    total = history.objects.count()
+    assert total > 30 * 10
+    generate("--scale", "0.01", "--plan-slug", "audited")  # a rerun leaves no entry of the first behind
+    assert history.objects.count() == total
+    assert history.objects.exclude(id__in=Initiative.objects.values("pk")).count() == 0

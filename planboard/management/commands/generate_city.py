@@ -20,6 +20,7 @@ LABELS = {
     "metrics": "metrics",
     "readings": "metric readings",
     "updates": "status updates",
+    "history": "initiative audit entries",
 }
 
 
@@ -74,7 +75,7 @@ class Command(BaseCommand):
             raise CommandError(f"--plan-slug: {exc}") from None
         total = time.perf_counter() - started
 
-        self.stdout.write(f"Plan {plan_slug!r} (id {result.plan_id}) generated; synthetic data, no audit trail.")
+        self.stdout.write(f"Plan {plan_slug!r} (id {result.plan_id}) generated; synthetic data.")
         for kind, label in LABELS.items():
             self.stdout.write(f"  {label:<30} {result.counts[kind]:>12,}")
         for step, seconds in result.timings.items():
