@@ -16,9 +16,11 @@ DATABASE_URL (PostgreSQL is the target; the database is created when missing), t
   printed beside it). The benchmark checks that the yardstick agrees with the figures the
   recalculation stored.
 
-Targets (PASS/FAIL, exit status 1 on a FAIL): at scale 1 on PostgreSQL the median recalculation
-takes at most 2 s, and its best time is at most 5x the yardstick's best; the query count is the same at
-every scale. The machine's load average is printed too: on shared cores every figure moves with it.
+Targets (PASS/FAIL, exit status 1 on a FAIL): at scale 1 and at every larger scale run (10 with
+BENCH_SCALES=0.1,1,10: opt-in, since generating it takes minutes) on PostgreSQL the median
+recalculation takes at most 2 s; at scale 1 its best time is at most 5x the yardstick's best; the
+query count is the same at every scale. Times are printed as min/median/max of the runs. The
+machine's load average is printed too: on shared cores every figure moves with it.
 """
 
 import os
@@ -34,7 +36,7 @@ from printing import git_commit, load_average, machine
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/planboard_bench"
 ROOT = Path(__file__).resolve().parent.parent
 SEED = 2026
-MAX_SECONDS_AT_SCALE_1 = 2.0
+MAX_SECONDS = 2.0
 MAX_RATIO_TO_YARDSTICK = 5.0
 
 YARDSTICK_SQL = """
@@ -148,6 +150,7 @@ def bench_scale(scale: float, on_postgres: bool) -> dict:
         "generate": generate_seconds,
         "recalc_best": min(recalc),
         "recalc_median": statistics.median(recalc),
+        "recalc_max": max(recalc),
         "queries": len(captured.captured_queries),
         "yardstick": None,
         "ratio": None,
@@ -171,7 +174,7 @@ def print_table(rows: list[dict]) -> None:
         "readings",
         "updates",
         "generate s",
-        "recalc s best/median",
+        "recalc s min/median/max",
         "queries",
         "SQL yardstick s best/median",
         "ratio recalc/yardstick best/median",
@@ -183,7 +186,7 @@ def print_table(rows: list[dict]) -> None:
             f"{r['readings']:,}",
             f"{r['updates']:,}",
             f"{r['generate']:.2f}",
-            f"{r['recalc_best']:.3f} / {r['recalc_median']:.3f}",
+            f"{r['recalc_best']:.3f} / {r['recalc_median']:.3f} / {r['recalc_max']:.3f}",
             str(r["queries"]),
             "n/a" if r["yardstick"] is None else f"{r['yardstick']:.3f} / {r['yardstick_median']:.3f}",
             "n/a" if r["ratio"] is None else f"{r['ratio']:.1f}x / {r['ratio_median']:.1f}x",
@@ -204,17 +207,18 @@ def check_targets(rows: list[dict], on_postgres: bool) -> bool:
     if at_one is None or not on_postgres:
         reason = "scale 1 not run" if at_one is None else "not PostgreSQL"
         results += [
-            ("SKIP", f"recalculation at scale 1 on PostgreSQL ≤ {MAX_SECONDS_AT_SCALE_1:g} s ({reason})"),
+            ("SKIP", f"recalculation at scale 1 on PostgreSQL ≤ {MAX_SECONDS:g} s ({reason})"),
             ("SKIP", f"recalculation within {MAX_RATIO_TO_YARDSTICK:g}x of the SQL yardstick ({reason})"),
         ]
     else:
-        results.append(
-            (
-                "PASS" if at_one["recalc_median"] <= MAX_SECONDS_AT_SCALE_1 else "FAIL",
-                f"recalculation at scale 1 on PostgreSQL ≤ {MAX_SECONDS_AT_SCALE_1:g} s "
-                f"(median {at_one['recalc_median']:.3f} s)",
+        for row in (r for r in rows if r["scale"] >= 1):
+            results.append(
+                (
+                    "PASS" if row["recalc_median"] <= MAX_SECONDS else "FAIL",
+                    f"recalculation at scale {row['scale']:g} on PostgreSQL ≤ {MAX_SECONDS:g} s "
+                    f"(median {row['recalc_median']:.3f} s)",
+                )
             )
-        )
         results.append(
             (
                 "PASS" if at_one["ratio"] <= MAX_RATIO_TO_YARDSTICK else "FAIL",
