@@ -21,7 +21,9 @@ Each gunicorn setup runs BENCH_REPEATS times (default 3): `sync` workers 3 (Comp
 benchmark), the deployed default (planboard/gunicorn_conf.py: sync, 2 per core + 1) and gthread
 (3 workers × 4 threads). Reported per setup: saves per second, errors (any answer but 201, any
 socket error), client and server p50/p95/max, each as min/median/max over the runs, the
-recalculations the worker finished and the ones that failed, with the load average.
+seconds until the worker had caught up after each run (no change pending) and the recalculations
+that failed, with the load average. BENCH_SAVES_SETUPS picks setups by short name (sync3,
+deployed, gthread; default all three; `deployed` is always run, its figures decide PASS/FAIL).
 
 Targets (PASS/FAIL, exit status 1 on a FAIL), for the deployed default: burst server p95 (median
 of the runs) ≤ 100 ms, paced client p95 ≤ 100 ms, no error in any run, no failed recalculation.
@@ -50,14 +52,18 @@ REPEATS = int(os.environ.get("BENCH_REPEATS", "3"))
 BROKER_URL = os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/3")
 DEPLOYED = "deployed default (gunicorn_conf.py)"
 SETUPS = {
-    "sync, 3 workers (before)": {"GUNICORN_WORKERS": "3", "GUNICORN_WORKER_CLASS": "sync"},
-    DEPLOYED: {},
-    "gthread, 3 workers x 4 threads": {
-        "GUNICORN_WORKERS": "3",
-        "GUNICORN_WORKER_CLASS": "gthread",
-        "GUNICORN_THREADS": "4",
-    },
+    "sync3": ("sync, 3 workers (before)", {"GUNICORN_WORKERS": "3", "GUNICORN_WORKER_CLASS": "sync"}),
+    "deployed": (DEPLOYED, {}),
+    "gthread": (
+        "gthread, 3 workers x 4 threads",
+        {"GUNICORN_WORKERS": "3", "GUNICORN_WORKER_CLASS": "gthread", "GUNICORN_THREADS": "4"},
+    ),
 }
+CHOSEN = [name.strip() for name in os.environ.get("BENCH_SAVES_SETUPS", ",".join(SETUPS)).split(",") if name.strip()]
+if unknown := [name for name in CHOSEN if name not in SETUPS]:
+    sys.exit(f"BENCH_SAVES_SETUPS names unknown setups {unknown}; choose from {', '.join(SETUPS)}.")
+if "deployed" not in CHOSEN:
+    CHOSEN.append("deployed")
 STATUSES = ["on_track", "at_risk", "on_track", "off_track"]
 ACCESS_LINE = re.compile(r'"POST /api/v1/initiatives/\d+/updates/ HTTP/[\d.]+" (\d{3}) \S+ (\d+)us')
 
@@ -192,11 +198,22 @@ def start_worker(environment: dict[str, str], log: Path) -> subprocess.Popen:
     return worker
 
 
-def worker_outcomes(log: Path) -> tuple[int, int]:
+def worker_failures(log: Path) -> int:
+    """Recalculations that failed or were retried (celery.app.trace logs those at WARNING and up)."""
     text = log.read_text(errors="replace")
-    done = len(re.findall(r"Task reports\.tasks\.recalculate_plan\[[^\]]+\] succeeded", text))
-    failed = len(re.findall(r"Task reports\.tasks\.recalculate_plan\[[^\]]+\] (raised|retry)", text))
-    return done, failed
+    return len(re.findall(r"Task reports\.tasks\.recalculate_plan\[[^\]]+\] (raised|retry)", text))
+
+
+def caught_up_seconds(plan_id: int, limit: float = 60.0) -> float | None:
+    """Seconds until no change of the plan is pending any more (the worker caught up), or None."""
+    from goals.selectors import plan_has_pending_changes
+
+    started = time.monotonic()
+    while plan_has_pending_changes(plan_id):
+        if time.monotonic() - started > limit:
+            return None
+        time.sleep(0.2)
+    return time.monotonic() - started
 
 
 def spread(values: list[float], scale: float = 1000.0, digits: int = 0) -> str:
@@ -227,11 +244,11 @@ def main() -> int:
     worker = start_worker(environment, worker_log)
     results: dict[str, dict] = {}
     try:
-        for label, setup in SETUPS.items():
+        for label, setup in (SETUPS[name] for name in SETUPS if name in CHOSEN):
             access_log = folder / f"access-{len(results)}.log"
             access_log.touch()
             runs = {"burst": [], "paced": []}
-            before = worker_outcomes(worker_log)
+            failures_before, catch_up = worker_failures(worker_log), []
             with gunicorn_deployed({"REDIS_URL": BROKER_URL, "GUNICORN_ACCESS_LOG": str(access_log), **setup}) as base:
                 offset = len(access_log.read_text())
                 for _ in range(REPEATS):
@@ -242,6 +259,7 @@ def main() -> int:
                         outcome["errors"] += [s for s in statuses if s not in outcome["errors"]]
                         outcome["load"] = load_average()
                         runs[mode].append(outcome)
+                        catch_up.append(caught_up_seconds(plan.pk))
                         print(
                             f"  {label:<34} {mode:<5} {outcome['saves'] / outcome['seconds']:6.1f} saves/s  "
                             f"client p95 {percentile(outcome['client'], 0.95) * 1000:6.0f} ms  "
@@ -249,13 +267,22 @@ def main() -> int:
                             f"errors {len(outcome['errors'])} {sorted(set(outcome['errors']))}  load {outcome['load']}",
                             flush=True,
                         )
-            time.sleep(3)  # the last recalculations finish
-            after = worker_outcomes(worker_log)
-            results[label] = {**runs, "recalculated": after[0] - before[0], "recalc_failed": after[1] - before[1]}
+            results[label] = {
+                **runs,
+                "catch_up": catch_up,
+                "recalc_failed": worker_failures(worker_log) - failures_before,
+            }
     finally:
         worker.terminate()
         worker.wait(timeout=30)
     return report(results)
+
+
+def _catch_up(result: dict) -> str:
+    """How long after each run the worker had no change left pending: the worst, and failures."""
+    waits = result["catch_up"]
+    worst = "never" if None in waits else f"{max(waits):.1f}"
+    return f"{worst} / {result['recalc_failed']}"
 
 
 def report(results: dict[str, dict]) -> int:
@@ -274,7 +301,7 @@ def report(results: dict[str, dict]) -> int:
                     spread([percentile(r["server"], 0.5) for r in runs]),
                     spread([percentile(r["server"], 0.95) for r in runs]),
                     spread([max(r["server"]) for r in runs]),
-                    f"{result['recalculated']} / {result['recalc_failed']}" if mode == "burst" else "",
+                    _catch_up(result) if mode == "burst" else "",
                 ]
             )
     print()

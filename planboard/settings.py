@@ -85,6 +85,11 @@ DATABASES = {"default": env_database("DATABASE_URL", f"sqlite:///{VAR_DIR / 'pla
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     # JIT compilation costs more than it saves on Planboard's short queries (measured by make bench).
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+# Each web worker (or thread) keeps its database connection for this many seconds instead of
+# opening one per request (a new PostgreSQL backend per save, measured by bench/saves.py); Django
+# checks a kept connection before reusing it, so a restarted database costs one failed check.
+DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60, minimum=0)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

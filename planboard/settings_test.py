@@ -10,3 +10,6 @@ MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
 # Cached API responses as in production (each test process has its own in-memory cache). Tests run
 # inside a transaction, where reads never use the cache; tests of the cache use transaction=True.
 API_CACHE_SECONDS = 300
+# One connection per test thread, closed after each request as before: threads and live servers
+# in the tests open their own, and none may outlive the test database.
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
