@@ -20,6 +20,8 @@ document is written.
 
 from collections.abc import Generator
 from dataclasses import dataclass
+from itertools import groupby
+from operator import attrgetter, itemgetter
 
 from goals.models import Goal, Metric, MetricReading, Objective, Plan
 from initiatives.models import Initiative, Milestone, StatusUpdate
@@ -27,12 +29,9 @@ from reports.plan_tree.nodes import (
     GoalNode,
     InitiativeNode,
     MetricNode,
-    MilestoneRow,
     ObjectiveNode,
     PartNode,
     PlanNode,
-    Reading,
-    Update,
 )
 from reports.plan_tree.read import PARTS, _columns, _parts
 
@@ -59,40 +58,47 @@ class OrderError(RuntimeError):
 
 
 class Runs:
-    """Rows `(parent_id, value)` sorted by their parent's place in the document; `of(parent_id)`
-    takes the next parent's run, as a list (one parent's children: a metric's readings)."""
+    """Rows sorted by their parent's place in the document, `key(row)` being the parent's id;
+    `of(parent_id)` takes the next parent's run, as a list (one parent's children: a metric's
+    readings). The parents must be asked for in the order they stream."""
 
-    def __init__(self, name: str, rows: Generator) -> None:
-        self.name, self._rows, self._head = name, rows, None
+    def __init__(self, name: str, rows: Generator, key, pick=None) -> None:
+        self.name, self._rows, self._groups, self._run = name, rows, groupby(rows, key), None
+        self._pick = pick  # what of a row goes in the run (the whole row without it)
 
     def _next(self) -> None:
-        self._head = next(self._rows, _END)
+        self._run = next(self._groups, _END)
 
     def of(self, parent_id: int) -> list:
-        if self._head is None:
+        if self._run is None:
             self._next()
-        run = []
-        while self._head is not _END and self._head[0] == parent_id:
-            run.append(self._head[1])
-            self._next()
+        if self._run is _END or self._run[0] != parent_id:
+            return []
+        run = list(self._run[1] if self._pick is None else map(self._pick, self._run[1]))
+        self._next()
         return run
 
     def close(self) -> None:
         self._rows.close()
 
     def finish(self) -> None:
-        if self._head is None:
+        if self._run is None:
             self._next()
-        if self._head is not _END:
-            raise OrderError(f"{self.name}: a row of parent {self._head[0]} was left over; the orders disagree.")
+        if self._run is not _END:
+            raise OrderError(f"{self.name}: rows of parent {self._run[0]} were left over; the orders disagree.")
 
 
-def _pairs(name: str, queryset, parent: str, names: tuple[str, ...], row: type | None = None) -> Runs:
-    """Runs of `(parent id, row)`: `row(*names)`, or the single name's value, by `parent`."""
-    values = queryset.values_list(parent, *names).iterator(chunk_size=CHUNK)
-    if row is None:
-        return Runs(name, ((parent_id, value) for parent_id, value in values))
-    return Runs(name, ((parent_id, row(*rest)) for parent_id, *rest in values))
+def _children(name: str, queryset, parent: str, names: tuple[str, ...]) -> Runs:
+    """Runs of rows by `parent`: named tuples of `parent` and `names` (a reading's `metric_id`,
+    `period_end`, `value`, `note`)."""
+    rows = queryset.values_list(parent, *names, named=True).iterator(chunk_size=CHUNK)
+    return Runs(name, rows, itemgetter(0))
+
+
+def _ids(name: str, queryset, parent: str, target: str) -> Runs:
+    """Runs of one id (`target`) by `parent`: a supported objective's id by initiative."""
+    rows = queryset.values_list(parent, target).iterator(chunk_size=CHUNK)
+    return Runs(name, rows, itemgetter(0), itemgetter(1))
 
 
 def _nodes(queryset, node: type) -> Generator:
@@ -103,7 +109,7 @@ def _nodes(queryset, node: type) -> Generator:
 
 def _node_runs(name: str, queryset, node: type, parent: str) -> Runs:
     """Runs of `node`s by their attribute `parent` (a goal's objectives by `goal_id`)."""
-    return Runs(name, ((getattr(item, parent), item) for item in _nodes(queryset, node)))
+    return Runs(name, _nodes(queryset, node), attrgetter(parent))
 
 
 @dataclass
@@ -116,12 +122,12 @@ class PlanStream:
     objectives: Runs  # ObjectiveNode by goal
     objective_links: Runs  # target objective id by objective
     metrics: Runs  # MetricNode by objective
-    readings: Runs  # Reading by metric
+    readings: Runs  # (metric_id, period_end, value, note) by metric
     initiatives: Generator[InitiativeNode]
     supports: Runs  # supported objective id by initiative, in objective order
     initiative_links: Runs  # target objective id by initiative
-    updates: Runs  # Update by initiative
-    milestones: Runs  # MilestoneRow by initiative
+    updates: Runs  # (initiative_id, as_of, status, percent_complete, narrative) by initiative
+    milestones: Runs  # (initiative_id, title, due, done_on) by initiative
 
     def finish(self) -> None:
         """Every row was taken by its parent (OrderError otherwise)."""
@@ -161,13 +167,13 @@ def plan_stream(plan_id: int) -> PlanStream:
             ObjectiveNode,
             "goal_id",
         ),
-        objective_links=_pairs(
+        objective_links=_ids(
             "objective links",
             Objective.aligned_to.through.objects.filter(from_objective__goal__plan_id=plan_id).order_by(
                 *by_objective, *_under("to_objective", TARGET_ORDER)
             ),
             "from_objective_id",
-            ("to_objective_id",),
+            "to_objective_id",
         ),
         metrics=_node_runs(
             "metrics",
@@ -175,44 +181,41 @@ def plan_stream(plan_id: int) -> PlanStream:
             MetricNode,
             "objective_id",
         ),
-        readings=_pairs(
+        readings=_children(
             "readings",
             MetricReading.objects.filter(metric__objective__goal__plan_id=plan_id).order_by(
                 *_under("metric", METRIC_ORDER), "period_end"
             ),
             "metric_id",
             ("period_end", "value", "note"),
-            Reading,
         ),
         initiatives=_nodes(Initiative.objects.filter(plan_id=plan_id).order_by(*INITIATIVE_ORDER), InitiativeNode),
-        supports=_pairs(
+        supports=_ids(
             "supports",
             Initiative.supports.through.objects.filter(**in_plan, objective__goal__plan_id=plan_id).order_by(
                 *by_initiative, *_under("objective", OBJECTIVE_ORDER)
             ),
             "initiative_id",
-            ("objective_id",),
+            "objective_id",
         ),
-        initiative_links=_pairs(
+        initiative_links=_ids(
             "initiative links",
             Initiative.aligned_to.through.objects.filter(**in_plan).order_by(
                 *by_initiative, *_under("objective", TARGET_ORDER)
             ),
             "initiative_id",
-            ("objective_id",),
+            "objective_id",
         ),
-        updates=_pairs(
+        updates=_children(
             "updates",
             StatusUpdate.objects.filter(**in_plan).order_by(*by_initiative, "-as_of", "-created_at", "-id"),
             "initiative_id",
             ("as_of", "status", "percent_complete", "narrative"),
-            Update,
         ),
-        milestones=_pairs(
+        milestones=_children(
             "milestones",
             Milestone.objects.filter(**in_plan).order_by(*by_initiative, "due", "title", "id"),
             "initiative_id",
             ("title", "due", "done_on"),
-            MilestoneRow,
         ),
     )

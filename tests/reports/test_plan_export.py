@@ -9,6 +9,7 @@ is grown by grow_plan where sizes matter.
 import json
 import logging
 import threading
+from operator import itemgetter
 
 import pytest
 from django.core.management import call_command
@@ -21,6 +22,7 @@ from initiatives.models import Initiative, StatusUpdate
 from initiatives.services import initiative_post_update
 from reports import plan_export
 from reports.plan_export import FAILED_MARK, plan_export_chunks, plan_export_write
+from reports.plan_tree.stream import OrderError, Runs
 from tests.factories import (
     GoalFactory,
     InitiativeFactory,
@@ -190,3 +192,11 @@ def test_a_save_committed_mid_stream_is_not_in_the_document(monkeypatch):
     assert (seen["status"], seen["percent_complete"], seen["updates"]) == ("on_hold", 5, [])
     after = next(i for i in json.loads(streamed(plan.pk))["initiatives"] if i["code"] == "WEB-2")
     assert (after["status"], [u["status"] for u in after["updates"]]) == ("on_track", ["on_track"])
+
+
+def test_rows_out_of_the_documents_order_are_an_error_never_a_loss():
+    # Children of parents 1, 2, 1: the second run of parent 1 cannot be reached in order.
+    runs = Runs("readings", (row for row in [(1, "a"), (2, "b"), (1, "c")]), itemgetter(0), itemgetter(1))
+    assert (runs.of(1), runs.of(2), runs.of(3)) == (["a"], ["b"], [])
+    with pytest.raises(OrderError, match="readings: rows of parent 1 were left over"):
+        runs.finish()
