@@ -6,11 +6,12 @@ the plan with its pillars, drivers and themes, goals → objectives → metrics 
 initiatives with their supports, links, status updates and milestones. The rows come from
 reports.plan_tree.stream (one query per kind of row, server-side cursors); each metric with its
 readings and each initiative with its history is rendered by the API's own JSON renderer and
-sent in chunks of about CHUNK_BYTES, so the document is the bytes the API rendered when it built
-the whole document at once, and memory holds a few chunks and one parent's children, whatever the
-size of the plan.
+sent in chunks of about CHUNK_BYTES. The document is the bytes the API rendered when it built the
+whole document at once (only rows the old build left in the database's order of ties, such as two
+metrics of one name under an objective, now come by id), and memory holds a chunk of rows per open
+cursor, one output chunk and one parent's children, whatever the size of the plan.
 
-One snapshot. A streamed document is read by about fifteen queries over many seconds; under
+One snapshot. A streamed document is read by fourteen queries over many seconds; under
 PostgreSQL's default READ COMMITTED each would see the commits made before it started, so a
 status update saved mid-stream could appear in an initiative's updates while its status (read
 earlier) is the old one. The chunks are therefore read inside one transaction, opened by the
@@ -22,9 +23,9 @@ transaction). A caller already inside a transaction (a test, a management comman
 reads within that one, whose isolation is its own. The generator runs after the view has
 returned, while the WSGI server writes the answer: under gunicorn's sync workers that is the same
 thread, so the same database connection, which Django closes only at the request's end (when the
-server closes the response, after the last chunk). It cannot run on a pooled connection that
-forbids server-side cursors (DISABLE_SERVER_SIDE_CURSORS), where `.iterator()` fetches each query
-whole: the export still works, with more memory.
+server closes the response, after the last chunk). On a connection that may not use server-side
+cursors (DISABLE_SERVER_SIDE_CURSORS, behind a transaction-pooling PgBouncer) `.iterator()`
+fetches each query whole: the export still works, with memory that grows with the plan.
 
 Failure mid-stream. The status (200) and headers are sent with the first chunk, so a failure
 after it cannot change them. It is logged (the logger of this module, with the traceback), then

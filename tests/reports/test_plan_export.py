@@ -3,7 +3,7 @@ document as the whole-plan build it replaced, a fixed number of queries, one sna
 failure mid-stream that no client can take for a whole document.
 
 The plan of report_card_fixtures (2 goals, 3 objectives, 2 metrics with 3 readings, 4 initiatives)
-is grown by grow_plan where sizes matter.
+is grown by grow_plan or grow (below) where sizes matter.
 """
 
 import json
