@@ -73,10 +73,12 @@ clean:
 # Then, on the scale-1 plan in DATABASE_URL (reused, generated if missing), Planboard under gunicorn
 # with DEBUG off and the local Redis as its shared cache (CACHE_URL, default redis://127.0.0.1:6379/2):
 # API list throughput against a hello-world view, with the response cache and without (bench/api_throughput.py, wrk),
-# dashboard and initiative page latency (bench/pages.py, wrk) and the report card's seconds and peak
-# memory against WeasyPrint on the same HTML (bench/report_card.py), and fifty editors saving at
-# once beside a Celery worker under each gunicorn setup (bench/saves.py; broker: database 3 of the
-# local Redis, BENCH_BROKER_URL). Every benchmark runs even when
+# dashboard and initiative page latency (bench/pages.py, wrk), the report card's seconds and peak
+# memory against WeasyPrint on the same HTML (bench/report_card.py) and the streamed plan export's
+# seconds, bytes and peak memory of the serving process at scale 1 and, when BENCH_SCALES made it,
+# scale 10 (bench/export.py, Django's test client in a fresh child), and fifty editors saving at once beside a
+# Celery worker under each gunicorn setup (bench/saves.py; broker: database 3 of the local Redis,
+# BENCH_BROKER_URL). Every benchmark runs even when
 # an earlier one reports a FAIL; make fails at the end if any did. wrk comes from Debian: installed
 # here when missing and make runs as root.
 .PHONY: bench
@@ -88,6 +90,6 @@ bench: $(RUN_STAMP)
 	echo "make bench: DATABASE_URL=$$(echo "$$url" | sed -E 's#(://[^:/@]+):[^@]*@#\1:***@#')"; \
 	DATABASE_URL="$$url" $(BIN)/python bench/recalculation.py || status=1; \
 	DATABASE_URL="$${IMPORT_BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/planboard_importbench}" $(BIN)/python bench/import_updates.py || status=1; \
-	for script in api_throughput pages report_card saves; do \
+	for script in api_throughput pages report_card export saves; do \
 		DATABASE_URL="$$url" $(BIN)/python bench/$$script.py || status=1; \
 	done; exit $$status

@@ -1,6 +1,6 @@
 """The plan tree, read in one place: the recalculation, the report card, the API and spreadsheet
-exports and the explanations all read a plan here, through `plan_tree`, `branch_tree` or (the
-recalculation) `plan_inputs`.
+exports and the explanations all read a plan here, through `plan_tree`, `branch_tree`, (the
+recalculation) `plan_inputs` or (the plan export) `plan_stream`.
 
 A plan comes back as plain frozen values, never model instances, from one `.values()` query
 per kind of row, so a read costs the same number of queries whatever the size of the plan:
@@ -23,12 +23,14 @@ explanation shows), and `depth` stops the read below a level. Figures (`progress
 pages show them: goals by number, objectives by goal and code, metrics by objective and name,
 initiatives by code. The node types are in reports.plan_tree.nodes.
 
-Memory: the API export of a 10× city still holds every reading at once, but as small tuples
-rather than model instances; streaming it is the next step, and the reader's shape allows it.
+`plan_stream(plan_id)` (reports.plan_tree.stream) is the plan export's read: the whole plan in
+the order of the export document, every kind of row streamed from one query through a
+server-side cursor, so that memory does not grow with the plan (the trees above hold it whole).
 """
 
 from reports.plan_tree.nodes import InitiativeNode, LinkTarget, MetricNode, ObjectiveNode, PartNode, PlanTree
 from reports.plan_tree.read import ALL_PARTS, branch_tree, plan_inputs, plan_tree
+from reports.plan_tree.stream import PlanStream, plan_stream
 
 __all__ = [
     "ALL_PARTS",
@@ -37,8 +39,10 @@ __all__ = [
     "MetricNode",
     "ObjectiveNode",
     "PartNode",
+    "PlanStream",
     "PlanTree",
     "branch_tree",
     "plan_inputs",
+    "plan_stream",
     "plan_tree",
 ]

@@ -31,9 +31,9 @@ PARTS = {"pillars": Pillar, "drivers": BusinessDriver, "themes": Theme}
 ALL_PARTS = tuple(PARTS)
 
 
-def _rows(queryset, node: type, *, detail: bool, adjust=None, **annotations) -> list:
-    """`queryset` read as `node`s: the fields without a default always, the `_detail` ones with
-    `detail`; `adjust(row)` may correct a row's values before the node is made."""
+def _columns(node: type, *, detail: bool) -> tuple[list[str], dict]:
+    """The columns a `node` is read from: the fields without a default always, the `_detail` ones
+    with `detail` (those across a join as expressions, by field name)."""
     columns, joined = [], {}
     for item in fields(node):
         if item.metadata.get("option") or ("detail" in item.metadata and not detail):
@@ -42,6 +42,13 @@ def _rows(queryset, node: type, *, detail: bool, adjust=None, **annotations) -> 
             joined[item.name] = F(item.metadata["detail"])
         else:
             columns.append(item.name)
+    return columns, joined
+
+
+def _rows(queryset, node: type, *, detail: bool, adjust=None, **annotations) -> list:
+    """`queryset` read as `node`s (see _columns); `adjust(row)` may correct a row's values before
+    the node is made."""
+    columns, joined = _columns(node, detail=detail)
     rows = queryset.values(*columns, **joined, **annotations)
     if adjust is None:
         return [node(**row) for row in rows]

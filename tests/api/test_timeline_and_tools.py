@@ -2,6 +2,7 @@
 tokens, throttling and the documentation pages."""
 
 import datetime
+import json
 from decimal import Decimal
 
 import pytest
@@ -93,7 +94,8 @@ def test_the_export_holds_the_whole_plan(city, api, viewer):
     ReadingFactory(metric=city.metric, period_end=datetime.date(2023, 6, 30), value=Decimal("61"))
     StatusUpdateFactory(initiative=city.initiative, narrative="Kick-off held")
     city.initiative.supports.add(city.objective)
-    document = api(viewer).get(f"/api/v1/plans/{city.enterprise.pk}/export/").json()
+    response = api(viewer).get(f"/api/v1/plans/{city.enterprise.pk}/export/")
+    document = json.loads(b"".join(response.streaming_content))  # a streamed answer
     assert document["plan"]["title"] == "Enterprise plan"
     objective = document["goals"][0]["objectives"][0]
     assert objective["metrics"][0]["readings"] == [{"period_end": "2023-06-30", "value": "61.0000", "note": ""}]

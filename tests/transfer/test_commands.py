@@ -1,10 +1,13 @@
 """The management commands: import_updates, import_readings, import_plan and export_plan."""
 
+import json
+
 import pytest
 from django.core.management import CommandError, call_command
 
 from goals.models import MetricReading
 from initiatives.models import StatusUpdate
+from tests.reports.export_reference import reference_bytes
 from tests.transfer.helpers import READING_HEADER, UPDATE_HEADER, csv_upload
 
 
@@ -60,3 +63,32 @@ def test_export_plan_then_import_plan_changes_nothing(tmp_path, cio, initiatives
 
     # 1 plan row + 5 initiatives, all as stored.
     assert "0 added, 0 changed, 6 already up to date." in capsys.readouterr().out
+
+
+def test_export_plan_to_json_writes_the_api_export_document(tmp_path, plan, initiatives, capsys):
+    path = tmp_path / "plan.json"
+    call_command("export_plan", "stp", str(path))
+    assert path.read_bytes() == reference_bytes(plan.pk)
+    assert [i["code"] for i in json.loads(path.read_bytes())["initiatives"]] == ["PD-1", "PD-2", "PD-3", "PD-4", "PD-5"]
+    assert f"Wrote {path} ({path.stat().st_size:,} bytes)." in capsys.readouterr().out
+
+
+def test_export_plan_to_json_is_the_whole_plan_only(tmp_path, plan):
+    with pytest.raises(CommandError, match="--kind: the .json export is the whole plan; --kind updates is for"):
+        call_command("export_plan", "stp", str(tmp_path / "u.json"), kind="updates")
+    with pytest.raises(CommandError, match=r"OUTPUT: .*plan.txt must end in .xlsx, .csv or .json."):
+        call_command("export_plan", "stp", str(tmp_path / "plan.txt"))
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_json_export_that_fails_leaves_no_file(tmp_path, plan, monkeypatch):
+    from reports import plan_export
+
+    def broken(stream):
+        yield b"{"
+        raise RuntimeError("disk or database gone")
+
+    monkeypatch.setattr(plan_export, "_document", broken)
+    with pytest.raises(RuntimeError, match="gone"):
+        call_command("export_plan", "stp", str(tmp_path / "plan.json"))
+    assert list(tmp_path.iterdir()) == []
