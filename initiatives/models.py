@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -28,6 +29,7 @@ from goals.models import (
     related,
 )
 from planboard.core.choices import InitiativeStatus
+from planboard.core.progress import NEVER_STALE_STATUSES
 
 percent_validators = [
     MinValueValidator(0, "Percent complete must be between 0 and 100."),
@@ -94,6 +96,25 @@ class Initiative(TrackedModel, ProgressCache):
 
     class Meta:
         ordering = ["plan", "code"]
+        # The plan dashboard's lists, each an ORDER BY … LIMIT walk of one of these in its own order
+        # (initiatives.selectors): the stalest open initiatives (the predicate is the stale rule's
+        # "never stale" statuses, sorted as initiatives.selectors.NEVER_STALE spells them), those due
+        # soonest, and the latest completed.
+        indexes = [
+            models.Index(
+                F("plan"),
+                Coalesce("last_update_on", "start_date"),
+                F("code"),
+                name="initiative_plan_stale_order",
+                condition=~Q(status__in=sorted(NEVER_STALE_STATUSES)),
+            ),
+            models.Index(fields=["plan", "target_date", "code"], name="initiative_plan_target_date"),
+            models.Index(
+                fields=["plan", "-completed_date", "-last_update_on", "code"],
+                name="initiative_plan_completed",
+                condition=Q(status=InitiativeStatus.COMPLETED),
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["plan", "code"],
@@ -224,6 +245,8 @@ class Milestone(TrackedModel):
 
     class Meta:
         ordering = ["initiative", "due", "title"]
+        # The dashboard's "due in the next 60 days": open milestones by due date.
+        indexes = [models.Index(fields=["due"], name="milestone_open_due", condition=Q(done_on__isnull=True))]
 
     def __str__(self) -> str:
         return self.title
