@@ -96,15 +96,20 @@ class Initiative(TrackedModel, ProgressCache):
 
     class Meta:
         ordering = ["plan", "code"]
-        # The plan dashboard's lists, each an ORDER BY … LIMIT walk of one of these in its own order
-        # (initiatives.selectors): the stalest open initiatives (the predicate is the stale rule's
-        # "never stale" statuses, sorted as initiatives.selectors.NEVER_STALE spells them), those due
-        # soonest, and the latest completed.
+        # The plan dashboard (initiatives.selectors): its lists are ORDER BY … LIMIT walks of these in
+        # their own order (the stalest open initiatives, those due soonest, the latest completed),
+        # and its counts index-only scans (by health; stale, whose rule reads the dates and cadence
+        # carried at the end of the first). The first's predicate is the stale rule's "never stale"
+        # statuses, sorted as initiatives.selectors.NEVER_STALE spells them. None holds a figure
+        # but `health`, so most recalculation writes leave them alone.
         indexes = [
             models.Index(
                 F("plan"),
                 Coalesce("last_update_on", "start_date"),
                 F("code"),
+                F("last_update_on"),
+                F("start_date"),
+                F("update_cadence_days"),
                 name="initiative_plan_stale_order",
                 condition=~Q(status__in=sorted(NEVER_STALE_STATUSES)),
             ),
@@ -114,6 +119,7 @@ class Initiative(TrackedModel, ProgressCache):
                 name="initiative_plan_completed",
                 condition=Q(status=InitiativeStatus.COMPLETED),
             ),
+            models.Index(fields=["plan", "health"], name="initiative_plan_health"),
         ]
         constraints = [
             models.UniqueConstraint(
