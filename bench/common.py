@@ -224,11 +224,12 @@ def bench_client(*, user=None, headers: dict[str, str] | None = None):
     return client
 
 
-def breakdown(client, paths: list[str], repeats: int) -> dict:
+def breakdown(client, paths: list[str], repeats: int, before_each=None) -> dict:
     """Mean milliseconds per request made in this process, split into SQL (statements sent and
     rows fetched) and the rest (middleware, view, ORM objects, serializer or template), and the
     CPU time this process spent, which other work on the cores moves less than wall time (on a
-    virtual machine, CPU steal still inflates it)."""
+    virtual machine, CPU steal still inflates it). `before_each`, when given, is called before
+    every request (to empty a cache, say), inside the timing."""
     from django.db import connection
 
     for path in paths:
@@ -237,6 +238,8 @@ def breakdown(client, paths: list[str], repeats: int) -> dict:
     with connection.execute_wrapper(timer):
         for _ in range(repeats):
             for path in paths:
+                if before_each is not None:
+                    before_each()
                 response = client.get(path)
                 if response.status_code != 200:
                     sys.exit(f"{path} answered {response.status_code} in this process, not 200.")

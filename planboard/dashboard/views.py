@@ -20,6 +20,7 @@ from initiatives import selectors as initiative_selectors
 from initiatives.models import Initiative
 from planboard.core import permissions
 from planboard.core.views import refuse
+from planboard.dashboard.goal_list import goal_list_html
 from reports.explain import progress_explain
 from reports.models import ProgressSnapshot
 
@@ -53,6 +54,7 @@ def dashboard_context(plan: Plan, today: datetime.date) -> dict:
     return {
         "plan": plan,
         "goals": goals,
+        "goal_list": goal_list_html(plan, goals),
         "plan_trend": series.get((ProgressSnapshot.Node.PLAN, plan.pk), []),
         "health_counts": counts["health"],
         "stale": initiative_selectors.plan_stale_initiatives(plan, today),
