@@ -49,7 +49,8 @@ def check_status_and_percent(status: str, percent_complete: int | None) -> dict[
 
 
 class Initiative(TrackedModel, ProgressCache):
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="initiatives")
+    # No index of its own: the unique (plan, code) and the dashboard's (plan, …) indexes all lead with it.
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="initiatives", db_index=False)
     code = models.CharField(max_length=20, validators=[code_validator])
     title = models.CharField(max_length=300)
     description = models.TextField(blank=True)
