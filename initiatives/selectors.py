@@ -100,7 +100,7 @@ def filter_stale(queryset: QuerySet[Initiative], stale: bool, today: datetime.da
     its cadence (its own, else its plan's) days before today, or which has neither date.
 
     One condition per row with the date arithmetic in SQL (`DaysBefore`), so the filter costs no
-    query of its own and can be counted in the same pass as other figures.
+    query of its own (it used to read the plan's distinct cadences first: one more scan of every row).
     """
     today = today or timezone.localdate()
     condition = stale_condition(today)
