@@ -73,12 +73,15 @@ clean:
 # Then, on the scale-1 plan in DATABASE_URL (reused, generated if missing), Planboard under gunicorn
 # with DEBUG off and the local Redis as its shared cache (CACHE_URL, default redis://127.0.0.1:6379/2):
 # API list throughput against a hello-world view, with the response cache and without (bench/api_throughput.py, wrk),
-# dashboard and initiative page latency (bench/pages.py, wrk), the report card's seconds and peak
-# memory against WeasyPrint on the same HTML (bench/report_card.py) and the streamed plan export's
-# seconds, bytes and peak memory of the serving process at scale 1 and, when BENCH_SCALES made it,
-# scale 10 (bench/export.py, Django's test client in a fresh child), and fifty editors saving at once beside a
-# Celery worker under each gunicorn setup (bench/saves.py; broker: database 3 of the local Redis,
-# BENCH_BROKER_URL). Every benchmark runs even when
+# dashboard and initiative page latency (bench/pages.py, wrk: BENCH_REPEATS runs, default 3, as
+# min/median/max of p50 and p95, for a Viewer and a department liaison; also at scale 10 when the
+# plan bench-10 exists, which BENCH_SCALES=0.1,1,10 makes: target dashboard p95 <= 150 ms at scale
+# 1 and 10), the report card's seconds and peak memory against WeasyPrint on the same HTML
+# (bench/report_card.py), the streamed plan export's seconds, bytes and peak memory of the serving
+# process at scale 1 and, when BENCH_SCALES made it, scale 10 (bench/export.py, Django's test
+# client in a fresh child), and fifty editors saving at once beside a Celery worker under each
+# gunicorn setup (bench/saves.py; broker: database 3 of the local Redis, BENCH_BROKER_URL).
+# Every benchmark runs even when
 # an earlier one reports a FAIL; make fails at the end if any did. wrk comes from Debian: installed
 # here when missing and make runs as root.
 .PHONY: bench

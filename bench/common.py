@@ -21,8 +21,11 @@ DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/planboard_bench"
 DEFAULT_CACHE_URL = "redis://127.0.0.1:6379/2"
 # The plan bench/recalculation.py generates at scale 1 in the same database: reused, not rebuilt.
 SCALE_ONE_SLUG = "bench-1"
+# ... and at scale 10 when asked (BENCH_SCALES=0.1,1,10): measured when present, never generated here.
+SCALE_TEN_SLUG = "bench-10"
 SEED = 2026
 BENCH_USERNAME = "bench-viewer"
+BENCH_LIAISON_USERNAME = "bench-liaison"
 BENCH_SETTINGS = "bench.settings"
 HELLO_PATH = "/bench/hello/"
 
@@ -142,6 +145,49 @@ def bench_viewer():
     return user
 
 
+def scale_ten_plan():
+    """The scale-10 big city if bench/recalculation.py made it (BENCH_SCALES=0.1,1,10), else None."""
+    from goals.models import Plan
+    from planboard.citygen import GENERATED_MARK
+
+    plan = Plan.objects.filter(slug=SCALE_TEN_SLUG).first()
+    if plan is not None and plan.mission.startswith(f"{GENERATED_MARK} (scale 10,"):
+        print(f"Reusing plan {SCALE_TEN_SLUG!r} (id {plan.pk}, generated at scale 10).", flush=True)
+        return plan
+    return None
+
+
+def bench_liaison(plan):
+    """A signed-in user with no global role: the liaison of one department of `plan`, who reads the
+    enterprise plans and that department's plans only (the permission path of most city staff)."""
+    from django.contrib.auth import get_user_model
+
+    from goals.models import Department, DepartmentMembership
+
+    department = (
+        Department.objects.filter(is_active=True, initiatives__plan=plan).order_by("name").first()
+        or Department.objects.filter(is_active=True).order_by("name").first()
+    )
+    if department is None:
+        sys.exit(f"Plan {plan.slug!r} has no active department to make the benchmark's liaison a member of.")
+    user, _ = get_user_model().objects.get_or_create(
+        username=BENCH_LIAISON_USERNAME, defaults={"first_name": "Benchmark", "last_name": "Liaison"}
+    )
+    user.groups.clear()
+    DepartmentMembership.objects.get_or_create(
+        user=user, department=department, defaults={"role": DepartmentMembership.Role.LIAISON}
+    )
+    return user
+
+
+def repeats_from_environment(default: int = 3) -> int:
+    """BENCH_REPEATS, the runs per timing (a whole number, 1 or more); `default` when unset."""
+    raw = os.environ.get("BENCH_REPEATS", str(default))
+    if not raw.strip().isdigit() or int(raw) < 1:
+        sys.exit(f"BENCH_REPEATS must be a whole number of runs, 1 or more, not {raw!r}.")
+    return int(raw)
+
+
 def collect_static() -> None:
     """Manifest static files for DEBUG off, in their own folder (BENCH_STATIC_ROOT), not var/static."""
     from django.core.management import call_command
@@ -178,11 +224,12 @@ def bench_client(*, user=None, headers: dict[str, str] | None = None):
     return client
 
 
-def breakdown(client, paths: list[str], repeats: int) -> dict:
+def breakdown(client, paths: list[str], repeats: int, before_each=None) -> dict:
     """Mean milliseconds per request made in this process, split into SQL (statements sent and
     rows fetched) and the rest (middleware, view, ORM objects, serializer or template), and the
     CPU time this process spent, which other work on the cores moves less than wall time (on a
-    virtual machine, CPU steal still inflates it)."""
+    virtual machine, CPU steal still inflates it). `before_each`, when given, is called before
+    every request (to empty a cache, say), inside the timing."""
     from django.db import connection
 
     for path in paths:
@@ -191,6 +238,8 @@ def breakdown(client, paths: list[str], repeats: int) -> dict:
     with connection.execute_wrapper(timer):
         for _ in range(repeats):
             for path in paths:
+                if before_each is not None:
+                    before_each()
                 response = client.get(path)
                 if response.status_code != 200:
                     sys.exit(f"{path} answered {response.status_code} in this process, not 200.")

@@ -5,6 +5,7 @@ the table of where a request's time goes (`common.breakdown`).
 
 import os
 import platform
+import statistics
 import subprocess
 from pathlib import Path
 
@@ -91,3 +92,8 @@ def print_breakdown(rows: dict[str, dict]) -> None:
             for name, row in rows.items()
         ],
     )
+
+
+def spread(values: list[float], digits: int = 1) -> str:
+    """ "min / median / max" of repeated figures: on shared cores one run alone says little."""
+    return " / ".join(f"{v:.{digits}f}" for v in (min(values), statistics.median(values), max(values)))

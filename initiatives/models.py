@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -28,6 +29,7 @@ from goals.models import (
     related,
 )
 from planboard.core.choices import InitiativeStatus
+from planboard.core.progress import NEVER_STALE_STATUSES
 
 percent_validators = [
     MinValueValidator(0, "Percent complete must be between 0 and 100."),
@@ -47,7 +49,8 @@ def check_status_and_percent(status: str, percent_complete: int | None) -> dict[
 
 
 class Initiative(TrackedModel, ProgressCache):
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="initiatives")
+    # No index of its own: the unique (plan, code) and the dashboard's (plan, …) indexes all lead with it.
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="initiatives", db_index=False)
     code = models.CharField(max_length=20, validators=[code_validator])
     title = models.CharField(max_length=300)
     description = models.TextField(blank=True)
@@ -94,6 +97,31 @@ class Initiative(TrackedModel, ProgressCache):
 
     class Meta:
         ordering = ["plan", "code"]
+        # The plan dashboard (initiatives.selectors): its lists are ORDER BY … LIMIT walks of these in
+        # their own order (the stalest open initiatives, those due soonest, the latest completed),
+        # and its counts index-only scans (by health; stale, whose rule reads the dates and cadence
+        # carried at the end of the first). The first's predicate is the stale rule's "never stale"
+        # statuses, sorted as initiatives.selectors.NEVER_STALE spells them. None holds a figure
+        # but `health`, so most recalculation writes leave them alone.
+        indexes = [
+            models.Index(
+                F("plan"),
+                Coalesce("last_update_on", "start_date"),
+                F("code"),
+                F("last_update_on"),
+                F("start_date"),
+                F("update_cadence_days"),
+                name="initiative_plan_stale_order",
+                condition=~Q(status__in=sorted(NEVER_STALE_STATUSES)),
+            ),
+            models.Index(fields=["plan", "target_date", "code"], name="initiative_plan_target_date"),
+            models.Index(
+                fields=["plan", "-completed_date", "-last_update_on", "code"],
+                name="initiative_plan_completed",
+                condition=Q(status=InitiativeStatus.COMPLETED),
+            ),
+            models.Index(fields=["plan", "health"], name="initiative_plan_health"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["plan", "code"],
@@ -224,6 +252,8 @@ class Milestone(TrackedModel):
 
     class Meta:
         ordering = ["initiative", "due", "title"]
+        # The dashboard's "due in the next 60 days": open milestones by due date.
+        indexes = [models.Index(fields=["due"], name="milestone_open_due", condition=Q(done_on__isnull=True))]
 
     def __str__(self) -> str:
         return self.title

@@ -3,12 +3,17 @@ dashboard's lists and My work (a department's plans are initiatives.department_p
 Each selector runs a fixed number of queries whatever the number of rows, and reads the cached
 figures; staleness applies planboard.core.progress.is_stale (the one home of the rule) to fields
 already loaded, or in the database (`filter_stale`, also the API's `?stale=` filter).
+
+The dashboard's selectors are shaped for the indexes of initiatives/migrations/0002: its lists are
+`ORDER BY … LIMIT` walks of an index in the list's own order, and its counts are index-only scans
+(`plan_initiative_counts`), not scans of every row of the plan's initiatives.
 """
 
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db import NotSupportedError
+from django.db.models import Count, DateField, F, Func, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -44,26 +49,62 @@ def mark_stale(initiatives: list[Initiative], today: datetime.date) -> list[Init
     return initiatives
 
 
-def filter_stale(queryset: QuerySet[Initiative], stale: bool, today: datetime.date | None = None) -> QuerySet:
-    """Initiatives that are (or, with `stale` false, are not) stale on `today`: the rule of
-    planboard.core.progress.is_stale in the database. Stale is an initiative not completed,
-    cancelled or on hold whose last update (or, with none, its start date) is more than its
-    cadence (its own, else its plan's) days before today, or which has neither date.
+class DaysBefore(Func):
+    """`date` minus `days` whole days, as a date: date arithmetic on a per-row number of days, which
+    PostgreSQL (`date - integer`) and SQLite (`date(d, '-N days')`) spell differently."""
 
-    Cadences differ per row, and date arithmetic on a per-row number of days is spelled
-    differently by every database, so the rule is written as one comparison per distinct cadence
-    (one extra query; a city has a handful of cadences).
-    """
-    today = today or timezone.localdate()
-    queryset = queryset.annotate(
+    arity = 2
+    output_field = DateField()
+
+    def as_sql(self, compiler, connection, **extra):
+        raise NotSupportedError(f"DaysBefore is written for PostgreSQL and SQLite, not {connection.vendor}.")
+
+    def _operands(self, compiler):
+        (date_sql, date_params), (days_sql, days_params) = (compiler.compile(e) for e in self.source_expressions)
+        return date_sql, days_sql, (*date_params, *days_params)
+
+    def as_postgresql(self, compiler, connection, **extra):
+        date_sql, days_sql, params = self._operands(compiler)
+        return f"(({date_sql})::date - ({days_sql}))", params
+
+    def as_sqlite(self, compiler, connection, **extra):
+        date_sql, days_sql, params = self._operands(compiler)
+        return f"date({date_sql}, '-' || ({days_sql}) || ' days')", params
+
+
+# Sorted, so the partial index of initiatives/migrations/0002 and the queries spell the list alike.
+NEVER_STALE = sorted(progress.NEVER_STALE_STATUSES)
+
+
+def with_stale_fields(queryset: QuerySet[Initiative]) -> QuerySet[Initiative]:
+    """`stale_reference` (the last update, else the start date) and `stale_cadence` (the
+    initiative's own cadence, else its plan's) on each row: what the stale rule reads."""
+    return queryset.annotate(
         stale_reference=Coalesce("last_update_on", "start_date"),
         stale_cadence=Coalesce("update_cadence_days", "plan__update_cadence_days"),
     )
-    cadences = queryset.order_by().values_list("stale_cadence", flat=True).distinct()
-    overdue = Q(pk__in=[])
-    for days in cadences:
-        overdue |= Q(stale_cadence=days, stale_reference__lt=today - datetime.timedelta(days=days))
-    condition = ~Q(status__in=progress.NEVER_STALE_STATUSES) & (Q(stale_reference__isnull=True) | overdue)
+
+
+def stale_condition(today: datetime.date) -> Q:
+    """planboard.core.progress.is_stale as a filter on rows annotated by `with_stale_fields`: not
+    completed, cancelled or on hold, and either neither date is known or the reference is more than
+    the cadence's days before `today`."""
+    overdue = Q(stale_reference__lt=DaysBefore(Value(today, output_field=DateField()), F("stale_cadence")))
+    return ~Q(status__in=NEVER_STALE) & (Q(stale_reference__isnull=True) | overdue)
+
+
+def filter_stale(queryset: QuerySet[Initiative], stale: bool, today: datetime.date | None = None) -> QuerySet:
+    """Initiatives that are (or, with `stale` false, are not) stale on `today`: the rule of
+    planboard.core.progress.is_stale in the database (`stale_condition`). Stale is an initiative not
+    completed, cancelled or on hold whose last update (or, with none, its start date) is more than
+    its cadence (its own, else its plan's) days before today, or which has neither date.
+
+    One condition per row with the date arithmetic in SQL (`DaysBefore`), so the filter costs no
+    query of its own (it used to read the plan's distinct cadences first: one more scan of every row).
+    """
+    today = today or timezone.localdate()
+    condition = stale_condition(today)
+    queryset = with_stale_fields(queryset)
     return queryset.filter(condition) if stale else queryset.exclude(condition)
 
 
@@ -171,21 +212,26 @@ def initiative_changes_since(initiative: Initiative, version: int) -> dict:
 # --- The dashboard ---------------------------------------------------------------------------
 
 
-def plan_health_counts(plan: Plan) -> list[dict]:
-    """How many of the plan's initiatives are in each computed health, in a fixed order."""
-    counts = dict(Initiative.objects.filter(plan=plan).order_by().values_list("health").annotate(n=Count("pk")))
-    order = [Health.ON_TRACK, Health.AT_RISK, Health.OFF_TRACK, Health.COMPLETED]
-    rows = [{"health": value, "label": Health(value).label, "count": counts.get(value, 0)} for value in order]
+HEALTH_ORDER = [Health.ON_TRACK, Health.AT_RISK, Health.OFF_TRACK, Health.COMPLETED]
+
+
+def plan_initiative_counts(plan: Plan, today: datetime.date) -> dict:
+    """How many of the plan's initiatives are in each computed health (in a fixed order, then the
+    unrated) and how many are stale on `today`. Two index-only scans (initiative_plan_health, and
+    initiative_plan_stale_order over the open initiatives only) when the table is vacuumed; COUNT(*)
+    rather than COUNT(id), which would have to read every row."""
+    counts = dict(Initiative.objects.filter(plan=plan).order_by().values_list("health").annotate(n=Count("*")))
+    rows = [{"health": value, "label": Health(value).label, "count": counts.get(value, 0)} for value in HEALTH_ORDER]
     rows.append({"health": "", "label": "Not rated (on hold, cancelled or no figure)", "count": counts.get("", 0)})
-    return rows
+    return {"health": rows, "stale": filter_stale(Initiative.objects.filter(plan=plan), True, today).count()}
 
 
-def plan_stale_initiatives(plan: Plan, today: datetime.date, limit: int = 10) -> tuple[list[Initiative], int]:
-    """The stalest initiatives of the plan (oldest update first) and how many are stale in all."""
-    stale = filter_stale(Initiative.objects.filter(plan=plan).select_related("plan", "owner"), True, today).order_by(
-        "stale_reference", "code"
-    )
-    return list(stale[:limit]), stale.count()
+def plan_stale_initiatives(plan: Plan, today: datetime.date, limit: int = 10) -> list[Initiative]:
+    """The `limit` stalest initiatives of the plan, oldest update first (the count is in
+    `plan_initiative_counts`): a walk of the index initiative_plan_stale_order that stops at `limit`."""
+    # The plan is joined for its cadence, not loaded: the list shows the initiative and its owner.
+    stale = filter_stale(Initiative.objects.filter(plan=plan).select_related("owner"), True, today)
+    return list(stale.order_by("stale_reference", "code")[:limit])
 
 
 def initiative_timeline(initiative: Initiative, limit: int | None) -> tuple[list[StatusUpdate], int]:

@@ -20,6 +20,7 @@ from initiatives import selectors as initiative_selectors
 from initiatives.models import Initiative
 from planboard.core import permissions
 from planboard.core.views import refuse
+from planboard.dashboard.goal_list import goal_list_html
 from reports.explain import progress_explain
 from reports.models import ProgressSnapshot
 
@@ -49,14 +50,15 @@ def dashboard_context(plan: Plan, today: datetime.date) -> dict:
     goals = plan_selectors.plan_goals(plan)
     for goal in goals:
         goal.trend = series.get((ProgressSnapshot.Node.GOAL, goal.pk), [])
-    stale, stale_count = initiative_selectors.plan_stale_initiatives(plan, today)
+    counts = initiative_selectors.plan_initiative_counts(plan, today)
     return {
         "plan": plan,
         "goals": goals,
+        "goal_list": goal_list_html(plan, goals),
         "plan_trend": series.get((ProgressSnapshot.Node.PLAN, plan.pk), []),
-        "health_counts": initiative_selectors.plan_health_counts(plan),
-        "stale": stale,
-        "stale_count": stale_count,
+        "health_counts": counts["health"],
+        "stale": initiative_selectors.plan_stale_initiatives(plan, today),
+        "stale_count": counts["stale"],
         "deadlines": initiative_selectors.plan_deadlines(plan, today),
         "recently_completed": initiative_selectors.plan_recently_completed(plan),
         "today": today,
