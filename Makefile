@@ -73,6 +73,8 @@ clean:
 # Then, on the scale-1 plan in DATABASE_URL (reused, generated if missing), Planboard under gunicorn
 # with DEBUG off and the local Redis as its shared cache (CACHE_URL, default redis://127.0.0.1:6379/2):
 # API list throughput against a hello-world view, with the response cache and without (bench/api_throughput.py, wrk),
+# read p95/p99 and throughput of 16 readers of plan-filtered API lists with no writes and with one status update a
+# second in another plan or in the same one (bench/reads_during_writes.py; adds a small plan, bench-cache, when missing),
 # dashboard and initiative page latency (bench/pages.py, wrk) and the report card's seconds and peak
 # memory against WeasyPrint on the same HTML (bench/report_card.py), and fifty editors saving at
 # once beside a Celery worker under each gunicorn setup (bench/saves.py; broker: database 3 of the
@@ -88,6 +90,6 @@ bench: $(RUN_STAMP)
 	echo "make bench: DATABASE_URL=$$(echo "$$url" | sed -E 's#(://[^:/@]+):[^@]*@#\1:***@#')"; \
 	DATABASE_URL="$$url" $(BIN)/python bench/recalculation.py || status=1; \
 	DATABASE_URL="$${IMPORT_BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/planboard_importbench}" $(BIN)/python bench/import_updates.py || status=1; \
-	for script in api_throughput pages report_card saves; do \
+	for script in api_throughput reads_during_writes pages report_card saves; do \
 		DATABASE_URL="$$url" $(BIN)/python bench/$$script.py || status=1; \
 	done; exit $$status
