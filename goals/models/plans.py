@@ -168,6 +168,9 @@ class PlanChange(models.Model):
     on the plan's row); Django still deletes a plan's changes with the plan.
     """
 
+    # Plan data (planboard.core.changes): the lookup from a row to its plan's id. The plans' list shows
+    # whether changes are pending (`needs_recalculation`), so a change mark is plan data too.
+    plan_path = "plan_id"
     id = models.BigAutoField(primary_key=True)
     plan = models.ForeignKey(
         Plan, on_delete=models.CASCADE, db_constraint=False, db_index=False, related_name="recalculation_changes"
