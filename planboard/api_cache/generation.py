@@ -14,9 +14,9 @@ read at, so a committed write makes every older entry it may touch unreachable a
 Nothing has to remember to invalidate: an execute wrapper, installed on each database connection as
 it opens, sees every statement, and one that is not a read is a write. That covers the services, the
 admin, imports, Celery tasks, management commands, migrations and the raw SQL of the progress engine
-(`UPDATE … FROM unnest`) alike. The table a write names decides whether it is plan data
-(`changes.plan_tables()`, from the models); a statement whose one target cannot be read off its
-start (a CTE, several statements, COPY, DDL, a composed statement) is not. Writes Django cannot see
+(`WITH … UPDATE … FROM unnest`) alike. The tables a write names decide whether it is plan data
+(`changes.plan_tables()`, from the models); a statement whose targets cannot be read off it
+(several statements, COPY, TRUNCATE, MERGE, DDL, a composed statement) is not. Writes Django cannot see
 (COPY in planboard/citygen/bulk.py, which goes around its cursor; a restore; SQL typed into psql) are
 followed by `manage.py api_cache_reset`, which moves the data generation by hand; entries expire
 after API_CACHE_SECONDS in any case.
@@ -73,12 +73,16 @@ CACHE_ERRORS = (ConnectionInterrupted, RedisError, OSError)
 READ_PREFIXES = ("SELECT", "BEGIN", "SAVEPOINT", "RELEASE", "ROLLBACK", "SET ", "SHOW", "EXPLAIN", "PRAGMA")
 # Sessions change on every sign-in and flash message, and no API response reads them.
 UNWATCHED_TABLES = ('"django_session"',)
-# The one table an INSERT, UPDATE or DELETE as Django writes them names, quoted or not; a
-# schema-qualified name, ONLY, a CTE and the rest do not match (and count as writes outside plan data).
-WRITTEN_TABLE = re.compile(
-    r'\s*(?:INSERT\s+(?:OR\s+[A-Z]+\s+)?INTO|UPDATE|DELETE\s+FROM)\s+(?:"(\w+)"|(\w+))(?=[\s(])',
-    re.IGNORECASE | re.ASCII,
-)
+# Rows change through INSERT INTO, UPDATE and DELETE FROM, one statement at a time or several in a
+# CTE (the progress engine's `WITH … UPDATE`); each is followed by the table it writes, quoted or
+# not. `FOR [NO KEY] UPDATE` only locks, and `ON CONFLICT DO UPDATE` writes the INSERT's own table.
+# Anything else (COPY, TRUNCATE, MERGE, DDL, a schema-qualified name, several statements) is not
+# read: it counts as a write outside plan data.
+STATEMENT_START = re.compile(r"\s*(?:INSERT|UPDATE|DELETE|WITH)\b", re.IGNORECASE | re.ASCII)
+WRITE_KEYWORD = re.compile(r"\b(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM)\b", re.IGNORECASE | re.ASCII)
+NOT_A_WRITE = re.compile(r"\b(?:FOR|KEY|DO)\s+$", re.IGNORECASE | re.ASCII)  # the words before a lock's UPDATE
+TARGET = re.compile(r'\s+(?:"(\w+)"|(\w+))(?=[\s(])', re.ASCII)
+MERGE = re.compile(r"\bMERGE\b", re.IGNORECASE | re.ASCII)
 
 _bump_owed = False
 
@@ -101,17 +105,25 @@ def is_write(sql) -> bool:
     return not any(table in head for table in UNWATCHED_TABLES)
 
 
-def written_table(sql) -> str | None:
-    """The one table a write changes, when its start says so plainly; None when it cannot be told."""
-    if not isinstance(sql, str) or ";" in sql:  # several statements may write several tables
+def written_tables(sql) -> frozenset[str] | None:
+    """The tables a write changes, when the statement names them plainly; None when it cannot be told."""
+    if not isinstance(sql, str) or ";" in sql or not STATEMENT_START.match(sql) or MERGE.search(sql):
         return None
-    match = WRITTEN_TABLE.match(sql)
-    return (match[1] or match[2]) if match else None
+    tables = set()
+    for keyword in WRITE_KEYWORD.finditer(sql):
+        if keyword[0][0] in "uU" and NOT_A_WRITE.search(sql, max(0, keyword.start() - 8), keyword.start()):
+            continue
+        target = TARGET.match(sql, keyword.end())
+        if target is None:
+            return None
+        tables.add(target[1] or target[2])
+    return frozenset(tables) or None
 
 
 def writes_plan_data(sql) -> bool:
-    """Whether a write changes only a table of plan data (planboard.core.changes.plan_tables)."""
-    return written_table(sql) in changes.plan_tables()
+    """Whether a write changes only tables of plan data (planboard.core.changes.plan_tables)."""
+    tables = written_tables(sql)
+    return tables is not None and tables <= changes.plan_tables()
 
 
 def plans_key(plan_id: int | None) -> str:

@@ -12,7 +12,7 @@ from django.apps import apps
 from django.core.cache import cache
 from django.db import connection, transaction
 
-from goals.models import Department, Plan
+from goals.models import Department, Plan, PlanChange
 from initiatives.models import Initiative
 from planboard.api_cache import generation
 from planboard.core import changes
@@ -63,7 +63,7 @@ def rename(initiative: Initiative, title: str) -> None:
 def test_plan_data_is_the_plan_models_their_inner_links_and_their_history():
     assert changes.plan_tables() == {
         *(f"goals_{name}" for name in ("plan", "pillar", "businessdriver", "theme", "goal", "objective")),
-        *(f"goals_{name}" for name in ("metric", "metricreading")),
+        *(f"goals_{name}" for name in ("metric", "metricreading", "planchange")),
         *(f"goals_historical{name}" for name in ("plan", "pillar", "businessdriver", "theme", "goal", "objective")),
         *(f"goals_historical{name}" for name in ("objective_aligned_to", "metric", "metricreading")),
         *(f"initiatives_{name}" for name in ("initiative", "initiative_supports", "statusupdate", "milestone")),
@@ -90,42 +90,65 @@ def test_every_plan_path_leads_from_a_row_to_its_plan():
     ThemeFactory(plan=plan)
     ReadingFactory(metric__objective__goal__plan=plan)
     ProgressSnapshot.objects.create(plan=plan, node_type="plan", node_id=plan.pk, taken_on=datetime.date(2024, 1, 1))
+    PlanChange.objects.create(plan=plan)
     plan_models = [model for model in apps.get_models() if changes.plan_path(model) is not None]
-    assert len(plan_models) == 13
+    assert len(plan_models) == 14
     for model in plan_models:
         assert model._default_manager.exists(), model.__name__
         path = changes.plan_path(model)
         assert set(model._default_manager.values_list(path, flat=True)) == {plan.pk}, model.__name__
 
 
+# The progress engine's figures: one statement that locks (FOR NO KEY UPDATE) and then updates.
+FIGURES_SQL = (
+    "WITH v AS (SELECT * FROM unnest(%s::bigint[]) AS v(id)), "
+    'changed AS (SELECT t.id FROM "goals_goal" AS t JOIN v ON v.id = t.id), '
+    'locked AS (SELECT t.id FROM "goals_goal" AS t WHERE t.id IN (SELECT id FROM changed) '
+    "ORDER BY t.id FOR NO KEY UPDATE SKIP LOCKED), "
+    'written AS (UPDATE "goals_goal" AS t SET progress = 1 FROM v, locked WHERE t.id = v.id RETURNING t.id) '
+    "SELECT (SELECT count(*) FROM changed) - (SELECT count(*) FROM written)"
+)
+
+
 @pytest.mark.parametrize(
-    ("sql", "table"),
+    ("sql", "tables"),
     [
         (
             'INSERT INTO "initiatives_statusupdate" ("initiative_id") VALUES (%s) RETURNING "id"',
-            "initiatives_statusupdate",
+            {"initiatives_statusupdate"},
         ),
-        ('UPDATE "initiatives_initiative" SET "title" = %s WHERE "id" = %s', "initiatives_initiative"),
-        ('UPDATE "goals_goal" AS t SET progress = v.progress FROM unnest(%s) AS v(id)', "goals_goal"),
+        ('UPDATE "initiatives_initiative" SET "title" = %s WHERE "id" = %s', {"initiatives_initiative"}),
+        ('UPDATE "goals_goal" AS t SET progress = v.progress FROM unnest(%s) AS v(id)', {"goals_goal"}),
         (
             'DELETE FROM "initiatives_initiative_supports" WHERE "initiative_id" IN (%s)',
-            "initiatives_initiative_supports",
+            {"initiatives_initiative_supports"},
         ),
-        ("update goals_plan set needs_recalculation = true", "goals_plan"),
-        ('INSERT OR IGNORE INTO "goals_theme" ("name") VALUES (%s)', "goals_theme"),
+        ("update goals_plan set title = 'x' where id in (select plan_id from goals_goal for update)", {"goals_plan"}),
+        ('INSERT OR IGNORE INTO "goals_theme" ("name") VALUES (%s)', {"goals_theme"}),
+        (
+            'INSERT INTO "reports_progresssnapshot" ("plan_id") VALUES (%s) ON CONFLICT("node_id") DO UPDATE SET x = 1',
+            {"reports_progresssnapshot"},
+        ),
+        (FIGURES_SQL, {"goals_goal"}),
+        (
+            "WITH gone AS (DELETE FROM goals_goal RETURNING id) UPDATE auth_user SET is_active = false",
+            {"goals_goal", "auth_user"},
+        ),
+        ("UPDATE ONLY goals_plan SET title = 'x'", {"ONLY"}),  # not a table of plan data: counts as outside
         ("UPDATE goals_plan SET title = 'a'; DELETE FROM auth_user", None),  # two statements
-        ("WITH moved AS (UPDATE goals_goal SET weight = 2 RETURNING id) SELECT * FROM moved", None),
+        ("WITH moved AS (UPDATE public.goals_goal SET weight = 2 RETURNING id) SELECT * FROM moved", None),
+        ("WITH rows AS (SELECT 1) SELECT * FROM rows", None),  # writes nothing it names: not read either
+        ("WITH t AS (SELECT 1) MERGE INTO goals_goal USING t ON true WHEN MATCHED THEN DELETE", None),
         ("UPDATE public.goals_plan SET title = 'x'", None),
-        ("UPDATE ONLY goals_plan SET title = 'x'", "ONLY"),  # not a table of plan data: counts as outside
         ('COPY "goals_metricreading" FROM STDIN', None),
         ("TRUNCATE goals_plan", None),
         (b"UPDATE goals_plan SET title = 'bytes'", None),
         ("/* comment */ UPDATE goals_plan SET title = 'x'", None),
     ],
 )
-def test_the_written_table_is_read_off_the_statement_or_not_at_all(sql, table):
-    assert generation.written_table(sql) == table
-    assert generation.writes_plan_data(sql) is (table in changes.plan_tables())
+def test_the_written_tables_are_read_off_the_statement_or_not_at_all(sql, tables):
+    assert generation.written_tables(sql) == (None if tables is None else frozenset(tables))
+    assert generation.writes_plan_data(sql) is (tables is not None and tables <= changes.plan_tables())
 
 
 def test_the_database_writes_nothing_by_itself():
@@ -137,6 +160,12 @@ def test_the_database_writes_nothing_by_itself():
             assert cursor.fetchone()[0] == 0
             cursor.execute("SELECT DISTINCT confdeltype, confupdtype FROM pg_constraint WHERE contype = 'f'")
             assert set(cursor.fetchall()) == {("a", "a")}  # NO ACTION on delete and update
+            # No function of our own a statement could call to write elsewhere.
+            cursor.execute(
+                "SELECT count(*) FROM pg_proc JOIN pg_namespace ON pg_namespace.oid = pg_proc.pronamespace "
+                "WHERE nspname NOT IN ('pg_catalog', 'information_schema')"
+            )
+            assert cursor.fetchone()[0] == 0
         else:
             cursor.execute("SELECT count(*) FROM sqlite_master WHERE type = 'trigger'")
             assert cursor.fetchone()[0] == 0
@@ -248,10 +277,9 @@ def write_outside_plan_data_too(initiative):
 def write_what_nobody_can_read(initiative):
     with transaction.atomic(), connection.cursor() as cursor:
         changes.plans_changed(initiative.plan_id)
-        cursor.execute(
-            "WITH moved AS (SELECT id FROM initiatives_initiative WHERE id = %s) "
-            "UPDATE initiatives_initiative SET title = %s WHERE id IN (SELECT id FROM moved)",
-            [initiative.pk, "Through a CTE"],
+        schema = "public" if connection.vendor == "postgresql" else "main"
+        cursor.execute(  # a plan table, but named so that the watcher cannot tell
+            f"UPDATE {schema}.initiatives_initiative SET title = %s WHERE id = %s", ["Schema-qualified", initiative.pk]
         )
 
 
