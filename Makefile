@@ -73,6 +73,9 @@ clean:
 # Then, on the scale-1 plan in DATABASE_URL (reused, generated if missing), Planboard under gunicorn
 # with DEBUG off and the local Redis as its shared cache (CACHE_URL, default redis://127.0.0.1:6379/2):
 # API list throughput against a hello-world view, with the response cache and without (bench/api_throughput.py, wrk),
+# read p95/p99 and throughput of 16 readers of plan-filtered API lists with no writes and with one
+# status update a second in another plan or in the same one (bench/reads_during_writes.py; adds a
+# small plan, bench-cache, when missing),
 # dashboard and initiative page latency (bench/pages.py, wrk: BENCH_REPEATS runs, default 3, as
 # min/median/max of p50 and p95, for a Viewer and a department liaison; also at scale 10 when the
 # plan bench-10 exists, which BENCH_SCALES=0.1,1,10 makes: target dashboard p95 <= 150 ms at scale
@@ -93,6 +96,6 @@ bench: $(RUN_STAMP)
 	echo "make bench: DATABASE_URL=$$(echo "$$url" | sed -E 's#(://[^:/@]+):[^@]*@#\1:***@#')"; \
 	DATABASE_URL="$$url" $(BIN)/python bench/recalculation.py || status=1; \
 	DATABASE_URL="$${IMPORT_BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/planboard_importbench}" $(BIN)/python bench/import_updates.py || status=1; \
-	for script in api_throughput pages report_card export saves; do \
+	for script in api_throughput reads_during_writes pages report_card export saves; do \
 		DATABASE_URL="$$url" $(BIN)/python bench/$$script.py || status=1; \
 	done; exit $$status

@@ -49,6 +49,10 @@ def check_status_and_percent(status: str, percent_complete: int | None) -> dict[
 
 
 class Initiative(TrackedModel, ProgressCache):
+    # Plan data (planboard.core.changes): the lookup from a row to its plan's id.
+    plan_path = "plan_id"
+    # Links that stay inside the plan (the services refuse others); `aligned_to` may cross plans.
+    plan_links = ("supports",)
     # No index of its own: the unique (plan, code) and the dashboard's (plan, …) indexes all lead with it.
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="initiatives", db_index=False)
     code = models.CharField(max_length=20, validators=[code_validator])
@@ -200,6 +204,8 @@ class StatusUpdateQuerySet(models.QuerySet):
 class StatusUpdate(models.Model):
     """An owner's report on an initiative at a date. Append-only: never edited, never deleted."""
 
+    # Plan data (planboard.core.changes): the lookup from a row to its plan's id.
+    plan_path = "initiative__plan_id"
     initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="updates")
     as_of = models.DateField()
     status = models.CharField(max_length=16, choices=InitiativeStatus.choices)
@@ -243,6 +249,8 @@ class StatusUpdate(models.Model):
 
 
 class Milestone(TrackedModel):
+    # Plan data (planboard.core.changes): the lookup from a row to its plan's id.
+    plan_path = "initiative__plan_id"
     initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="milestones")
     title = models.CharField(max_length=300)
     due = models.DateField()
@@ -266,6 +274,8 @@ class Milestone(TrackedModel):
 class AlignmentScore(TrackedModel):
     """How well an initiative serves one pillar or one business driver: 0 (not at all) to 3 (strongly)."""
 
+    # Plan data (planboard.core.changes): the lookup from a row to its plan's id.
+    plan_path = "initiative__plan_id"
     initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="alignment_scores")
     pillar = models.ForeignKey(Pillar, on_delete=models.CASCADE, null=True, blank=True, related_name="scores")
     driver = models.ForeignKey(BusinessDriver, on_delete=models.CASCADE, null=True, blank=True, related_name="scores")

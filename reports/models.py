@@ -58,6 +58,9 @@ class ReportCard(models.Model):
 class ProgressSnapshot(models.Model):
     """One node's figures on one day. Taking a snapshot twice in a day replaces the first."""
 
+    # Plan data (planboard.core.changes): the lookup from a row to its plan's id.
+    plan_path = "plan_id"
+
     class Node(models.TextChoices):
         PLAN = "plan", "Plan"
         GOAL = "goal", "Goal"

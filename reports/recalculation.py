@@ -20,6 +20,7 @@ from django.utils import timezone
 from goals.models import PROGRESS_FIELDS, Goal, Metric, MetricReading, Objective, Plan
 from goals.services.recalculation import plan_changes_claim, plan_changes_clear, plan_mark_changed
 from initiatives.models import Initiative, InitiativeStatus, StatusUpdate
+from planboard.core.changes import plans_changed
 from planboard.core.progress import Figures, PlanFigures, PlanInputs, compute_plan
 from reports.models import ProgressSnapshot
 from reports.plan_tree import plan_inputs
@@ -170,6 +171,7 @@ def _recalculate_once(plan_id: int, today: datetime.date, snapshot: bool, only_i
     if only_if_changed and not seen:
         return None
     with transaction.atomic():
+        plans_changed(plan_id)  # the figures written below are this plan's data (the response cache)
         _lock_plan(plan_id)
         stored: dict[str, dict[int, tuple]] = {}
         figures = compute_plan(load_inputs(plan_id, stored=stored), today)

@@ -3,6 +3,8 @@ and a metric's readings.
 
 Reads: each list is the caller's `visible_*` queryset from planboard.core.permissions, with the related
 rows the serializer needs fetched alongside (a fixed number of queries whatever the page size).
+Lists with `cache_per_plan` show, filtered by `?plan=`, that plan's data only, so their cached
+answers outlive other plans' changes (planboard.api_cache.responses.CachedListMixin).
 Writes: each model's named services in goals.services (`goal_create`, `goal_update`,
 `goal_delete`, ...: versioned, audited, recalculation queued) and, for readings,
 goals.services.metric_record_reading.
@@ -73,6 +75,7 @@ class PlanViewSet(PlanDataViewSet):
 class PillarViewSet(PlanDataViewSet):
     """Pillars (guiding principles) of a plan."""
 
+    cache_per_plan = True
     rules = services.PILLAR_RULES
     create_service = staticmethod(services.pillar_create)
     update_service = staticmethod(services.pillar_update)
@@ -87,6 +90,7 @@ class PillarViewSet(PlanDataViewSet):
 class DriverViewSet(PlanDataViewSet):
     """Business drivers of a plan."""
 
+    cache_per_plan = True
     rules = services.DRIVER_RULES
     create_service = staticmethod(services.driver_create)
     update_service = staticmethod(services.driver_update)
@@ -101,6 +105,7 @@ class DriverViewSet(PlanDataViewSet):
 class ThemeViewSet(PlanDataViewSet):
     """Thematic categories of a plan's initiatives."""
 
+    cache_per_plan = True
     rules = services.THEME_RULES
     create_service = staticmethod(services.theme_create)
     update_service = staticmethod(services.theme_update)
@@ -115,6 +120,7 @@ class ThemeViewSet(PlanDataViewSet):
 class GoalViewSet(PlanDataViewSet):
     """Goals of a plan."""
 
+    cache_per_plan = True
     rules = services.GOAL_RULES
     create_service = staticmethod(services.goal_create)
     update_service = staticmethod(services.goal_update)
@@ -129,6 +135,7 @@ class GoalViewSet(PlanDataViewSet):
 class ObjectiveViewSet(PlanDataViewSet):
     """Objectives of a goal, and the objectives they align to."""
 
+    cache_per_plan = True
     rules = services.OBJECTIVE_RULES
     create_service = staticmethod(services.objective_create)
     update_service = staticmethod(services.objective_update)
@@ -148,6 +155,7 @@ class ObjectiveViewSet(PlanDataViewSet):
 class MetricViewSet(PlanDataViewSet):
     """Metrics of an objective: baseline, target and the cached attainment."""
 
+    cache_per_plan = True
     rules = services.METRIC_RULES
     create_service = staticmethod(services.metric_create)
     update_service = staticmethod(services.metric_update)

@@ -14,6 +14,8 @@ from planboard.core.choices import Term
 
 
 class Goal(TrackedModel, ProgressCache):
+    # Plan data (planboard.core.changes): the lookup from a row to its plan's id.
+    plan_path = "plan_id"
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="goals")
     number = models.PositiveSmallIntegerField(validators=[MinValueValidator(1, "Goal numbers start at 1.")])
     title = models.CharField(max_length=200)
@@ -50,6 +52,8 @@ class Goal(TrackedModel, ProgressCache):
 
 
 class Objective(TrackedModel, ProgressCache):
+    # Plan data (planboard.core.changes): the lookup from a row to its plan's id.
+    plan_path = "goal__plan_id"
     goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="objectives")
     code = models.CharField(max_length=20, validators=[code_validator], help_text="For example 2.3")
     title = models.CharField(max_length=300)

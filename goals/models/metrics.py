@@ -15,6 +15,8 @@ from planboard.core.choices import Direction, Frequency
 
 
 class Metric(TrackedModel, ProgressCache):
+    # Plan data (planboard.core.changes): the lookup from a row to its plan's id.
+    plan_path = "objective__goal__plan_id"
     Direction = Direction
     Frequency = Frequency
 
@@ -73,6 +75,8 @@ class Metric(TrackedModel, ProgressCache):
 
 
 class MetricReading(TrackedModel):
+    # Plan data (planboard.core.changes): the lookup from a row to its plan's id.
+    plan_path = "metric__objective__goal__plan_id"
     metric = models.ForeignKey(Metric, on_delete=models.CASCADE, related_name="readings")
     period_end = models.DateField(help_text="Last day of the period the reading covers.")
     value = models.DecimalField(max_digits=16, decimal_places=4)

@@ -16,6 +16,8 @@ from planboard.core.fiscal import fiscal_year_end, fiscal_year_start
 
 class Plan(TrackedModel, ProgressCache):
     Scope = PlanScope
+    # Plan data (planboard.core.changes): the lookup from a row to its plan's id.
+    plan_path = "id"
 
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -166,6 +168,9 @@ class PlanChange(models.Model):
     on the plan's row); Django still deletes a plan's changes with the plan.
     """
 
+    # Plan data (planboard.core.changes): the lookup from a row to its plan's id. The plans' list shows
+    # whether changes are pending (`needs_recalculation`), so a change mark is plan data too.
+    plan_path = "plan_id"
     id = models.BigAutoField(primary_key=True)
     plan = models.ForeignKey(
         Plan, on_delete=models.CASCADE, db_constraint=False, db_index=False, related_name="recalculation_changes"
@@ -182,6 +187,8 @@ class PlanChange(models.Model):
 class PlanPart(TrackedModel):
     """Something that belongs directly to one plan and is ordered within it."""
 
+    # Plan data (planboard.core.changes): the lookup from a row to its plan's id.
+    plan_path = "plan_id"
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE)
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)

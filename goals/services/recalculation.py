@@ -27,6 +27,7 @@ from django.core.cache import cache
 from django.db import transaction
 
 from goals.models import PlanChange
+from planboard.core.changes import plans_changed
 from planboard.core.tasks import RECALCULATE_PLAN, registered
 
 logger = logging.getLogger(__name__)
@@ -43,6 +44,7 @@ def plan_mark_changed(*, plan_id: int) -> None:
     The mark is written inside the caller's transaction (it commits or rolls back with the
     change), so if the recalculation cannot be queued the next scheduled run still finds it.
     """
+    plans_changed(plan_id)  # for the response cache: this transaction's writes are this plan's data
     PlanChange.objects.create(plan_id=plan_id)
     transaction.on_commit(lambda: _queue(plan_id))
 

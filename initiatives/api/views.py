@@ -3,7 +3,9 @@ actions of a plan (alignment and priority).
 
 Reads are the caller's `visible_*` querysets; writes go through initiatives.services
 (each model's named services, `initiative_create` ..., for the objects; initiative_post_update for
-the append-only status timeline; the spend gate's in initiatives.it_requests).
+the append-only status timeline; the spend gate's in initiatives.it_requests). Initiatives and
+milestones filtered by `?plan=` show that plan's data only (`cache_per_plan`: their cached answers
+outlive other plans' changes, see planboard.api_cache.responses.CachedListMixin).
 """
 
 from django.db.models import Prefetch, QuerySet
@@ -40,6 +42,7 @@ class InitiativeDataViewSet(CachedListMixin, VersionedWriteMixin, viewsets.Model
 class InitiativeViewSet(InitiativeDataViewSet):
     """Initiatives with their reported status and computed figures. Status moves by posting updates."""
 
+    cache_per_plan = True
     rules = services.INITIATIVE_RULES
     create_service = staticmethod(services.initiative_create)
     update_service = staticmethod(services.initiative_update)
@@ -122,6 +125,7 @@ class StatusUpdateViewSet(CachedListMixin, mixins.ListModelMixin, mixins.CreateM
 class MilestoneViewSet(InitiativeDataViewSet):
     """Milestones of an initiative: what is due when, and when it was done."""
 
+    cache_per_plan = True
     rules = services.MILESTONE_RULES
     create_service = staticmethod(services.milestone_create)
     update_service = staticmethod(services.milestone_update)

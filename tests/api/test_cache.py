@@ -147,9 +147,11 @@ def test_cached_answers_are_still_throttled(city, api, viewer, settings, either_
 
 @pytest.mark.redis
 @committed
+@pytest.mark.parametrize("narrowed", [False, True], ids=["all plans", "one plan"])
 def test_on_redis_a_cached_answer_costs_one_round_trip(
-    city, viewer_client, settings, monkeypatch, django_assert_num_queries
+    city, viewer_client, settings, monkeypatch, django_assert_num_queries, narrowed
 ):
+    path = f"{LIST}&plan={city.plan_a.pk}" if narrowed else LIST
     settings.CACHES = redis_cache_settings(settings.REDIS_URL)
     cache.clear()
     sent = []
@@ -160,12 +162,12 @@ def test_on_redis_a_cached_answer_costs_one_round_trip(
         return send(self, *args, **kwargs)
 
     monkeypatch.setattr(redis.Redis, "execute_command", counting)
-    first = viewer_client.get(LIST)
-    viewer_client.get(LIST)  # now this process knows the token too
+    first = viewer_client.get(path)
+    viewer_client.get(path)  # now this process knows the token too
     sent.clear()
     with django_assert_num_queries(0):
-        again = viewer_client.get(LIST)
-    # The generation and the caller's throttle count, in one script run; the body from this process.
+        again = viewer_client.get(path)
+    # The generations and the caller's throttle count, in one script run; the body from this process.
     assert sent == ["EVALSHA"]
     assert again.content == first.content
     cache.clear()

@@ -40,7 +40,8 @@ def command_line(service: dict) -> str:
 def settings_variables() -> set[str]:
     source = read("planboard/settings.py")
     direct = {name for pair in DIRECT_ENVIRON_READ.findall(source) for name in pair if name}
-    return set(ENV_HELPER_CALL.findall(source)) | direct
+    gunicorn = set(re.findall(r'"(GUNICORN_[A-Z_]+)"', read("planboard/gunicorn_conf.py")))
+    return set(ENV_HELPER_CALL.findall(source)) | direct | gunicorn
 
 
 def env_example_variables() -> set[str]:

@@ -10,10 +10,10 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection, connections, transaction
-from redis.exceptions import ConnectionError as RedisConnectionError
 
 from goals.models import Department
 from planboard.api_cache import generation
+from tests.redis_cache import redis_cache_settings
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -194,26 +194,21 @@ def test_a_lost_number_starts_again_from_the_clock_above_any_old_one():
     assert generation.current() > first
 
 
-class UnreachableCache:
-    """The cache API of a Redis server that does not answer."""
-
-    def __getattr__(self, name):
-        def refuse(*args, **kwargs):
-            raise RedisConnectionError("Connection refused")
-
-        return refuse
-
-
-def test_a_bump_the_cache_refused_is_owed_and_made_before_the_next_read(monkeypatch):
+def test_a_bump_the_cache_refused_is_owed_and_made_before_the_next_read(settings):
     before = generation.current()
-    monkeypatch.setattr(generation, "cache", UnreachableCache())
+    working = settings.CACHES
+    settings.CACHES = redis_cache_settings("redis://127.0.0.1:1/0")  # nothing listens there
     department()  # the write itself succeeds
     assert Department.objects.count() == 1
+    assert generation._bump_owed
     assert generation.current() is None  # meanwhile nothing is answered from the cache
-    monkeypatch.undo()
+    assert generation.current_for(None) == (None, {})
+    settings.CACHES = working
     assert generation.current() > before
+    assert not generation._bump_owed
 
 
-def test_an_unreachable_cache_reads_as_no_generation(monkeypatch):
-    monkeypatch.setattr(generation, "cache", UnreachableCache())
+def test_an_unreachable_cache_reads_as_no_generation(settings):
+    settings.CACHES = redis_cache_settings("redis://127.0.0.1:1/0")
     assert generation.current() is None
+    assert generation.current_for(7, ("calls", 60)) == (None, {})
