@@ -3,44 +3,46 @@
 The report reads figures, it never computes them (DESIGN.md: progress is written only by the
 progress engine). For a fiscal year that has ended it reads the ProgressSnapshot rows taken on
 the year's last day when there are any; otherwise, and for the year in progress, the figures
-cached on each row. `figures.source` says which, and `figures.as_of` the date they describe.
-With cached figures, "stale" is judged on the day the card is prepared.
+cached on each row (figures.py). `figures.source` says which, and `figures.as_of` the date they
+describe.
 
 The result holds only JSON types (dates as ISO strings), so the dict returned for a live plan
 is exactly what is frozen into the ReportCard row and read back years later.
 
-A fixed number of queries, whatever the size of the plan. What the card draws is decided here
-(digest.py: which metrics are charted, the readings of their lines, the most urgent initiatives
-of each list), so the frozen dict carries only that, and every count stays exact.
+A fixed number of queries, whatever the size of the plan. What the card shows is decided here
+(digest.py's caps, applied by sections.py: which goals, objectives and metrics are drawn, the
+readings of the charted metrics' lines, the most urgent initiatives of each list), so the
+frozen dict carries only that, its size bounded whatever the size of the plan, and every count
+stays exact.
 """
 
 import datetime
 import json
-from collections import defaultdict
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Count, Q, Sum
+from django.urls import reverse
 from django.utils import timezone
 
-from goals.models import Health, MetricReading, Plan
+from goals.models import Plan
 from initiatives.alignment.rules import plans_alignment
-from initiatives.models import InitiativeStatus, ITRequest
+from initiatives.models import ITRequest
 from planboard.core import progress
-from planboard.core.choices import Frequency, Term
 from planboard.core.fiscal import fiscal_year_end, fiscal_year_of, fiscal_year_start
-from reports.explain import objective_sides
-from reports.models import ProgressSnapshot
-from reports.plan_tree import InitiativeNode, MetricNode, PlanTree, plan_tree
-from reports.report_card.digest import cap_lists, order_metrics, thin_readings
+from reports.plan_tree import plan_tree
+from reports.report_card import digest
+from reports.report_card.figures import Figures
+from reports.report_card.sections import Sections
 
 # Bump when the shape of the dict changes; html.py can then still draw cards frozen earlier.
 # 2: charted metrics carry thinned readings, the others only their latest; initiative lists
 # are capped beside exact counts (digest.py).
-SCHEMA_VERSION = 2
-NEEDS_ATTENTION = frozenset({Health.AT_RISK, Health.OFF_TRACK})
-STATUS_LABELS, TERM_LABELS = dict(InitiativeStatus.choices), dict(Term.choices)
-FREQUENCY_LABELS = dict(Frequency.choices)
+# 3: goals, objectives and metrics are capped plan-wide too (only those shown are frozen, with
+# counts of all), the caps and the plan-wide lists of the appendix are frozen with the card.
+SCHEMA_VERSION = 3
+ALIGNMENT_COUNTS = ("objectives_aligned", "objectives_unaligned", "initiatives_aligned", "initiatives_unaligned")
 
 
 def fiscal_year_errors(plan: Plan, fiscal_year, today: datetime.date) -> dict[str, str]:
@@ -60,122 +62,10 @@ def fiscal_year_errors(plan: Plan, fiscal_year, today: datetime.date) -> dict[st
     return {}
 
 
-def _figure(progress_value: float | None, pace_value: float | None, health: str) -> dict:
-    return {
-        "progress": progress_value,
-        "pace": pace_value,
-        "health": health or "",
-        "grade": progress.grade(progress_value, pace_value),
-        "ratio": progress.grade_ratio(progress_value, pace_value),
-    }
-
-
-class Figures:
-    """The figures of every node of a plan at one date, from snapshots or from the cached fields."""
-
-    def __init__(self, tree: PlanTree, fy_end: datetime.date, today: datetime.date):
-        self.by_node: dict[tuple[str, int], dict] = {}
-        self.stale: set[int] = set()
-        plan = tree.plan
-        snapshots = []
-        if fy_end < today:
-            snapshots = list(
-                ProgressSnapshot.objects.filter(plan_id=plan.id, taken_on=fy_end).values_list(
-                    "node_type", "node_id", "progress", "pace", "health", "stale_count"
-                )
-            )
-        if snapshots:
-            self.source, self.as_of, self.computed_at = "snapshot", fy_end, None
-            for node_type, node_id, value, expected, health, stale_count in snapshots:
-                self.by_node[(node_type, node_id)] = _figure(value, expected, health)
-                if node_type == ProgressSnapshot.Node.INITIATIVE and stale_count:
-                    self.stale.add(node_id)
-            return
-        self.source = "cached"
-        self.computed_at = plan.computed_at
-        self.as_of = timezone.localdate(plan.computed_at) if plan.computed_at else today
-        levels = {
-            "plan": [plan],
-            "goal": tree.goals,
-            "objective": tree.objectives,
-            "metric": tree.metrics,
-            "initiative": tree.initiatives,
-        }
-        for node_type, items in levels.items():
-            for item in items:
-                self.by_node[(node_type, item.id)] = _figure(item.progress, item.pace, item.health)
-        for item in tree.initiatives:
-            if progress.is_stale(
-                status=item.status,
-                last_update_on=item.last_update_on,
-                start_date=item.start_date,
-                cadence_days=item.update_cadence_days or plan.update_cadence_days,
-                today=today,
-            ):
-                self.stale.add(item.id)
-
-    def of(self, node_type: str, node_id: int) -> dict:
-        """The node's figures; a node that did not exist when the snapshot was taken has none."""
-        return self.by_node.get((node_type, node_id)) or _figure(None, None, "")
-
-
-def _initiative(item: InitiativeNode, figures: Figures) -> dict:
-    return {
-        "id": item.id,
-        "code": item.code,
-        "title": item.title,
-        "status": item.status,
-        "status_label": STATUS_LABELS.get(item.status, item.status),
-        "percent_complete": item.percent_complete,
-        "counted": progress.is_counted(item.status),
-        **figures.of("initiative", item.id),
-        "stale": item.id in figures.stale,
-        "last_update_on": item.last_update_on,
-        "start_date": item.start_date,
-        "target_date": item.target_date,
-        "completed_date": item.completed_date,
-        "owner": item.owner_name,
-        "department": item.department_name or "",
-    }
-
-
-def _metric(item: MetricNode, figures: Figures) -> dict:
-    latest = {"period_end": item.latest_on, "value": float(item.latest_value)} if item.latest_on else None
-    return {
-        "id": item.id,
-        "name": item.name,
-        "unit": item.unit,
-        "direction": item.direction,
-        "baseline": float(item.baseline),
-        "baseline_date": item.baseline_date,
-        "target": float(item.target),
-        "target_date": item.target_date,
-        "frequency": FREQUENCY_LABELS.get(item.frequency, item.frequency),
-        **figures.of("metric", item.id),
-        "readings": [],
-        "reading_count": item.reading_count,
-        "latest": latest,
-    }
-
-
-def _initiative_lists(members: list[dict], fy_start: datetime.date, fy_end: datetime.date) -> dict:
-    return {
-        "completed": [
-            i
-            for i in members
-            if i["status"] == InitiativeStatus.COMPLETED
-            and i["completed_date"] is not None
-            and fy_start <= i["completed_date"] <= fy_end
-        ],
-        "needs_attention": [i for i in members if i["counted"] and i["health"] in NEEDS_ATTENTION],
-        "stale": [i for i in members if i["stale"]],
-    }
-
-
-def _alignment(plan: Plan) -> list[dict]:
-    """For each department plan aligned to `plan`: how many objectives and initiatives link to it,
-    by the alignment rule's one home (initiatives.alignment.rules: direct or through an aligned
-    objective of the department's own plan)."""
+def _alignment(plan: Plan) -> dict:
+    """For each department plan aligned to `plan` (the first DEPARTMENT_PLANS by title, all
+    counted): how many objectives and initiatives link to it, by the alignment rule's one home
+    (initiatives.alignment.rules: direct or through an aligned objective of the department's own plan)."""
     department_plans = list(Plan.objects.filter(parent=plan).select_related("department").order_by("title"))
     by_plan = plans_alignment(department_plans)
     rows = []
@@ -193,20 +83,28 @@ def _alignment(plan: Plan) -> list[dict]:
                 "initiatives_unaligned": len(alignment.initiatives) - aligned_initiatives,
             }
         )
-    return rows
+    totals = {key: sum(row[key] for row in rows) for key in ALIGNMENT_COUNTS} if rows else {}
+    return {"department_plans": rows[: digest.DEPARTMENT_PLANS], "department_plan_count": len(rows), "totals": totals}
 
 
 def _it_requests(plan: Plan, fiscal_year: int) -> dict:
-    rows = list(
-        ITRequest.objects.filter(plan=plan, fiscal_year=fiscal_year)
-        .select_related("department")
-        .order_by("department__name", "title")
-    )
-    approved = [r for r in rows if r.state == ITRequest.State.APPROVED]
+    """The year's IT requests counted by state in SQL, and the first EXCEPTIONS approved with a
+    CIO exception (by department and title) beside their exact count: two queries."""
+    requests = ITRequest.objects.filter(plan=plan, fiscal_year=fiscal_year)
+    exception = Q(state=ITRequest.State.APPROVED, exception_by__isnull=False)
+    by_state = {
+        row["state"]: row
+        for row in requests.order_by()
+        .values("state")
+        .annotate(n=Count("pk"), amount=Sum("amount"), exceptions=Count("pk", filter=exception))
+    }
+    approved = by_state.get(ITRequest.State.APPROVED, {})
+    exceptions = requests.filter(exception).select_related("department").order_by("department__name", "title")
     return {
-        "total": len(rows),
-        "by_state": {label: sum(r.state == value for r in rows) for value, label in ITRequest.State.choices},
-        "approved_amount": float(sum(r.amount for r in approved)),
+        "total": sum(row["n"] for row in by_state.values()),
+        "by_state": {label: by_state.get(value, {}).get("n", 0) for value, label in ITRequest.State.choices},
+        "approved_amount": float(approved.get("amount") or 0),
+        "exception_count": approved.get("exceptions", 0),
         "exceptions": [
             {
                 "title": r.title,
@@ -215,37 +113,30 @@ def _it_requests(plan: Plan, fiscal_year: int) -> dict:
                 "reason": r.exception_reason,
                 "exception_at": r.exception_at,
             }
-            for r in approved
-            if r.has_exception
+            for r in exceptions[: digest.EXCEPTIONS]
         ],
     }
 
 
-def _chart_readings(metrics_of: dict[int, list[dict]], fy_end: datetime.date) -> None:
-    """Order each objective's metrics (charted first) and give the charted ones their thinned
-    readings, in place; only the charted metrics' readings are read."""
-    charted: dict[int, dict] = {}
-    for objective_id, rows in metrics_of.items():
-        metrics_of[objective_id] = order_metrics(rows)
-        charted.update({m["id"]: m for m in metrics_of[objective_id] if m["charted"]})
-    readings: dict[int, list[dict]] = defaultdict(list)
-    for metric_id, period_end, value in (
-        MetricReading.objects.filter(metric_id__in=list(charted), period_end__lte=fy_end)
-        .order_by("metric_id", "period_end")
-        .values_list("metric_id", "period_end", "value")
-    ):
-        readings[metric_id].append({"period_end": period_end, "value": float(value)})
-    for metric_id, row in charted.items():
-        row["readings"] = thin_readings(readings[metric_id])
-
-
-def _links(plan: Plan) -> dict:
-    """Where the full lists live in Planboard (the card shows the most urgent items only)."""
+def card_links(*, slug: str, plan_id: int) -> dict:
+    """Where the full lists live in Planboard (the card shows the most urgent items only): the
+    app's own URLs, frozen with the card. `goal` and `explain` are prefixes (`<id>/`, and
+    `objective/<id>/` or `plan/<id>/`, follow)."""
+    site = settings.SITE_URL
+    goal_page = reverse("goal-detail", args=[0]).removesuffix("0/")
+    explain_page = reverse("explain", args=["objective", 0]).removesuffix("objective/0/")
     return {
-        "site": settings.SITE_URL,
-        "initiatives": f"{settings.SITE_URL}/plans/{plan.slug}/initiatives/",
-        "goal": f"{settings.SITE_URL}/goals/",
-        "api": f"{settings.SITE_URL}/api/v1/",
+        "site": site,
+        "plan": site + reverse("plan-dashboard", args=[slug]),
+        "initiatives": site + reverse("initiative-list", args=[slug]),
+        "goal": site + goal_page,
+        "explain": site + explain_page,
+        "alignment": site + reverse("alignment-matrix", args=[slug]),
+        "it_requests": site + reverse("it-request-register", args=[slug]),
+        "api": site + reverse("api-root"),
+        "export": site + reverse("plan-export-export", args=[plan_id]),
+        "spreadsheet": site + reverse("transfer:export", args=[slug, "plan", "xlsx"]),
+        "readings": site + reverse("transfer:export", args=[slug, "readings", "xlsx"]),
     }
 
 
@@ -263,60 +154,15 @@ def report_card_data(plan: Plan, fiscal_year: int, *, today: datetime.date | Non
 
     tree = plan_tree(plan.pk, as_of=fy_end, detail=True, count_readings=True)
     figures = Figures(tree, fy_end, today)
-    initiative_rows = {item.id: _initiative(item, figures) for item in tree.initiatives}
-    metrics_of: dict[int, list[dict]] = defaultdict(list)
-    for item in tree.metrics:
-        metrics_of[item.objective_id].append(_metric(item, figures))
-    _chart_readings(metrics_of, fy_end)
+    sections = Sections(tree, figures, fy_start, fy_end)
+    goal_rows = sections.goals()
+    sections.chart_readings(fy_end)
 
-    objectives_of: dict[int, list[dict]] = defaultdict(list)
-    goal_members: dict[int, dict[int, None]] = defaultdict(dict)  # an ordered set per goal
-    for item in tree.objectives:
-        members = sorted((initiative_rows[i.id] for i in tree.supporters.get(item.id, [])), key=lambda i: i["code"])
-        metric_rows = metrics_of[item.id]
-        metric_mean, initiative_mean = objective_sides(metric_rows, members)
-        objectives_of[item.goal_id].append(
-            {
-                "id": item.id,
-                "code": item.code,
-                "title": item.title,
-                "term": item.term,
-                "term_label": TERM_LABELS.get(item.term, item.term),
-                "weight": float(item.weight),
-                **figures.of("objective", item.id),
-                "metric_mean": metric_mean,
-                "initiative_mean": initiative_mean,
-                "initiatives": [
-                    {"code": i["code"], "progress": i["progress"], "counted": i["counted"]} for i in members
-                ],
-                "metrics": metric_rows,
-            }
-        )
-        goal_members[item.goal_id].update(dict.fromkeys(i["id"] for i in members))
-
-    goal_rows = []
-    for item in tree.goals:
-        members = sorted((initiative_rows[i] for i in goal_members[item.id]), key=lambda i: i["code"])
-        goal_rows.append(
-            {
-                "id": item.id,
-                "number": item.number,
-                "title": item.title,
-                "description": item.description,
-                "weight": float(item.weight),
-                **figures.of("goal", item.id),
-                "objectives": objectives_of[item.id],
-                "initiative_count": len(members),
-                **cap_lists(_initiative_lists(members, fy_start, fy_end)),
-            }
-        )
-
-    everything = list(initiative_rows.values())
-    linked = set(tree.supported)
     node = tree.plan
     window = node.window
     data = {
         "schema": SCHEMA_VERSION,
+        "caps": digest.caps(),
         "city": settings.CITY_NAME,
         "prepared_on": today,
         "fiscal_year": fiscal_year,
@@ -343,16 +189,12 @@ def report_card_data(plan: Plan, fiscal_year: int, *, today: datetime.date | Non
             "computed_at": figures.computed_at,
             "needs_recalculation": node.needs_recalculation,
         },
-        "overall": {
-            **figures.of("plan", node.id),
-            "initiatives": len(everything),
-            "counted": sum(i["counted"] for i in everything),
-            "unlinked": sum(i["id"] not in linked for i in everything),
-            **{key: len(value) for key, value in _initiative_lists(everything, fy_start, fy_end).items()},
-        },
+        "overall": {**figures.of("plan", node.id), **sections.counts()},
         "goals": goal_rows,
-        "links": _links(plan),
-        "alignment": {"department_plans": _alignment(plan), "it_requests": _it_requests(plan, fiscal_year)},
+        "metrics_behind": sections.metrics_behind(),
+        "initiatives_behind": sections.initiatives_behind(),
+        "links": card_links(slug=node.slug, plan_id=node.id),
+        "alignment": {**_alignment(plan), "it_requests": _it_requests(plan, fiscal_year)},
         "method": {
             "metric_share": float(node.metric_share),
             "update_cadence_days": node.update_cadence_days,

@@ -7,7 +7,8 @@ inline and its charts as inline SVG (geometry from planboard.core.charts, drawn 
 Metric charts are the compact kind (templates/reports/report_card/metric_chart.html): a line
 with no mark per reading, only the latest one marked, baseline and target kept, few ticks. The
 browser pages keep the full chart of includes/charts/trend_chart.html. What is charted and
-listed follows digest.py; cards frozen before those rules (schema 1) are shaped here the same way.
+listed follows digest.py; cards frozen before those rules (schemas 1 and 2) are first shaped the
+same way by upgrade.py.
 
 Everything that is formatting (percentages, dates) happens here; the template only lays it out.
 The arithmetic in words is reports.explain's, the same sentences the explain page and the API
@@ -17,7 +18,6 @@ method stored and never recomputes a mean or a blend.
 
 import datetime
 
-from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 
@@ -25,6 +25,8 @@ from goals.models import Health
 from planboard.core import charts
 from reports import explain
 from reports.report_card import digest
+from reports.report_card.sections import UNMEASURED
+from reports.report_card.upgrade import upgrade
 
 TEMPLATE = "reports/report_card/document.html"
 STYLESHEET = "reports/report_card.css"
@@ -109,27 +111,6 @@ def _metric_chart(metric: dict) -> charts.TrendChart:
     )
 
 
-def _upgrade(data: dict) -> None:
-    """Shape a card frozen under schema 1 (every reading, whole lists) as digest.py does, in place."""
-    if data.get("schema", 1) >= 2:
-        return
-    for goal in data["goals"]:
-        for objective in goal["objectives"]:
-            for metric in objective["metrics"]:
-                metric["reading_count"] = len(metric["readings"])
-            objective["metrics"] = digest.order_metrics(objective["metrics"])
-            for metric in objective["metrics"]:
-                metric["readings"] = digest.thin_readings(metric["readings"]) if metric["charted"] else []
-        goal.update(digest.cap_lists({name: goal[name] for name in digest.ORDERS}))
-    site = settings.SITE_URL
-    data["links"] = {
-        "site": site,
-        "initiatives": f"{site}/plans/{data['plan']['slug']}/initiatives/",
-        "goal": f"{site}/goals/",
-        "api": f"{site}/api/v1/",
-    }
-
-
 def _describe_metric(metric: dict) -> None:
     unit = f" {metric['unit']}" if metric["unit"] else ""
     metric["attainment_text"] = pct(metric["progress"])
@@ -138,26 +119,34 @@ def _describe_metric(metric: dict) -> None:
     metric["target_text"] = f"{charts.format_number(metric['target'])}{unit}"
     if metric["latest"]:
         metric["latest_text"] = f"{charts.format_number(metric['latest']['value'])}{unit}"
-    if metric["charted"]:
+    if metric.get("charted"):
         metric["chart"] = _metric_chart(metric)
 
 
+def tally_text(tally: dict[str, int]) -> str:
+    """{"on_track": 12, "at_risk": 3} → "12 on track, 3 at risk", in the order of the health scale."""
+    labels = {
+        **{value: label.lower() for value, label in HEALTH_LABELS.items()},
+        "": "not rated",
+        UNMEASURED: "not measured",
+    }
+    order = list(labels)
+    parts = sorted(tally.items(), key=lambda item: order.index(item[0]) if item[0] in order else len(order))
+    return ", ".join(f"{count} {labels.get(health, health)}" for health, count in parts if count)
+
+
 def _metric_groups(objective: dict) -> None:
-    """Split an objective's metrics into charted, listed one per line, and only counted; tally
-    all of them by health ("12 on track, 3 at risk"), so the counts cover every metric."""
+    """Split an objective's shown metrics into charted and listed one per line; count the rest
+    and tally all of its metrics by health ("12 on track, 3 at risk"), from the frozen counts."""
     metrics = objective["metrics"]
     objective["charted_metrics"] = [m for m in metrics if m["charted"]]
     objective["other_metrics"] = [m for m in metrics if not m["charted"] and m.get("listed", True)]
-    objective["others_count"] = len(metrics) - len(objective["charted_metrics"])
+    objective["others_count"] = objective["metric_count"] - len(objective["charted_metrics"])
     objective["unlisted_count"] = objective["others_count"] - len(objective["other_metrics"])
-    tally: dict[str, int] = {}
-    for metric in metrics:
-        label = metric["health_label"].lower() if metric["progress"] is not None else "not measured"
-        tally[label] = tally.get(label, 0) + 1
-    order = [label.lower() for label in HEALTH_LABELS.values()] + ["not rated", "not measured"]
-    objective["metric_tally"] = ", ".join(
-        f"{tally[label]} {label}" for label in sorted(tally, key=lambda x: order.index(x) if x in order else len(order))
-    )
+    objective["metric_tally_text"] = tally_text(objective["metric_tally"])
+    # The appendix writes every metric's attainment out when all are shown, the drawn ones otherwise.
+    objective["metrics_complete"] = len(metrics) == objective["metric_count"]
+    objective["initiatives_complete"] = len(objective["initiatives"]) == objective["initiative_count"]
 
 
 def _goal_lists(goal: dict, links: dict) -> None:
@@ -180,29 +169,68 @@ def _goal_lists(goal: dict, links: dict) -> None:
     goal["lists"]["needs_attention"]["also_url"] = f"{base}&health=at_risk"
 
 
+def _goal(goal: dict, share: float, links: dict) -> None:
+    """Display strings of a goal; for a goal with a section, of its objectives, metrics and lists."""
+    _describe(goal, f"Goal {goal['number']}")
+    goal["weight_text"] = f"{goal['weight']:g}"
+    if not goal["section"]:
+        return
+    objectives = goal["objectives"]
+    goal["objectives_detail"] = [o for o in objectives if o["detail"]]
+    goal["objectives_lines"] = [o for o in objectives if not o["detail"]]
+    goal["objectives_more"] = goal["objective_count"] - len(objectives)
+    goal["objective_tally_text"] = tally_text(goal["objective_tally"])
+    # The weighted mean is written out only when every objective is in the card.
+    goal["arithmetic"] = explain.weighted_arithmetic(objectives) if not goal["objectives_more"] else None
+    for objective in objectives:
+        _describe(objective, f"Objective {objective['code']}")
+        objective["weight_text"] = f"{objective['weight']:g}"
+        objective["arithmetic"] = explain.objective_arithmetic(
+            metric_share=share,
+            metric_mean=objective["metric_mean"],
+            initiative_mean=objective["initiative_mean"],
+            result=objective["progress"],
+        )
+        for metric in objective["metrics"]:
+            _describe_metric(metric)
+        _metric_groups(objective)
+    _goal_lists(goal, links)
+
+
+def _plan_lists(data: dict) -> None:
+    """The plan-wide parts that are capped: goals, metrics and initiatives furthest behind,
+    department plans and CIO exceptions, each beside how many are not shown."""
+    overall, alignment = data["overall"], data["alignment"]
+    overall["goal_tally_text"] = tally_text(overall["goal_tally"])
+    overall["goals_more"] = overall["goals"] - len(data["goals"])
+    overall["sections"] = sum(goal["section"] for goal in data["goals"])
+    overall["sections_more"] = overall["goals"] - overall["sections"]
+    overall["arithmetic"] = explain.weighted_arithmetic(data["goals"]) if not overall["goals_more"] else None
+    for metric in data["metrics_behind"]:
+        _describe_metric(metric)
+    overall["metrics_more"] = overall["metrics"] - len(data["metrics_behind"])
+    if data["initiatives_behind"] is not None:
+        overall["initiatives_behind_more"] = overall["needs_attention"] - len(data["initiatives_behind"])
+        data["initiatives_behind_list"] = {
+            "items": data["initiatives_behind"],
+            "count": overall["needs_attention"],
+            "more": overall["initiatives_behind_more"],
+            "url": f"{data['links']['initiatives']}?health=off_track",
+            "also_url": f"{data['links']['initiatives']}?health=at_risk",
+        }
+    alignment["department_plans_more"] = alignment["department_plan_count"] - len(alignment["department_plans"])
+    requests = alignment["it_requests"]
+    requests["exceptions_more"] = requests["exception_count"] - len(requests["exceptions"])
+
+
 def _context(document: dict) -> dict:
     data = _readable(document)
-    _upgrade(data)
+    upgrade(data)
     share = data["method"]["metric_share"]
     _describe(data["overall"], data["plan"]["title"])
     for goal in data["goals"]:
-        _describe(goal, f"Goal {goal['number']}")
-        goal["weight_text"] = f"{goal['weight']:g}"
-        goal["arithmetic"] = explain.weighted_arithmetic(goal["objectives"])
-        for objective in goal["objectives"]:
-            _describe(objective, f"Objective {objective['code']}")
-            objective["weight_text"] = f"{objective['weight']:g}"
-            objective["arithmetic"] = explain.objective_arithmetic(
-                metric_share=share,
-                metric_mean=objective["metric_mean"],
-                initiative_mean=objective["initiative_mean"],
-                result=objective["progress"],
-            )
-            for metric in objective["metrics"]:
-                _describe_metric(metric)
-            _metric_groups(objective)
-        _goal_lists(goal, data["links"])
-    data["overall"]["arithmetic"] = explain.weighted_arithmetic(data["goals"])
+        _goal(goal, share, data["links"])
+    _plan_lists(data)
     method = data["method"]
     method["boundaries"] = [{"grade": letter, "ratio": f"{bound:.2f}"} for letter, bound in method["grade_boundaries"]]
     method["share_text"], method["initiative_share"] = f"{share:g}", f"{1 - share:g}"
@@ -221,9 +249,7 @@ def _context(document: dict) -> dict:
         "is_draft": not data.get("card", {}).get("is_final", False),
         "running_title": f"{data['city']} · {data['plan']['title']} · FY{year} report card",
         "css": _stylesheet(),
-        "list_cap": digest.INITIATIVES_PER_LIST,
-        "chart_cap": digest.METRIC_CHARTS_PER_OBJECTIVE,
-        "row_cap": digest.METRIC_ROWS_PER_OBJECTIVE,
+        "caps": data["caps"],
     }
 
 

@@ -3,14 +3,16 @@
 On top of report_card_fixtures' plan, goal 3 gets one objective with twenty metrics and a
 goal 4 fifteen stale initiatives. Every metric runs 2022-06-30 → 2027-06-30 from 0 to 100, so on
 2025-09-15 all share one pace, 1173 / 1826 = 0.642, and metric "M{i:02}" (reading 5 × i) attains
-0.05 × i. Furthest behind pace = lowest attainment: M01, M02, M03 are charted; M04..M15 are the
-twelve one-line rows; M16..M20 (5) are only counted. Health: completed at 1 (M20), on track from
+0.05 × i. Furthest behind pace = lowest attainment: M01, M02 are charted; M03..M10 are the
+eight one-line rows; M11..M20 (10) are only counted. Health: completed at 1 (M20), on track from
 0.642 − 0.10 = 0.542 (M11..M19: 9), at risk from 0.642 − 0.25 = 0.392 (M08..M10: 3), off track
 below (M01..M07: 7).
 """
 
 import datetime
+import json
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -72,27 +74,36 @@ def big_city_plan():
     return plan
 
 
-def test_an_objective_with_twenty_metrics_charts_three_lists_twelve_and_counts_the_rest():
+def test_an_objective_with_twenty_metrics_charts_two_lists_eight_and_counts_the_rest():
     data = report_card_data(big_city_plan(), 2025, today=TODAY)
     goal = next(g for g in data["goals"] if g["number"] == 3)
-    metrics = goal["objectives"][0]["metrics"]
-    assert [m["name"] for m in metrics if m["charted"]] == ["M01", "M02", "M03"]
-    assert [m["name"] for m in metrics if m["listed"]] == [f"M{i:02}" for i in range(4, 16)]
-    # Only charted metrics carry readings; every metric keeps its latest reading and attainment.
-    assert [bool(m["readings"]) for m in metrics] == [True] * 3 + [False] * 17
-    assert len(metrics) == 20 and all(m["latest"]["value"] == pytest.approx(m["progress"] * 100) for m in metrics)
+    objective = goal["objectives"][0]
+    metrics = objective["metrics"]
+    assert [m["name"] for m in metrics if m["charted"]] == ["M01", "M02"]
+    assert [m["name"] for m in metrics if m["listed"]] == [f"M{i:02}" for i in range(3, 11)]
+    # Only what is drawn is frozen, charted metrics with their readings; all 20 are counted.
+    assert [bool(m["readings"]) for m in metrics] == [True] * 2 + [False] * 8
+    assert objective["metric_count"] == 20 and len(metrics) == 10
+    assert objective["metric_tally"] == {"off_track": 7, "at_risk": 3, "on_track": 9, "completed": 1}
+    # M = the mean of 0.05 × i over i = 1..20 = 0.05 × 10.5 = 0.525.
+    assert objective["metric_mean"] == pytest.approx(0.525)
 
     html = report_card_html(data)
     section = html[html.index("Goal 3: Open data") : html.index("Goal 4: Service desk")]
-    assert section.count('<figure class="trend trend--compact">') == 3
-    assert section.count('class="metric-row"') == 12
+    assert section.count('<figure class="trend trend--compact">') == 2
+    assert section.count('class="metric-row"') == 8
     text = pdf_text(report_card_pdf(html))
     assert "20 metrics in all: 9 on track, 3 at risk, 7 off track, 1 completed." in text
-    assert "The next 12 of the other 17, furthest behind pace first:" in text
-    assert "… and 5 more metrics, each with its attainment in the appendix" in text
-    # M04 is listed as a row (latest 20, attainment 20.0%); M20 only in the appendix (1.000).
+    assert "The next 8 of the other 18, furthest behind pace first:" in text
+    assert (
+        f"… and 10 more metrics; each one's attainment is on http://127.0.0.1:8000/explain/objective/{objective['id']}/"
+        in text
+    )
+    # M04 is listed as a row (latest 20, attainment 20.0%); M20 is only counted.
     assert "M04 · latest 20 % (Mar 31, 2025) · target 100 % by Jun 30, 2027 · attainment 20.0% · Off track" in text
-    assert "M20: 1.000" in text
+    # The appendix writes out the ten drawn metrics' attainment and says where all twenty are.
+    assert "M = 0.525 from 20 metrics (the 10 drawn above: M01: 0.050; M02: 0.100; M03: 0.150" in text
+    assert "M20" not in text[text.index("Goal 3: Open data") : text.index("Goal 4: Service desk")]
 
 
 def test_a_goal_with_fifteen_stale_initiatives_lists_the_ten_oldest_and_counts_all():
@@ -154,8 +165,29 @@ def test_a_long_history_is_thinned_by_half_years_when_quarters_would_be_too_many
     assert thin_readings(readings[:24]) == readings[:24]  # 24 or fewer: every reading
 
 
+def frozen_schema_2() -> dict:
+    """big_city_plan's FY2025 card as report_card_data froze it under schema 2 (every goal,
+    objective and metric; charted metrics' readings; goal lists capped at 10 beside their counts)."""
+    return json.loads((Path(__file__).parent / "report_card_schema2.json").read_text())
+
+
+def test_a_card_frozen_under_schema_2_is_drawn_with_the_current_caps():
+    data = frozen_schema_2()
+    assert data["schema"] == 2 and len(data["goals"][2]["objectives"][0]["metrics"]) == 20
+    html = report_card_html(data)
+    section = html[html.index("Goal 3: Open data") : html.index("Goal 4: Service desk")]
+    # Schema 2 charted M01..M03 and listed twelve; drawn now: two charts, eight rows, ten counted.
+    assert section.count('<figure class="trend trend--compact">') == 2
+    assert section.count('class="metric-row"') == 8 and "… and 10 more metrics" in section
+    # The plan-wide list of metrics is made from the frozen ones: 20 + the 2 of goals 1 and 2.
+    assert "All 22 metrics of the plan, furthest behind pace" in html
+    # Schema 2 kept no plan-wide list of initiatives: the card says so rather than guessing.
+    assert "Not recorded: this card was frozen before report cards kept a plan-wide list" in html
+    assert "http://127.0.0.1:8000/api/v1/plans/" in html  # the links of schema 3, made for it
+
+
 def test_a_card_frozen_before_the_caps_is_drawn_with_them():
-    data = report_card_data(big_city_plan(), 2025, today=TODAY)
+    data = frozen_schema_2()
     goal = next(g for g in data["goals"] if g["number"] == 4)
     # A schema-1 card froze whole lists and every reading, with no counts beside them.
     goal["stale"] = goal["stale"] * 2
