@@ -152,10 +152,13 @@ def report_card_data(plan: Plan, fiscal_year: int, *, today: datetime.date | Non
     month = plan.fiscal_year_start_month
     fy_start, fy_end = fiscal_year_start(fiscal_year, month), fiscal_year_end(fiscal_year, month)
 
-    tree = plan_tree(plan.pk, as_of=fy_end, detail=True, count_readings=True)
+    # Without details or readings: the figures choose what is shown; Sections reads the rest for it.
+    tree = plan_tree(plan.pk, readings=None)
     figures = Figures(tree, fy_end, today)
     sections = Sections(tree, figures, fy_start, fy_end)
     goal_rows = sections.goals()
+    metrics_behind, initiatives_behind = sections.metrics_behind(), sections.initiatives_behind()
+    sections.add_people()
     sections.chart_readings(fy_end)
 
     node = tree.plan
@@ -191,8 +194,8 @@ def report_card_data(plan: Plan, fiscal_year: int, *, today: datetime.date | Non
         },
         "overall": {**figures.of("plan", node.id), **sections.counts()},
         "goals": goal_rows,
-        "metrics_behind": sections.metrics_behind(),
-        "initiatives_behind": sections.initiatives_behind(),
+        "metrics_behind": metrics_behind,
+        "initiatives_behind": initiatives_behind,
         "links": card_links(slug=node.slug, plan_id=node.id),
         "alignment": {**_alignment(plan), "it_requests": _it_requests(plan, fiscal_year)},
         "method": {
