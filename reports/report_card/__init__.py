@@ -29,8 +29,8 @@ capped, so the card's length is bounded whatever the size of the plan.
   show the 10 most urgent (latest completion; off track, then furthest behind pace; oldest
   update), each headed by its exact count, with "… and N more" and the URL of the full list in
   Planboard (SITE_URL, frozen with the card). The browser, the API and the export hold everything.
-- The appendix writes out each figure's inputs when there are few enough (an objective's drawn
-  metrics, up to 60 supporting initiatives), gives the plan in numbers per goal, the 30 metrics
+- The appendix writes out each figure's inputs when the card shows them all (an objective's
+  metrics when all are drawn, up to 60 supporting initiatives), gives the plan in numbers per goal, the 30 metrics
   and 60 initiatives of the whole plan furthest behind pace, and the URLs of every full list
   (the plan's pages, its explanation pages, the JSON export and the spreadsheets).
 - The frozen data carries only what is drawn, with the caps it was drawn with: schema 3; cards

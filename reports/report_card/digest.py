@@ -19,9 +19,9 @@ and every list it draws has a cap, so the card's length does not grow with the p
 - Initiative lists of a goal (completed this year, at risk or off track, stale): the
   INITIATIVES_PER_LIST most urgent, with the exact count of the rest ("and N more").
 - The appendix writes out the inputs of each figure when there are few enough: a plan's goals
-  (at most GOALS_AT_A_GLANCE), a goal's objectives (those its section shows), an objective's
-  metrics (those drawn) and supporting initiatives (at most INITIATIVES_PER_OBJECTIVE); beyond
-  that it gives the mean and the count, and the explanation page that lists every input.
+  (at most GOALS_AT_A_GLANCE), a goal's objectives (when its section shows all), an objective's
+  metrics (when all are drawn) and supporting initiatives (at most INITIATIVES_PER_OBJECTIVE);
+  beyond that it gives the mean and the count, and the explanation page that lists every input.
 - Plan-wide, the appendix lists the METRICS_BEHIND metrics and the INITIATIVES_BEHIND
   initiatives (at risk or off track) furthest behind pace, the DEPARTMENT_PLANS department plans
   (by title) and the EXCEPTIONS IT requests approved with a CIO exception, each with its exact count.
