@@ -37,7 +37,7 @@ def test_the_report_card_data_costs_fourteen_queries(django_assert_num_queries):
     # charted metrics' readings (4) + the department plans aligned to it (1: none here, so the
     # alignment rule, initiatives.alignment.rules.plans_alignment, has nothing to read) + IT
     # requests of the year counted by state, and the first of those with a CIO exception (2) = 14.
-    # Grown by 15 goals, the plan has more goals than the card gives sections (12): the same 14.
+    # Grown by 15 goals, the plan has more goals than the card gives sections (8): the same 14.
     read = lambda plan: report_card_data(plan, 2025, today=TODAY)  # noqa: E731
     assert_same_queries(build_plan(), read, 14, django_assert_num_queries)
 
