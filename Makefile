@@ -80,7 +80,10 @@ clean:
 # min/median/max of p50 and p95, for a Viewer and a department liaison; also at scale 10 when the
 # plan bench-10 exists, which BENCH_SCALES=0.1,1,10 makes: target dashboard p95 <= 150 ms at scale
 # 1 and 10), the report card's seconds and peak memory against WeasyPrint on the same HTML
-# (bench/report_card.py), the streamed plan export's seconds, bytes and peak memory of the serving
+# (bench/report_card.py) at scales 1 and 10 (bench-10 when BENCH_SCALES has made it, skipped
+# otherwise; BENCH_REPORT_CARD_SCALES=1 leaves it out; the card is bounded, so scale 10 renders in
+# about the time of scale 1, ~10 s), BENCH_REPEATS runs each as min/median/max with the load
+# average, the streamed plan export's seconds, bytes and peak memory of the serving
 # process at scale 1 and, when BENCH_SCALES made it, scale 10 (bench/export.py, Django's test
 # client in a fresh child), and fifty editors saving at once beside a Celery worker under each
 # gunicorn setup (bench/saves.py; broker: database 3 of the local Redis, BENCH_BROKER_URL).
