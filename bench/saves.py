@@ -316,7 +316,7 @@ def report(results: dict[str, dict]) -> int:
         "server p50",
         "server p95",
         "server max",
-        "recalcs done / failed",
+        "caught up s (max) / recalcs failed",
     ]
     print_table(header, lines)
     print(f"  load average at the end: {load_average()}")
