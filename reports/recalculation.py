@@ -269,6 +269,7 @@ def plan_backfill_snapshots(*, plan_id: int, days: list[datetime.date]) -> int:
     updates, readings = _history(plan_id)
     written = 0
     with transaction.atomic():
+        plans_changed(plan_id)  # the snapshots written below are this plan's data (the response cache)
         _lock_plan(plan_id)
         for day in days:
             written += take_snapshots(plan_id, compute_plan(inputs_as_of(inputs, day, updates, readings), day), day)
