@@ -45,6 +45,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from printing import spread
 from report_card import resident_mb
 
 MAX_MB = 150.0
@@ -173,10 +174,6 @@ def measure(slug: str, folder: Path) -> list[dict]:
         if run["killed"]:
             break
     return runs
-
-
-def spread(values: list[float], fmt: str) -> str:
-    return " / ".join(format(v, fmt) for v in (min(values), statistics.median(values), max(values)))
 
 
 def table_line(slug: str, runs: list[dict]) -> list[str]:

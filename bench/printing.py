@@ -94,6 +94,11 @@ def print_breakdown(rows: dict[str, dict]) -> None:
     )
 
 
-def spread(values: list[float], digits: int = 1) -> str:
-    """ "min / median / max" of repeated figures: on shared cores one run alone says little."""
-    return " / ".join(f"{v:.{digits}f}" for v in (min(values), statistics.median(values), max(values)))
+def spread(values: list[float], spec: str = ".1f") -> str:
+    """ "min / median / max" of repeated figures, each written with the format `spec` (on shared
+    cores one run alone says little); the one value when there is one, nothing when there is none."""
+    if not values:
+        return ""
+    if len(values) == 1:
+        return format(values[0], spec)
+    return " / ".join(format(v, spec) for v in (min(values), statistics.median(values), max(values)))

@@ -40,7 +40,7 @@ import urllib.error
 import urllib.request
 
 from common import bench_viewer, django_start, scale_one_plan
-from printing import load_average, print_header, print_table, print_verdicts
+from printing import load_average, print_header, print_table, print_verdicts, spread
 from servers import check_ok, gunicorn, gunicorn_version, wrk, wrk_version
 
 OTHER_PLAN_SLUG, OTHER_PLAN_SCALE, OTHER_PLAN_SEED = "bench-cache", 0.1, 7
@@ -161,11 +161,6 @@ def measure(base: str, paths: list[str], headers: dict[str, str], writer: Writer
     return figures
 
 
-def spread(values: list[float], form: str) -> str:
-    """min / median / max."""
-    return " / ".join(form.format(v) for v in (min(values), statistics.median(values), max(values)))
-
-
 def main() -> int:
     url = django_start()
     from initiatives.models import Initiative
@@ -218,14 +213,14 @@ def main() -> int:
         rows.append(
             [
                 name,
-                spread([run["p50_ms"] for run in case], "{:.1f}"),
-                spread([run["p95_ms"] for run in case], "{:.1f}"),
-                spread([run["p95_ms"] / q["p95_ms"] for run, q in zip(case, quiet, strict=True)], "{:.2f}"),
-                spread([run["p99_ms"] for run in case], "{:.1f}"),
-                spread([run["rps"] for run in case], "{:,.0f}"),
-                spread([run["rps"] / q["rps"] for run, q in zip(case, quiet, strict=True)], "{:.2f}"),
-                spread(writes, "{:.0f}"),
-                "-" if per_write[name] is None else spread(per_write[name], "{:.1f}"),
+                spread([run["p50_ms"] for run in case], ".1f"),
+                spread([run["p95_ms"] for run in case], ".1f"),
+                spread([run["p95_ms"] / q["p95_ms"] for run, q in zip(case, quiet, strict=True)], ".2f"),
+                spread([run["p99_ms"] for run in case], ".1f"),
+                spread([run["rps"] for run in case], ",.0f"),
+                spread([run["rps"] / q["rps"] for run, q in zip(case, quiet, strict=True)], ".2f"),
+                spread(writes, ".0f"),
+                "-" if per_write[name] is None else spread(per_write[name], ".1f"),
                 "; ".join(run["load"].split(",")[0] for run in case),
             ]
         )

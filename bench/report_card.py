@@ -50,6 +50,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from printing import spread
+
 MAX_SECONDS = 30.0
 MAX_MB = 400.0
 MAX_RATIO_TO_STATIC = 1.5
@@ -192,15 +194,6 @@ def pdf_pages(path: Path) -> str:
     return next((line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")), "")
 
 
-def spread(values: list[float], digits: int = 1) -> str:
-    """min / median / max, or the one value."""
-    if not values:
-        return ""
-    if len(values) == 1:
-        return f"{values[0]:.{digits}f}"
-    return " / ".join(f"{v:.{digits}f}" for v in (min(values), statistics.median(values), max(values)))
-
-
 def measure(plan, year: int, repeats: int) -> dict:
     """`repeats` runs of the Planboard render and of the yardstick on its HTML, one after the other."""
     from printing import load_average
@@ -249,8 +242,8 @@ def print_scale(scale: float, result: dict) -> None:
         lines.append(
             [
                 f"Planboard: {step}",
-                spread([s["seconds"] for s in found], 2),
-                spread([s["peak_mb"] for s in found], 0),
+                spread([s["seconds"] for s in found], ".2f"),
+                spread([s["peak_mb"] for s in found], ".0f"),
                 f"{max(sizes):,}" if sizes else "",
             ]
         )
@@ -259,7 +252,7 @@ def print_scale(scale: float, result: dict) -> None:
         [
             "Planboard: whole render, child process" + (f" ({', '.join(killed)})" if killed else ""),
             spread([run["seconds"] for run in planboard]),
-            spread([run["peak_mb"] for run in planboard], 0),
+            spread([run["peak_mb"] for run in planboard], ".0f"),
             f"{result['pages']} pages" if result["pages"] else "",
         ]
     )
@@ -268,7 +261,7 @@ def print_scale(scale: float, result: dict) -> None:
             [
                 "yardstick: WeasyPrint on the saved HTML, child process",
                 spread([run["seconds"] for run in yardsticks]),
-                spread([run["peak_mb"] for run in yardsticks], 0),
+                spread([run["peak_mb"] for run in yardsticks], ".0f"),
                 f"{yardsticks[0]['steps'][0]['bytes']:,}" if yardsticks[0]["steps"] else "",
             ]
         )

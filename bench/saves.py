@@ -41,14 +41,14 @@ import threading
 import time
 from pathlib import Path
 
-from common import BIN, ROOT, django_start, scale_one_plan
-from printing import load_average, print_header, print_table, print_verdicts
+from common import BIN, ROOT, django_start, repeats_from_environment, scale_one_plan
+from printing import load_average, print_header, print_table, print_verdicts, spread
 from servers import gunicorn_deployed, gunicorn_version
 
 EDITORS, SAVES_EACH = 50, 20
 PACED_INTERVAL, PACED_SECONDS = 2.0, 20.0
 MAX_SERVER_P95_MS = MAX_PACED_P95_MS = 100.0
-REPEATS = int(os.environ.get("BENCH_REPEATS", "3"))
+REPEATS = repeats_from_environment()
 BROKER_URL = os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/3")
 DEPLOYED = "deployed default (gunicorn_conf.py)"
 SETUPS = {
@@ -216,10 +216,9 @@ def caught_up_seconds(plan_id: int, limit: float = 60.0) -> float | None:
     return time.monotonic() - started
 
 
-def spread(values: list[float], scale: float = 1000.0, digits: int = 0) -> str:
-    """min / median / max of the runs' figures."""
-    shown = [f"{value * scale:.{digits}f}" for value in (min(values), statistics.median(values), max(values))]
-    return " / ".join(shown)
+def ms(values) -> list[float]:
+    """Seconds as milliseconds."""
+    return [value * 1000 for value in values]
 
 
 def main() -> int:
@@ -294,13 +293,13 @@ def report(results: dict[str, dict]) -> int:
                 [
                     label if mode == "burst" else "",
                     mode,
-                    spread([r["saves"] / r["seconds"] for r in runs], 1, 1),
+                    spread([r["saves"] / r["seconds"] for r in runs]),
                     str(sum(len(r["errors"]) for r in runs)),
-                    spread([percentile(r["client"], 0.5) for r in runs]),
-                    spread([percentile(r["client"], 0.95) for r in runs]),
-                    spread([percentile(r["server"], 0.5) for r in runs]),
-                    spread([percentile(r["server"], 0.95) for r in runs]),
-                    spread([max(r["server"]) for r in runs]),
+                    spread(ms(percentile(r["client"], 0.5) for r in runs), ".0f"),
+                    spread(ms(percentile(r["client"], 0.95) for r in runs), ".0f"),
+                    spread(ms(percentile(r["server"], 0.5) for r in runs), ".0f"),
+                    spread(ms(percentile(r["server"], 0.95) for r in runs), ".0f"),
+                    spread(ms(max(r["server"]) for r in runs), ".0f"),
                     _catch_up(result) if mode == "burst" else "",
                 ]
             )

@@ -51,15 +51,13 @@ def changed_figures(figures: dict[int, Figures], stored: dict[int, tuple]) -> di
 
 
 def write_figures(model: type[Model], figures: dict[int, Figures], computed_at: datetime.datetime) -> int:
-    """Store the figures of many rows of one table: one statement on PostgreSQL. Returns how many
-    rows whose figures changed were left alone because someone else held them (PostgreSQL).
+    """Store the figures of many rows of one table (the caller passes only rows whose figures
+    changed: see changed_figures): one statement on PostgreSQL. Returns how many of them were left
+    alone because someone else held them (PostgreSQL).
 
-    On PostgreSQL only rows whose figures changed are rewritten (no dead rows for nothing), so a
-    row's `computed_at` is when its figures last changed; the plan row is always written and its
-    `computed_at` is the time of the last recalculation. The rows are locked in primary-key order
-    with SKIP LOCKED: the recalculation never waits for an editor's row (the editor's change is
-    marked pending and brings another run), and two writers never take the same rows in
-    opposite orders.
+    The rows are locked in primary-key order with SKIP LOCKED: the recalculation never waits for
+    an editor's row (the editor's change is marked pending and brings another run), and two
+    writers never take the same rows in opposite orders.
     """
     if not figures:
         return 0
@@ -68,25 +66,22 @@ def write_figures(model: type[Model], figures: dict[int, Figures], computed_at: 
         table = connection.ops.quote_name(model._meta.db_table)
         with connection.cursor() as cursor:
             cursor.execute(
-                "WITH v AS (SELECT * FROM unnest(%s::bigint[], %s::float8[], %s::float8[], %s::text[]) "
-                "AS v(id, progress, pace, health)), "
-                f"changed AS (SELECT t.id FROM {table} AS t JOIN v ON v.id = t.id WHERE t.computed_at IS NULL "
-                "OR (t.progress, t.pace, t.health) IS DISTINCT FROM (v.progress, v.pace, v.health) OR %s), "
-                f"locked AS (SELECT t.id FROM {table} AS t WHERE t.id IN (SELECT id FROM changed) "
+                f"WITH locked AS (SELECT t.id FROM {table} AS t WHERE t.id = ANY(%s::bigint[]) "
                 "ORDER BY t.id FOR NO KEY UPDATE SKIP LOCKED), "
                 f"written AS (UPDATE {table} AS t SET progress = v.progress, pace = v.pace, health = v.health, "
-                "computed_at = %s FROM v, locked WHERE t.id = v.id AND t.id = locked.id RETURNING t.id) "
-                "SELECT (SELECT count(*) FROM changed) - (SELECT count(*) FROM written)",
+                "computed_at = %s FROM unnest(%s::bigint[], %s::float8[], %s::float8[], %s::text[]) "
+                "AS v(id, progress, pace, health), locked WHERE t.id = v.id AND t.id = locked.id RETURNING t.id) "
+                "SELECT count(*) FROM written",
                 [
+                    ids,
+                    computed_at,
                     ids,
                     [figures[i].progress for i in ids],
                     [figures[i].pace for i in ids],
                     [figures[i].health for i in ids],
-                    model is Plan,
-                    computed_at,
                 ],
             )
-            return cursor.fetchone()[0]
+            return len(ids) - cursor.fetchone()[0]
     rows = [
         model(pk=i, progress=f.progress, pace=f.pace, health=f.health, computed_at=computed_at)
         for i, f in figures.items()

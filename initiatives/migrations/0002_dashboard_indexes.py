@@ -9,36 +9,52 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('goals', '0003_plan_needs_recalculation_default'),
-        ('initiatives', '0001_initial'),
+        ("goals", "0003_plan_needs_recalculation_default"),
+        ("initiatives", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='initiative',
-            name='plan',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='initiatives', to='goals.plan'),
+            model_name="initiative",
+            name="plan",
+            field=models.ForeignKey(
+                db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name="initiatives", to="goals.plan"
+            ),
         ),
         migrations.AddIndex(
-            model_name='initiative',
-            index=models.Index(models.F('plan'), django.db.models.functions.comparison.Coalesce('last_update_on', 'start_date'), models.F('code'), models.F('last_update_on'), models.F('start_date'), models.F('update_cadence_days'), condition=models.Q(('status__in', ['cancelled', 'completed', 'on_hold']), _negated=True), name='initiative_plan_stale_order'),
+            model_name="initiative",
+            index=models.Index(
+                models.F("plan"),
+                django.db.models.functions.comparison.Coalesce("last_update_on", "start_date"),
+                models.F("code"),
+                models.F("last_update_on"),
+                models.F("start_date"),
+                models.F("update_cadence_days"),
+                condition=models.Q(("status__in", ["cancelled", "completed", "on_hold"]), _negated=True),
+                name="initiative_plan_stale_order",
+            ),
         ),
         migrations.AddIndex(
-            model_name='initiative',
-            index=models.Index(fields=['plan', 'target_date', 'code'], name='initiative_plan_target_date'),
+            model_name="initiative",
+            index=models.Index(fields=["plan", "target_date", "code"], name="initiative_plan_target_date"),
         ),
         migrations.AddIndex(
-            model_name='initiative',
-            index=models.Index(condition=models.Q(('status', 'completed')), fields=['plan', '-completed_date', '-last_update_on', 'code'], name='initiative_plan_completed'),
+            model_name="initiative",
+            index=models.Index(
+                condition=models.Q(("status", "completed")),
+                fields=["plan", "-completed_date", "-last_update_on", "code"],
+                name="initiative_plan_completed",
+            ),
         ),
         migrations.AddIndex(
-            model_name='initiative',
-            index=models.Index(fields=['plan', 'health'], name='initiative_plan_health'),
+            model_name="initiative",
+            index=models.Index(fields=["plan", "health"], name="initiative_plan_health"),
         ),
         migrations.AddIndex(
-            model_name='milestone',
-            index=models.Index(condition=models.Q(('done_on__isnull', True)), fields=['due'], name='milestone_open_due'),
+            model_name="milestone",
+            index=models.Index(
+                condition=models.Q(("done_on__isnull", True)), fields=["due"], name="milestone_open_due"
+            ),
         ),
     ]

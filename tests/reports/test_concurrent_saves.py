@@ -15,6 +15,7 @@ import time
 
 import pytest
 from django.db import connection, connections
+from django.utils import timezone
 
 from goals.models import Plan
 from goals.selectors import plan_has_pending_changes
@@ -151,19 +152,13 @@ def _editors_and_recalculations(busy_plan) -> None:
 
 
 def _assert_figures_current(plan) -> None:
-    fresh = compute_plan(load_inputs(plan.pk), connection_today())
+    fresh = compute_plan(load_inputs(plan.pk), timezone.localdate())
     stored = {row["id"]: row for row in Initiative.objects.filter(plan=plan).values("id", "progress", "health")}
     for pk, figures in fresh.initiatives.items():
         assert stored[pk]["progress"] == pytest.approx(figures.progress), f"initiative {pk}"
         assert stored[pk]["health"] == figures.health, f"initiative {pk}"
     stored_plan = Plan.objects.get(pk=plan.pk)
     assert stored_plan.progress == pytest.approx(fresh.plan.progress)
-
-
-def connection_today():
-    from django.utils import timezone
-
-    return timezone.localdate()
 
 
 def test_a_save_committed_while_a_recalculation_computes_stays_pending(busy_plan, monkeypatch):
@@ -209,7 +204,7 @@ def test_a_recalculation_never_waits_for_a_row_someone_holds(busy_plan, monkeypa
     _queue_nothing(monkeypatch)
     plan, pairs = busy_plan
     held_pk = pairs[0][0]
-    Initiative.objects.filter(pk=held_pk).update(percent_complete=55, last_update_on=connection_today())
+    Initiative.objects.filter(pk=held_pk).update(percent_complete=55, last_update_on=timezone.localdate())
     locked, release = threading.Event(), threading.Event()
 
     def hold_the_row():
