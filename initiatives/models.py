@@ -48,6 +48,23 @@ def check_status_and_percent(status: str, percent_complete: int | None) -> dict[
     return {}
 
 
+# Statuses an owner must explain when an initiative turns to them (the update's narrative).
+EXPLAINED_STATUSES = (InitiativeStatus.AT_RISK, InitiativeStatus.OFF_TRACK)
+
+
+def check_explanation(status: str, previous_status: str | None, narrative: str | None) -> dict[str, str]:
+    """The rule of every path (forms, the update-all page, the API, the admin, imports): turning an
+    initiative at risk or off track needs a short explanation in the narrative. An update that keeps
+    the status it already had (at risk, still at risk) may leave the narrative empty."""
+    if status in EXPLAINED_STATUSES and status != previous_status and not (narrative or "").strip():
+        label = InitiativeStatus(status).label.lower()
+        return {
+            "narrative": f"Say in a few words why the initiative is {label}: an explanation is required "
+            f"when an initiative turns {label}."
+        }
+    return {}
+
+
 class Initiative(TrackedModel, ProgressCache):
     # Plan data (planboard.core.changes): the lookup from a row to its plan's id.
     plan_path = "plan_id"
@@ -239,6 +256,9 @@ class StatusUpdate(models.Model):
 
     def clean(self) -> None:
         errors = check_status_and_percent(self.status, self.percent_complete)
+        # The initiative as it stands before this update (the services pass the locked row).
+        previous = self.initiative.status if self.initiative_id is not None else None
+        errors = {**check_explanation(self.status, previous, self.narrative), **errors}
         if readable(datetime.date, self.as_of) and self.as_of > timezone.localdate():
             errors["as_of"] = "An update cannot be dated in the future."
         if errors:

@@ -51,6 +51,25 @@ def _validated_update(
     return update
 
 
+def status_update_check(
+    *, initiative: Initiative, author, status: str, percent_complete: int, narrative: str, as_of: datetime.date | None
+) -> dict[str, list[str]]:
+    """The errors, by field, that posting this update would raise (the same rules, nothing stored,
+    no query): pages that check many rows before posting them in one batch show them per row."""
+    try:
+        _validated_update(
+            initiative=initiative,
+            author=author,
+            status=status,
+            percent_complete=percent_complete,
+            narrative=narrative,
+            as_of=as_of,
+        )
+    except ValidationError as error:
+        return error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}
+    return {}
+
+
 def _move_status(initiative: Initiative, update: StatusUpdate) -> None:
     """Make `update` the initiative's current status, unless a newer one is already recorded."""
     if initiative.last_update_on is None or update.as_of >= initiative.last_update_on:
@@ -114,6 +133,8 @@ class UpdateSpec:
     percent_complete: int
     as_of: datetime.date
     narrative: str = ""
+    # The initiative's version the author saw (the update-all page); None (imports): not compared.
+    version: int | None = None
 
 
 def initiative_post_updates(
@@ -147,6 +168,11 @@ def initiative_post_updates(
                 errors[str(index)] = ["There is no such initiative."]
             elif not permissions.can_edit_initiative(author, initiative):
                 errors[str(index)] = [f"You may not post updates for initiative {initiative.code}."]
+            elif spec.version is not None and spec.version != initiative.version:
+                errors[str(index)] = [
+                    f"Someone else changed initiative {initiative.code} since you opened it "
+                    f"(now {initiative.get_status_display()}, {initiative.percent_complete}%); check it and save again."
+                ]
             else:
                 try:
                     rows.append(

@@ -1,6 +1,9 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from reports.cycle.tracker.urls import urlpatterns as tracker_urls
+from reports.cycle.update_all.urls import urlpatterns as update_all_urls
+
 admin.site.site_header = "Planboard administration"
 admin.site.site_title = "Planboard"
 admin.site.index_title = "Strategic technology plan"
@@ -10,6 +13,8 @@ urlpatterns = [
     path("api/v1/", include("planboard.api")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("planboard.dashboard.urls")),
+    # The reporting cycle's pages (issue 14): cycle:update_all, cycle:tracker, cycle:tracker_remind.
+    path("", include((update_all_urls + tracker_urls, "cycle"))),
     path("reports/", include("reports.urls")),
     path("transfer/", include("planboard.transfer.urls")),
     path("", include("goals.urls")),

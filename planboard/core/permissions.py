@@ -130,6 +130,12 @@ def can_edit_plan(user, plan) -> bool:
     return plan.department_id in who.liaison_department_ids
 
 
+def can_track_reporting(user, plan) -> bool:
+    """See who has reported for a plan's periods and send reminders now (the reporting tracker):
+    the CIO and administrators, and those who edit the plan (its editors; a department plan's liaisons)."""
+    return can_edit_plan(user, plan)
+
+
 def can_edit_department(user) -> bool:
     """Create, rename or close departments and manage their members: administrators only."""
     return actor(user).is_admin

@@ -1,0 +1,101 @@
+"""`/plans/<slug>/reporting/` (cycle:tracker): who has reported for a period of the plan, by
+department and by owner; `/plans/<slug>/reporting/remind/` (cycle:tracker_remind, POST): send a
+reminder now to an owner, or to the owners of a department who have not reported."""
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from goals import selectors as plan_selectors
+from planboard.core import permissions
+from planboard.core.views import refuse
+from reports.cycle.tracker.log import RATE_LIMIT
+from reports.cycle.tracker.remind import tracker_remind
+from reports.cycle.tracker.rows import tracker_page
+
+PERIODS_OFFERED = 24  # the current period and the 23 before it, in the picker
+
+
+def _plan(request: HttpRequest, slug: str):
+    plan = plan_selectors.plan_by_slug(slug)
+    if plan is None:
+        raise Http404("No plan by that name.")
+    return plan
+
+
+def _periods(plan, today) -> list:
+    """The periods the picker offers: the current one (what is owed now) first, then earlier ones."""
+    from planboard.core.periods import periods_between  # TODO(periods): top-level import after the merge
+
+    current = plan.reporting_period_owed(today)
+    first_day = plan.start_date if hasattr(plan, "start_date") else current.starts_on
+    periods = periods_between(
+        first_day,
+        current.ends_on,
+        cadence=plan.reporting_cadence,
+        fiscal_year_start_month=plan.fiscal_year_start_month,
+        due_days=plan.reporting_due_days,
+    )
+    return list(reversed(periods))[:PERIODS_OFFERED] or [current]
+
+
+def _chosen(request: HttpRequest, plan, periods: list):
+    key = request.GET.get("period") or request.POST.get("period")
+    if not key:
+        return periods[0]
+    try:
+        return plan.period_from_key(key)
+    except ValueError:
+        raise Http404("No such reporting period.") from None
+
+
+def tracker(request: HttpRequest, slug: str) -> HttpResponse:
+    plan = _plan(request, slug)
+    if not permissions.can_track_reporting(request.user, plan):
+        return refuse(request)
+    today = timezone.localdate()
+    periods = _periods(plan, today)
+    period = _chosen(request, plan, periods)
+    from goals.selectors import closed_period_ends  # TODO(periods): top-level import after the merge
+
+    closed = closed_period_ends(plan)
+    context = {
+        "plan": plan,
+        "period": period,
+        "periods": [(option, option.ends_on in closed) for option in periods],
+        "is_closed": period.ends_on in closed,
+        "is_current": period.key == periods[0].key,
+        "page": tracker_page(plan=plan, period=period),
+        "rate_limit_minutes": int(RATE_LIMIT.total_seconds() // 60),
+        "today": today,
+        "nav": "reporting",
+    }
+    return render(request, "cycle/tracker.html", context)
+
+
+@require_POST
+def tracker_remind_now(request: HttpRequest, slug: str) -> HttpResponse:
+    plan = _plan(request, slug)
+    if not permissions.can_track_reporting(request.user, plan):
+        return refuse(request)
+    period = _chosen(request, plan, _periods(plan, timezone.localdate()))
+    key = request.POST.get("who", "")
+    page = tracker_page(plan=plan, period=period)
+    row = next((row for row in [*page.departments, *page.owners] if row.key == key), None)
+    back = redirect(f"{request.path.removesuffix('remind/')}?period={period.key}")
+    if row is None or not row.remind_ids:
+        messages.info(request, "Nobody there has anything left to report for this period: no reminder sent.")
+        return back
+    outcome = tracker_remind(actor=request.user, plan=plan, period=period, user_ids=row.remind_ids)
+    if outcome.sent:
+        names = ", ".join(user.get_full_name() or user.username for user in outcome.sent)
+        messages.success(request, f"Reminder sent to {names}.")
+    for user, again in outcome.held_back:
+        messages.warning(
+            request,
+            f"{user.get_full_name() or user.username} was already reminded within the hour; "
+            f"another reminder can be sent after {timezone.localtime(again):%H:%M}.",
+        )
+    return back
