@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from goals import selectors as plan_selectors
+from goals.selectors import closed_period_ends
 from planboard.core import permissions
 from planboard.core.views import refuse
 from reports.cycle.tracker.log import RATE_LIMIT
@@ -27,17 +28,8 @@ def _plan(request: HttpRequest, slug: str):
 
 def _periods(plan, today) -> list:
     """The periods the picker offers: the current one (what is owed now) first, then earlier ones."""
-    from planboard.core.periods import periods_between  # TODO(periods): top-level import after the merge
-
     current = plan.reporting_period_owed(today)
-    first_day = plan.start_date if hasattr(plan, "start_date") else current.starts_on
-    periods = periods_between(
-        first_day,
-        current.ends_on,
-        cadence=plan.reporting_cadence,
-        fiscal_year_start_month=plan.fiscal_year_start_month,
-        due_days=plan.reporting_due_days,
-    )
+    periods = plan.reporting_calendar.between(min(plan.starts_on, current.starts_on), current.ends_on)
     return list(reversed(periods))[:PERIODS_OFFERED] or [current]
 
 
@@ -58,8 +50,6 @@ def tracker(request: HttpRequest, slug: str) -> HttpResponse:
     today = timezone.localdate()
     periods = _periods(plan, today)
     period = _chosen(request, plan, periods)
-    from goals.selectors import closed_period_ends  # TODO(periods): top-level import after the merge
-
     closed = closed_period_ends(plan)
     context = {
         "plan": plan,
@@ -67,7 +57,7 @@ def tracker(request: HttpRequest, slug: str) -> HttpResponse:
         "periods": [(option, option.ends_on in closed) for option in periods],
         "is_closed": period.ends_on in closed,
         "is_current": period.key == periods[0].key,
-        "page": tracker_page(plan=plan, period=period),
+        "page": tracker_page(plan=plan, period=period, today=today),
         "rate_limit_minutes": int(RATE_LIMIT.total_seconds() // 60),
         "today": today,
         "nav": "reporting",
@@ -80,9 +70,10 @@ def tracker_remind_now(request: HttpRequest, slug: str) -> HttpResponse:
     plan = _plan(request, slug)
     if not permissions.can_track_reporting(request.user, plan):
         return refuse(request)
-    period = _chosen(request, plan, _periods(plan, timezone.localdate()))
+    today = timezone.localdate()
+    period = _chosen(request, plan, _periods(plan, today))
     key = request.POST.get("who", "")
-    page = tracker_page(plan=plan, period=period)
+    page = tracker_page(plan=plan, period=period, today=today)
     row = next((row for row in [*page.departments, *page.owners] if row.key == key), None)
     back = redirect(f"{request.path.removesuffix('remind/')}?period={period.key}")
     if row is None or not row.remind_ids:

@@ -13,7 +13,7 @@ others on the page, with their input, to fix.
 """
 
 import datetime
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -90,6 +90,7 @@ def check(rows: list[Row], *, author, today: datetime.date) -> list[Row]:
                 percent_complete=data["percent_complete"],
                 narrative=data["narrative"],
                 as_of=today,
+                period_ends_on=row.period_end,
             )
             for name, messages in problems.items():
                 form.add_error(name if name in form.fields else None, messages)
@@ -108,17 +109,15 @@ def _collect_errors(row: Row) -> bool:
 
 def _spec(row: Row, today: datetime.date) -> UpdateSpec:
     data = row.form.cleaned_data
-    values = {
-        "initiative_id": row.item.pk,
-        "status": data["status"],
-        "percent_complete": data["percent_complete"],
-        "narrative": data["narrative"],
-        "as_of": today,
-        "version": data["version"],
-        "period_ends_on": row.period_end,
-    }
-    accepted = {spec_field.name for spec_field in fields(UpdateSpec)}
-    return UpdateSpec(**{name: value for name, value in values.items() if name in accepted})
+    return UpdateSpec(
+        initiative_id=row.item.pk,
+        status=data["status"],
+        percent_complete=data["percent_complete"],
+        narrative=data["narrative"],
+        as_of=today,
+        version=data["version"],
+        period_ends_on=row.period_end,
+    )
 
 
 class _Refused(Exception):

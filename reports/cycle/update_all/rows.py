@@ -8,6 +8,7 @@ from django import forms
 
 from goals.models import Metric, MetricReading
 from initiatives.models import Initiative, StatusUpdate
+from reports.cycle.selectors import OwedItem, items_owed
 
 
 @dataclass
@@ -20,7 +21,7 @@ class Row:
     previous: StatusUpdate | MetricReading | None
     period_label: str
     period_end: datetime.date
-    due_on: datetime.date | None
+    due_on: datetime.date
     late: bool
     form: forms.Form | None = None
     saved: bool = False
@@ -40,8 +41,6 @@ class Row:
 
 def owed_rows(*, user, today: datetime.date) -> list[Row]:
     """What `user` owes now, initiatives first (in the selector's order), in a fixed number of queries."""
-    from reports.cycle.selectors import items_owed
-
     rows = [_row(owed) for owed in items_owed(user=user, today=today)]
     rows = [row for row in rows if row.kind == "initiative"] + [row for row in rows if row.kind == "metric"]
     for number, row in enumerate(rows, start=1):
@@ -49,18 +48,15 @@ def owed_rows(*, user, today: datetime.date) -> list[Row]:
     return rows
 
 
-def _row(owed) -> Row:
-    """An OwedItem (reports.cycle.selectors) as a Row."""
-    item = owed.item
-    kind = "initiative" if isinstance(item, Initiative) else "metric"
-    period = owed.period
-    period_end = getattr(owed, "period_end", None) or period.ends_on
+def _row(owed: OwedItem) -> Row:
+    """An OwedItem as a Row: an initiative reports for its plan's period, a metric's reading for the
+    period of the metric's own frequency (its period end is the reading's `period_end`)."""
     return Row(
-        kind=kind,
-        item=item,
+        kind=owed.kind,
+        item=owed.item,
         previous=owed.previous,
-        period_label=period.label,
-        period_end=period_end,
-        due_on=getattr(owed, "due_on", None) or period.due_on,
-        late=getattr(owed, "state", "") == "late",
+        period_label=owed.period.label,
+        period_end=owed.period.ends_on,
+        due_on=owed.due_on,
+        late=owed.is_late,
     )
