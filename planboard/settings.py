@@ -142,6 +142,9 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "planboard@localhost")
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The update-all page posts four fields per item owed (Django's default of 1,000 fields would
+# refuse an owner of 250 items with a 400); 10,000 fields is still a bounded request.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 # Celery: with no REDIS_URL, tasks run inline in the web process (development, tests).
 REDIS_URL = env_redis_url("REDIS_URL")

@@ -82,6 +82,7 @@ def test_update_on_a_page_opened_before_someone_elses_is_refused_and_nothing_sto
         author=initiative.owner,
         status="at_risk",
         percent_complete=20,
+        narrative="Vendor late.",
         version=1,
     )
 

@@ -86,6 +86,7 @@ def test_a_backdated_update_joins_the_timeline_but_keeps_the_newer_status(owned)
         author=owner,
         status="at_risk",
         percent_complete=30,
+        narrative="Staff on leave.",
         as_of=datetime.date(2024, 2, 1),
         version=2,
     )
@@ -116,7 +117,7 @@ def test_bulk_updates_append_move_the_newest_and_audit_once_per_initiative(owned
     specs = [
         _spec(initiative, datetime.date(2024, 3, 1), "on_track", 30),
         _spec(initiative, datetime.date(2024, 1, 1), "on_track", 10),  # older: joins the timeline only
-        _spec(other, datetime.date(2024, 2, 1), "at_risk", 5),
+        _spec(other, datetime.date(2024, 2, 1), "at_risk", 5, "vendor late"),
         _spec(initiative, datetime.date(2024, 3, 1), "at_risk", 35, "same day, later in the file"),
     ]
     with django_assert_max_num_queries(25):

@@ -147,6 +147,7 @@ def test_service_update_is_recorded_with_its_author_and_reason():
         author=owner,
         status="at_risk",
         percent_complete=40,
+        narrative="Vendor late.",
         as_of=datetime.date(2024, 3, 1),
         version=initiative.version,
     )

@@ -357,6 +357,7 @@ def _create_plan(user, w: World, item: str) -> bool:
 CHECKS = {
     "can_view_plan": lambda user, w, item: permissions.can_view_plan(user, w.plans[item]),
     "can_edit_plan": lambda user, w, item: permissions.can_edit_plan(user, w.plans[item]),
+    "can_track_reporting": lambda user, w, item: permissions.can_track_reporting(user, w.plans[item]),
     "can_create_plan": _create_plan,
     "can_edit_initiative": lambda user, w, item: permissions.can_edit_initiative(user, w.initiatives[item]),
     "can_edit_metric": lambda user, w, item: permissions.can_edit_metric(user, w.metrics[item]),
@@ -370,6 +371,7 @@ CHECKS = {
 CELLS = [
     *grid("can_view_plan", READS),
     *grid("can_edit_plan", EDIT_PLAN),
+    *grid("can_track_reporting", EDIT_PLAN),  # the same rule: who edits the plan sees who has reported
     *grid("can_create_plan", CREATE_PLAN),
     *grid("can_edit_initiative", EDIT_INITIATIVE),
     *grid("can_edit_metric", EDIT_METRIC),

@@ -196,7 +196,7 @@ def test_a_new_update_on_a_date_already_reported_is_appended(initiatives, owner)
 
 def test_labels_and_percent_signs_are_read_as_people_type_them(initiatives, owner):
     today = timezone.localdate()
-    row = ["stp", "PD-1", f"{today.month}/{today.day}/{today.year}", "At risk", "35%", ""]
+    row = ["stp", "PD-1", f"{today.month}/{today.day}/{today.year}", "At risk", "35%", "Vendor late"]
 
     import_file(kind="updates", upload=csv_upload([UPDATE_HEADER, row]), filename="u.csv", user=owner)
 

@@ -25,7 +25,7 @@ def good_rows():
     return [
         UPDATE_HEADER,
         ["stp", "PD-1", "2024-01-15", "on_track", 40, ""],
-        ["stp", "PD-2", "2024-01-15", "at_risk", 20, ""],
+        ["stp", "PD-2", "2024-01-15", "at_risk", 20, "Vendor late"],
     ]
 
 

@@ -72,6 +72,8 @@ def bind(rows: list[Row], data=None) -> None:
 
 def filled_in(row: Row) -> bool:
     """A row the user filled in: an initiative whose status, percent or narrative moved, a metric with a value."""
+    if row.saved:
+        return False
     if row.kind == "initiative":
         return bool(set(row.form.changed_data) - {"version"})
     return row.form.is_valid() and row.form.cleaned_data.get("value") is not None
@@ -79,6 +81,7 @@ def filled_in(row: Row) -> bool:
 
 def check(rows: list[Row], *, author, today: datetime.date) -> list[Row]:
     """Validate every row (no query); the rows with errors, each error also listed on its row."""
+    rows = [row for row in rows if not row.saved]  # reported already: shown, not posted
     for row in rows:
         form = row.form
         if form.is_valid() and row.kind == "initiative" and filled_in(row):

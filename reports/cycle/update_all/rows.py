@@ -11,7 +11,7 @@ from initiatives.models import Initiative, StatusUpdate
 from reports.cycle.selectors import OwedItem, items_owed
 
 
-@dataclass
+@dataclass(eq=False)
 class Row:
     """One item owed. `period_end` is what the saved row reports for: the reporting period's last day
     for an initiative (StatusUpdate.period_ends_on), the reading's period end for a metric."""
@@ -45,7 +45,18 @@ def owed_rows(*, user, today: datetime.date) -> list[Row]:
     rows = [row for row in rows if row.kind == "initiative"] + [row for row in rows if row.kind == "metric"]
     for number, row in enumerate(rows, start=1):
         row.number = number
+        row.saved = _reported(row)
     return rows
+
+
+def _reported(row: Row) -> bool:
+    """Whether the row's latest update or reading already reports for its period: saved, and the
+    cached figures that `items_owed` reads not yet recalculated (with a broker, a few seconds)."""
+    previous = row.previous
+    if previous is None:
+        return False
+    reported_for = previous.period_ends_on if row.kind == "initiative" else previous.period_end
+    return reported_for is not None and reported_for >= row.period_end
 
 
 def _row(owed: OwedItem) -> Row:

@@ -11,7 +11,7 @@ from reports.cycle.update_all import forms
 from reports.cycle.update_all.rows import Row, owed_rows
 
 
-def _context(rows: list[Row], *, bad: list[Row], today) -> dict:
+def _context(rows: list[Row], *, bad: list[Row], today, saved_now: int = 0) -> dict:
     open_rows = [row for row in rows if not row.saved]
     good = [row for row in open_rows if row not in bad and forms.filled_in(row)] if bad else []
     return {
@@ -19,7 +19,7 @@ def _context(rows: list[Row], *, bad: list[Row], today) -> dict:
         "metric_rows": [row for row in rows if row.kind == "metric"],
         "bad_rows": bad,
         "good_count": len(good),
-        "saved_count": sum(row.saved for row in rows),
+        "saved_count": saved_now,
         "periods": sorted({row.period_label for row in rows}),
         "today": today,
         "nav": "my",
@@ -55,4 +55,4 @@ def update_all(request: HttpRequest) -> HttpResponse:
         f"Saved {count} row{'s' if count != 1 else ''}. The {len(bad)} row{'s' if len(bad) != 1 else ''} "
         "with errors below were not saved: correct them and save again.",
     )
-    return render(request, "cycle/update_all.html", _context(rows, bad=bad, today=today), status=400)
+    return render(request, "cycle/update_all.html", _context(rows, bad=bad, today=today, saved_now=count), status=400)
