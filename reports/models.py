@@ -90,6 +90,3 @@ class ProgressSnapshot(models.Model):
     def __str__(self) -> str:
         return f"{self.get_node_type_display()} {self.node_id} on {self.taken_on}"
 
-
-# The tracker's log of reminders sent by hand (reports/cycle/tracker/log.py).
-from reports.cycle.tracker.log import ReminderRequest  # noqa: E402, F401
