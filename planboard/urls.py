@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("planboard.dashboard.urls")),
     path("reports/", include("reports.urls")),
+    path("reminders/", include("reports.reminders.urls")),
     path("transfer/", include("planboard.transfer.urls")),
     path("", include("goals.urls")),
     path("", include("initiatives.urls")),

@@ -52,10 +52,19 @@ def recalculate_all_and_snapshot() -> int:
 
 @shared_task(acks_late=True)
 def send_stale_reminders() -> int:
-    """The weekly digest to owners of stale initiatives and due metric readings."""
-    from reports.reminders import reminders_send
+    """The weekly digest to owners of stale initiatives and due metric readings. A redelivery
+    sends nothing twice (the reminder ledger); returns the number of e-mails sent."""
+    from reports.reminders.services import reminders_send
 
-    return reminders_send()
+    return len(reminders_send().sent)
+
+
+@shared_task(acks_late=True)
+def send_due_reminders() -> int:
+    """Daily: "due soon" and "late" reminders of the reporting cycle, and their escalations."""
+    from reports.reminders.services import due_reminders_send
+
+    return len(due_reminders_send().sent)
 
 
 @shared_task(
