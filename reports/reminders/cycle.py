@@ -1,8 +1,8 @@
 """The reporting cycle's reminders: what is due soon or late, for which period, and who is told.
 
-Reads the cached reporting figures the progress engine writes on initiatives and metrics
-(`report_state`, `report_due_on`; planboard/core/progress.py `report_state` decides them) and the
-plan's periods (planboard/core/periods.py through `plan.reporting_period_owed`). Rules:
+What an item owes and whether it is due or late comes from reports.cycle.selectors
+(`initiative_reporting`, `metric_reporting`: the rule of planboard/core/progress.py applied to the
+cached `reported_through`, so it holds for the run's `today`, also `--today`). Rules:
 
 - "due": the item owes an update for the period and its due date is at most
   REMINDER_DUE_SOON_DAYS away; sent once per item and period to its owner.
@@ -20,24 +20,26 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.template.loader import render_to_string
 
 from goals.models import Metric, Plan
-from initiatives.models import Initiative
+from initiatives.models import Initiative, StatusUpdate
+from planboard.core.progress import NOT_REPORTING_STATUSES, ReportState
+from reports.cycle.selectors import initiative_reporting, metric_reporting
 from reports.models import ReminderLedgerEntry, ReminderSetting
 from reports.reminders.ledger import Outgoing, Part
-from reports.reminders.recipients import USER_COLUMNS, Recipient, escalation_roster, recipient_from_row
+from reports.reminders.recipients import Recipient, escalation_roster, user_recipient
 from reports.reminders.recipients import reminder_settings as settings_of
 
 Kind = ReminderLedgerEntry.Kind
-OWED_STATES = ("due", "late")
+OWED_STATES = (ReportState.DUE, ReportState.LATE)
 TEXT_TEMPLATE = "reports/email/reminder_due.txt"
 HTML_TEMPLATE = "reports/email/reminder_due.html"
 
 
 @dataclass(frozen=True)
-class OwedItem:
+class DueItem:
     """An initiative's status update or a metric's reading, owed for one reporting period."""
 
     kind: str  # "initiative" | "metric"
@@ -63,93 +65,103 @@ class OwedItem:
         return f"{settings.SITE_URL}/{self.kind}s/{self.id}/"
 
 
-def _rows(on_plan: dict, *, user_filter: Q | None = None, owed_filter: Q | None = None):
-    """(kind, row, label, plan id, (department id, name)) of owed initiatives, then metrics; two
-    queries. `on_plan` holds conditions on the plan's fields ({"status": "active"})."""
-    owed = owed_filter if owed_filter is not None else Q(report_state__in=OWED_STATES)
-    owner_columns = [f"owner__{column}" for column in USER_COLUMNS]
-    initiatives = (
-        Initiative.objects.filter(owed, **{f"plan__{name}": value for name, value in on_plan.items()})
-        .filter(user_filter or Q())
+def _owner(user) -> Recipient | None:
+    return user_recipient(user) if user is not None and user.is_active else None
+
+
+def _initiative_item(initiative, period, state) -> DueItem:
+    department = initiative.department if initiative.department and initiative.department.is_active else None
+    return DueItem(
+        kind="initiative",
+        id=initiative.pk,
+        label=f"{initiative.code} {initiative.title}",
+        plan_id=initiative.plan_id,
+        plan_title=initiative.plan.title,
+        department_id=department.pk if department else None,
+        department_name=initiative.department.name if initiative.department else "",
+        owner=_owner(initiative.owner),
+        due_on=period.due_on,
+        state=state,
+        period_key=period.key,
+        period_label=period.label,
+        period_ends_on=period.ends_on,
+    )
+
+
+def _metric_item(metric, period, state) -> DueItem:
+    plan = metric.objective.goal.plan
+    department = plan.department if plan.department and plan.department.is_active else None
+    return DueItem(
+        kind="metric",
+        id=metric.pk,
+        label=metric.name,
+        plan_id=plan.pk,
+        plan_title=plan.title,
+        department_id=department.pk if department else None,
+        department_name=plan.department.name if plan.department else "",
+        owner=_owner(metric.owner),
+        due_on=period.due_on,
+        state=state,
+        # A metric reports at its own frequency: its period's key is prefixed so it never meets a plan period's.
+        period_key=f"{metric.frequency}:{period.key}",
+        period_label=period.label,
+        period_ends_on=period.ends_on,
+    )
+
+
+def _initiatives(on_plan: dict, **filters):
+    return (
+        Initiative.objects.filter(**{f"plan__{name}": value for name, value in on_plan.items()}, **filters)
+        .exclude(status__in=sorted(NOT_REPORTING_STATUSES))
+        .select_related("plan", "department", "owner")
         .order_by("plan_id", "code")
-        .values("id", "code", "title", "plan_id", "department_id", "department__name", "department__is_active",
-                "report_state", "report_due_on", "owner_id", *owner_columns)
-    )  # fmt: skip
-    metrics = (
-        Metric.objects.filter(owed, **{f"objective__goal__plan__{name}": value for name, value in on_plan.items()})
-        .filter(user_filter or Q())
+    )
+
+
+def _metrics(on_plan: dict, **filters):
+    return (
+        Metric.objects.filter(**{f"objective__goal__plan__{name}": value for name, value in on_plan.items()}, **filters)
+        .select_related("objective__goal__plan__department", "owner")
         .order_by("objective__goal__plan_id", "name", "id")
-        .values("id", "name", "objective__goal__plan_id", "objective__goal__plan__department_id",
-                "objective__goal__plan__department__name", "report_state", "report_due_on", "owner_id", *owner_columns)
-    )  # fmt: skip
-    for row in initiatives:
-        active = row["department__is_active"]
-        yield (
-            "initiative",
-            row,
-            f"{row['code']} {row['title']}",
-            row["plan_id"],
-            (row["department_id"] if active else None, row["department__name"] or ""),
-        )
-    for row in metrics:
-        yield (
-            "metric",
-            row,
-            row["name"],
-            row["objective__goal__plan_id"],
-            (row["objective__goal__plan__department_id"], row["objective__goal__plan__department__name"] or ""),
-        )
+    )
 
 
-def _owed(rows, plans: dict[int, Plan]) -> list[OwedItem]:
-    found, periods = [], {}
-    for kind, row, label, plan_id, (department_id, department_name) in rows:
-        due_on = row["report_due_on"]
-        if due_on is None or not row["report_state"]:
-            continue
-        plan = plans[plan_id]
-        if (plan_id, due_on) not in periods:
-            periods[plan_id, due_on] = plan.reporting_period_owed(due_on)
-        period = periods[plan_id, due_on]
-        found.append(
-            OwedItem(
-                kind=kind,
-                id=row["id"],
-                label=label,
-                plan_id=plan_id,
-                plan_title=plan.title,
-                department_id=department_id,
-                department_name=department_name,
-                owner=recipient_from_row(row["owner_id"], row, "owner"),
-                due_on=due_on,
-                state=row["report_state"],
-                period_key=period.key,
-                period_label=period.label,
-                period_ends_on=period.ends_on,
-            )
-        )
+def owed_items(*, today: datetime.date, plan_slug: str | None = None) -> list[DueItem]:
+    """Every due or late item of the active plans (of `plan_slug` only, if given) on `today`, by
+    the rule of reports.cycle.selectors (which applies planboard.core.progress); two queries."""
+    on_plan = {"status": Plan.Status.ACTIVE, **({"slug": plan_slug} if plan_slug else {})}
+    found = []
+    for initiative in _initiatives(on_plan):
+        period, state = initiative_reporting(initiative, today)
+        if state in OWED_STATES:
+            found.append(_initiative_item(initiative, period, state))
+    for metric in _metrics(on_plan):
+        period, state = metric_reporting(metric, today)
+        if state in OWED_STATES:
+            found.append(_metric_item(metric, period, state))
     return found
 
 
-def owed_items(*, today: datetime.date, plan_slug: str | None = None) -> list[OwedItem]:
-    """Every due or late item of the active plans (of `plan_slug` only, if given); three queries."""
-    on_plan = {"status": Plan.Status.ACTIVE, **({"slug": plan_slug} if plan_slug else {})}
-    plans = {plan.pk: plan for plan in Plan.objects.filter(**on_plan)}
-    return _owed(_rows(on_plan), plans)
-
-
-def items_owed_for_period(*, plan, period, user_ids: set[int]) -> dict[int, list[OwedItem]]:
-    """What each of `user_ids` owns in `plan` and has not reported for `period` (for "send now")."""
-    not_reported = ~Q(report_state="") & (Q(reported_through__isnull=True) | Q(reported_through__lt=period.ends_on))
-    rows = _rows({"pk": plan.pk}, user_filter=Q(owner_id__in=user_ids), owed_filter=not_reported)
-    owed: dict[int, list[OwedItem]] = defaultdict(list)
-    for item in _owed(rows, {plan.pk: plan}):
-        if item.owner is not None:
-            owed[item.owner.user_id].append(item)
+def items_owed_for_period(*, plan, period, user_ids: set[int], today: datetime.date) -> dict[int, list[DueItem]]:
+    """What each of `user_ids` owns in `plan` and has not reported for `period` (for "send now"):
+    initiatives begun by the period's end without an update for it (as the tracker counts them),
+    and metrics whose own period is due or late now."""
+    reported = StatusUpdate.objects.filter(initiative=OuterRef("pk"), period_ends_on=period.ends_on)
+    initiatives = _initiatives({"pk": plan.pk}, owner_id__in=user_ids).filter(
+        ~Exists(reported), Q(start_date__isnull=True) | Q(start_date__lte=period.ends_on)
+    )
+    owed: dict[int, list[DueItem]] = defaultdict(list)
+    for initiative in initiatives:
+        state = ReportState.LATE if period.due_on < today else ReportState.DUE
+        owed[initiative.owner_id].append(_initiative_item(initiative, period, state))
+    for metric in _metrics({"pk": plan.pk}, owner_id__in=user_ids):
+        metric_period, state = metric_reporting(metric, today)
+        if state in OWED_STATES:
+            owed[metric.owner_id].append(_metric_item(metric, metric_period, state))
     return owed
 
 
-def _part(item: OwedItem, kind: str, audience: str = ReminderLedgerEntry.Audience.OWNER) -> Part:
+def _part(item: DueItem, kind: str, audience: str = ReminderLedgerEntry.Audience.OWNER) -> Part:
     return Part(
         kind=kind,
         period_key=item.period_key,
@@ -163,7 +175,7 @@ def _part(item: OwedItem, kind: str, audience: str = ReminderLedgerEntry.Audienc
     )
 
 
-def cycle_outgoing(owed: list[OwedItem], *, today: datetime.date, build) -> list[Outgoing]:
+def cycle_outgoing(owed: list[DueItem], *, today: datetime.date, build) -> list[Outgoing]:
     """The ledger parts of the run, grouped into one message per recipient (`build(recipient)`)."""
     soon = datetime.timedelta(days=settings.REMINDER_DUE_SOON_DAYS)
     escalate_after = datetime.timedelta(days=settings.REMINDER_ESCALATION_DAYS)

@@ -3,7 +3,7 @@
 A message to one recipient is made of parts, one ledger row each (recipient, kind, item, period:
 the unique constraint `reminder_once_per_item_period_kind`). Delivering it:
 
-1. Claim, in one short transaction that commits before anything is sent: insert every part's row
+1. Claim, in one short transaction that commits before the message is sent: insert each part's row
    as "sending" with this delivery's claim token (INSERT ... ON CONFLICT DO NOTHING on PostgreSQL,
    INSERT OR IGNORE on SQLite, through bulk_create(ignore_conflicts=True)), and take over rows of
    the same parts left "failed" by an earlier run. The parts whose row now carries our token are
@@ -92,14 +92,16 @@ def _row_keys(queryset) -> set[tuple]:
     }
 
 
-def _claim(outgoing: list[Outgoing], *, token: str, sent_by=None) -> set[tuple]:
-    """Claim every part of the run in one transaction (three queries however many); returns the
-    (recipient id, part key) pairs this run owns."""
+def _claim(item: Outgoing, *, token: str, sent_by=None) -> set[tuple]:
+    """Claim the parts of one recipient's message in one transaction; returns the (recipient id,
+    part key) pairs this run owns. One message at a time, so a run that dies leaves at most the
+    message it was sending unaccounted for, never the rest of the run."""
     now = timezone.now()
-    wanted = {(item.recipient.user_id, part.key) for item in outgoing for part in item.parts}
+    recipient_id = item.recipient.user_id
+    wanted = {(recipient_id, part.key) for part in item.parts}
     rows = [
         Entry(
-            recipient_id=item.recipient.user_id,
+            recipient_id=recipient_id,
             kind=part.kind,
             item_key=part.item_key,
             period_key=part.period_key,
@@ -113,13 +115,11 @@ def _claim(outgoing: list[Outgoing], *, token: str, sent_by=None) -> set[tuple]:
             claimed_at=now,
             sent_by=sent_by,
         )
-        for item in outgoing
         for part in item.parts
     ]
-    recipients = {item.recipient.user_id for item in outgoing}
     with transaction.atomic():
         Entry.objects.bulk_create(rows, ignore_conflicts=True)
-        failed = Entry.objects.filter(recipient_id__in=recipients, state=Entry.State.FAILED)
+        failed = Entry.objects.filter(recipient_id=recipient_id, state=Entry.State.FAILED)
         retry = [
             pk
             for pk, *key in failed.values_list("pk", "recipient_id", "kind", "item_key", "period_key")
@@ -149,7 +149,7 @@ def _record(token: str, recipient: Recipient, **fields) -> None:
 def deliver(outgoing: list[Outgoing], *, dry_run: bool = False, sent_by=None) -> Delivery:
     """Claim, send and record each recipient's message over one mail connection.
 
-    Queries: a fixed number to claim (or, dry, to look), then one per message to record it.
+    Queries: a few per message (claim, record), or for a dry run one to look, whatever the number.
     """
     result = Delivery()
     reachable = []
@@ -160,11 +160,12 @@ def deliver(outgoing: list[Outgoing], *, dry_run: bool = False, sent_by=None) ->
             result.skipped.append((item.recipient, "no e-mail address"))
     if not reachable:
         return result
-    token = uuid.uuid4().hex
-    ours = _unsent(reachable) if dry_run else _claim(reachable, token=token, sent_by=sent_by)
+    would_send = _unsent(reachable) if dry_run else set()
     connection = None
     try:
         for item in reachable:
+            token = uuid.uuid4().hex
+            ours = would_send if dry_run else _claim(item, token=token, sent_by=sent_by)
             parts = [part for part in item.parts if (item.recipient.user_id, part.key) in ours]
             if not parts:
                 result.skipped.append((item.recipient, "already sent"))

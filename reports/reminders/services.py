@@ -172,7 +172,7 @@ def reminder_send_now(*, actor, plan, period, user_ids) -> Delivery:
         .exclude(state=ReminderLedgerEntry.State.FAILED)
         .values_list("recipient_id", "claimed_at")
     )
-    owed = cycle.items_owed_for_period(plan=plan, period=period, user_ids=set(users))
+    owed = cycle.items_owed_for_period(plan=plan, period=period, user_ids=set(users), today=timezone.localdate())
     result, outgoing = Delivery(), []
     bucket = f"{period.key}@{timezone.localtime(now):%Y-%m-%dT%H:%M}"
     for user_id in user_ids:
@@ -197,7 +197,9 @@ def reminder_send_now(*, actor, plan, period, user_ids) -> Delivery:
             about=items,
         )
         note = f"{actor.get_full_name() or actor.get_username()} asked Planboard to remind you."
-        outgoing.append(Outgoing(person, [part], build=_manual_builder(person, items, today=now.date(), note=note)))
+        outgoing.append(
+            Outgoing(person, [part], build=_manual_builder(person, items, today=timezone.localdate(), note=note))
+        )
     delivered = deliver(outgoing, sent_by=actor)
     result.sent += delivered.sent
     result.skipped += delivered.skipped

@@ -352,9 +352,11 @@ def test_weekly_task_sends_for_today_by_default(owner, plan):
 
 
 # Gathering: initiatives, metrics, the escalation roster (liaisons, plans, editors, administrators),
-# reminder settings; claiming in the ledger: savepoint, insert, failed rows, claimed rows, release.
-# Then one query per e-mail, recording its outcome right after it was sent (ledger.py says why).
-FIXED_QUERIES = 13
+# reminder settings: a fixed number. Then per e-mail the ledger's claim (savepoint, insert, failed
+# rows, claimed rows, release) and the record of its outcome: one e-mail at a time, so a run that
+# dies leaves at most one message unaccounted for (reports/reminders/ledger.py).
+FIXED_QUERIES = 8
+PER_EMAIL = 6
 
 
 def add_owners(count: int, plan, department) -> None:
@@ -370,14 +372,14 @@ def add_owners(count: int, plan, department) -> None:
 
 def test_query_count_is_the_same_for_2_owners_as_for_20(plan, department, liaison, django_assert_max_num_queries):
     add_owners(2, plan, department)
-    with django_assert_max_num_queries(FIXED_QUERIES + 3):
+    with django_assert_max_num_queries(FIXED_QUERIES + 3 * PER_EMAIL):
         # 2 owners + the liaison.
         assert reminders_send(today=TODAY) == 3
 
     mail.outbox.clear()
     ReminderLedgerEntry.objects.all().delete()  # as if a week had passed: everyone is told again
     add_owners(18, plan, department)
-    with django_assert_max_num_queries(FIXED_QUERIES + 21):
+    with django_assert_max_num_queries(FIXED_QUERIES + 21 * PER_EMAIL):
         # 20 owners + the liaison.
         assert reminders_send(today=TODAY) == 21
     [liaison_message] = to("sam@city.example")
