@@ -15,6 +15,7 @@ cached `reported_through`, so it holds for the run's `today`, also `--today`). R
 """
 
 import datetime
+import logging
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -32,6 +33,7 @@ from reports.reminders.ledger import Outgoing, Part
 from reports.reminders.recipients import Recipient, escalation_roster, user_recipient
 from reports.reminders.recipients import reminder_settings as settings_of
 
+logger = logging.getLogger(__name__)
 Kind = ReminderLedgerEntry.Kind
 OWED_STATES = (ReportState.DUE, ReportState.LATE)
 TEXT_TEMPLATE = "reports/email/reminder_due.txt"
@@ -203,6 +205,10 @@ def cycle_outgoing(owed: list[DueItem], *, today: datetime.date, build) -> list[
     )
     for item in escalated:
         audience, recipients = roster.for_item(department_id=item.department_id, plan_id=item.plan_id)
+        if not recipients:
+            logger.warning(
+                "Escalation of %s %s reaches nobody: no liaison, editor or CIO can be e-mailed.", item.kind, item.id
+            )
         for person in recipients:
             people[person.user_id] = person
             parts[person.user_id].append(_part(item, Kind.ESCALATION, audience))

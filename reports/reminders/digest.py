@@ -240,6 +240,10 @@ def reminder_digests(*, today: datetime.date, plan_slug: str | None = None) -> l
     )
     for item in escalated:
         audience, people = roster.for_item(department_id=item.department_id, plan_id=item.plan_id)
+        if not people:
+            logger.warning(
+                "Escalation of initiative %s reaches nobody: no liaison, editor or CIO can be e-mailed.", item.id
+            )
         for person in people:
             if item.owner is not None and item.owner.user_id == person.user_id:
                 continue  # already listed, marked escalated, in their own section

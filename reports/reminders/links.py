@@ -15,8 +15,8 @@ from django.urls import NoReverseMatch, reverse
 
 UPDATE_SALT = "planboard.reminders.update-all"
 UNSUBSCRIBE_SALT = "planboard.reminders.unsubscribe"
-# The update-all page is built by issue 14's "update all my items" work; My work until it exists.
-UPDATE_ALL_URL_NAMES = ("dashboard:update_all", "update-all", "update_all", "my-work")
+# The update-all page (helper `updateall`: `cycle:update_all`, /my/update/); My work until it is installed.
+UPDATE_ALL_URL_NAMES = ("cycle:update_all", "dashboard:update_all", "my-work")
 
 
 def update_all_path() -> str:

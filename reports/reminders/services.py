@@ -174,7 +174,9 @@ def reminder_send_now(*, actor, plan, period, user_ids) -> Delivery:
     )
     owed = cycle.items_owed_for_period(plan=plan, period=period, user_ids=set(users), today=timezone.localdate())
     result, outgoing = Delivery(), []
-    bucket = f"{period.key}@{timezone.localtime(now):%Y-%m-%dT%H:%M}"
+    # Two sends at least an interval apart fall in different windows, so the ledger's unique key
+    # lets the next one through while two clicks at the same moment still send once.
+    bucket = f"{period.key}@{int(now.timestamp() // interval.total_seconds())}"
     for user_id in user_ids:
         user = users.get(user_id)
         if user is None or not user.is_active:

@@ -44,7 +44,8 @@ class Command(BaseCommand):
             for recipient, why in result.skipped:
                 self.stdout.write(f"  skipped {recipient.name} (user {recipient.user_id}): {why}")
             self.stdout.write(
-                f"  {len(result.sent)} e-mail(s) {verb}, {len(result.failed)} failed, {len(result.skipped)} skipped."
+                f"  {len(result.sent)} e-mail(s) {'would be sent' if dry_run else 'sent'}, "
+                f"{len(result.failed)} failed, {len(result.skipped)} skipped."
             )
         stuck = stuck_claims().count()
         if stuck:

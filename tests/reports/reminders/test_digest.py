@@ -24,16 +24,11 @@ from tests.factories import (
     ReadingFactory,
     UserFactory,
 )
+from tests.reports.reminders.conftest import SITE_URL
 
 pytestmark = pytest.mark.django_db
 
 TODAY = datetime.date(2024, 3, 1)
-SITE_URL = "https://planboard.city.example"
-
-
-@pytest.fixture(autouse=True)
-def site_url(settings):
-    settings.SITE_URL = SITE_URL
 
 
 def reminders_send(**kwargs) -> int:
