@@ -19,10 +19,11 @@ sent twice: at most once. The other order (record after the send, or re-claim ol
 rows) would be at least once, and a duplicate is exactly the bug this ledger exists to end;
 with `acks_late` a lost worker is the very case where the message most likely went out. What
 the chosen side can lose is small and visible: a claim whose process died before sending. The
-command lists rows stuck in "sending" for more than an hour (`stuck_claims`) and an
-administrator who knows the message did not go out deletes the row in the admin; the next run
-sends it. Late items are also reminded again as "late" and escalated, so one lost "due" e-mail
-does not leave an item unseen.
+command lists rows stuck in "sending" for more than an hour (`stuck_claims`); an operator who
+has checked the mail server's log and knows they did not go out runs
+`send_reminders --release-stuck`, which marks them failed, and that run sends them. Late items
+are also reminded as "late" and escalated, so one lost "due" e-mail does not leave an item unseen.
+One message is claimed at a time, so a run that dies loses at most the one it was sending.
 """
 
 import logging
@@ -200,3 +201,10 @@ def deliver(outgoing: list[Outgoing], *, dry_run: bool = False, sent_by=None) ->
 def stuck_claims(*, older_than: timedelta = timedelta(hours=1)):
     """Rows left "sending" by a run that died between claiming and recording (see the docstring)."""
     return Entry.objects.filter(state=Entry.State.SENDING, claimed_at__lt=timezone.now() - older_than)
+
+
+def stuck_claims_release(*, older_than: timedelta = timedelta(hours=1)) -> int:
+    """Mark stuck claims failed so the next run sends them (an operator's decision: see the docstring)."""
+    return stuck_claims(older_than=older_than).update(
+        state=Entry.State.FAILED, error="Released by an operator after the run that claimed it died."
+    )

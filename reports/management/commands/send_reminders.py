@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from goals.models import Plan
 from reports.models import ReminderLedgerEntry
-from reports.reminders.ledger import stuck_claims
+from reports.reminders.ledger import stuck_claims, stuck_claims_release
 from reports.reminders.services import due_reminders_send, reminders_send
 
 RUNS = {"digest": ("Weekly digest", reminders_send), "due": ("Due and late reminders", due_reminders_send)}
@@ -21,8 +21,14 @@ class Command(BaseCommand):
         parser.add_argument("--plan", metavar="SLUG", help="Only this plan (default: every active plan).")
         parser.add_argument("--today", metavar="YYYY-MM-DD", help="Run as on this day (default: the city's today).")
         parser.add_argument("--only", choices=sorted(RUNS), help="Only the weekly digest or only due/late reminders.")
+        parser.add_argument(
+            "--release-stuck",
+            action="store_true",
+            help="First mark reminders claimed over an hour ago and never recorded as failed, so this run sends "
+            "them (only once the mail server's log shows they did not go out).",
+        )
 
-    def handle(self, *args, dry_run=False, plan=None, today=None, only=None, **options):
+    def handle(self, *args, dry_run=False, plan=None, today=None, only=None, release_stuck=False, **options):
         if today is not None:
             try:
                 today = datetime.date.fromisoformat(today)
@@ -31,6 +37,8 @@ class Command(BaseCommand):
         if plan is not None and not Plan.objects.filter(slug=plan).exists():
             known = ", ".join(Plan.objects.values_list("slug", flat=True)) or "none"
             raise CommandError(f"--plan: no plan with slug {plan!r} (known plans: {known}).")
+        if release_stuck and not dry_run:
+            self.stdout.write(f"Released {stuck_claims_release()} stuck reminder claim(s): they are sent again now.")
         verb = "would send" if dry_run else "sent"
         for name in [only] if only else list(RUNS):
             title, run = RUNS[name]
@@ -52,7 +60,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 self.style.WARNING(
                     f"{stuck} reminder(s) were claimed over an hour ago and never recorded as sent (a run died "
-                    "mid-send). They are not sent again; delete their ledger rows in the admin to resend them."
+                    "mid-send). They are not sent again unless you run with --release-stuck, once the mail server's "
+                    "log shows they did not go out."
                 )
             )
 

@@ -68,3 +68,21 @@ def test_bad_options_name_the_option(plan, args, message):
     with pytest.raises(CommandError, match=message.replace("(", r"\(")):
         run(*args)
     assert mail.outbox == []
+
+
+def test_release_stuck_sends_a_claim_left_by_a_dead_run_again(plan):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    run("--only", "digest", "--today", "2025-04-16")
+    # As if the run had died between the SMTP server accepting the message and the ledger recording it.
+    ReminderLedgerEntry.objects.update(state="sending", claimed_at=timezone.now() - dt.timedelta(hours=2))
+    mail.outbox.clear()
+
+    out = run("--only", "digest", "--today", "2025-04-16")
+    assert "1 reminder(s) were claimed over an hour ago" in out and mail.outbox == []
+
+    out = run("--only", "digest", "--today", "2025-04-16", "--release-stuck")
+    assert "Released 1 stuck reminder claim(s)" in out and len(mail.outbox) == 1
+    assert ReminderLedgerEntry.objects.get().attempts == 2
