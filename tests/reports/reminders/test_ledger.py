@@ -144,3 +144,32 @@ def test_the_ledger_refuses_a_second_row_for_the_same_reminder(people):
         Entry.objects.create(
             recipient=maria, kind=row.kind, item_key=row.item_key, period_key=row.period_key, claimed_at=row.claimed_at
         )
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_runs_at_the_same_moment_send_each_message_once(people):
+    """Two workers (threads with their own connections) race: the unique constraint decides."""
+    import threading
+
+    from django.db import connection
+
+    start = threading.Barrier(2)
+    results = []
+
+    def run():
+        try:
+            start.wait()
+            results.append(reminders_send(today=TODAY))
+        finally:
+            connection.close()
+
+    workers = [threading.Thread(target=run) for _ in range(2)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+
+    assert sorted(m.to[0] for m in mail.outbox) == ["bob@city.example", "maria@city.example", "sam@city.example"]
+    assert sum(len(result.sent) for result in results) == 3
+    assert Entry.objects.filter(state=Entry.State.SENT).count() == 3
