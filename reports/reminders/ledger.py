@@ -31,7 +31,9 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.core.mail.message import make_msgid
 from django.db import transaction
@@ -143,6 +145,10 @@ def _unsent(outgoing: list[Outgoing]) -> set[tuple]:
     return wanted - _row_keys(done)
 
 
+def _mail_domain() -> str:
+    return urlsplit(settings.SITE_URL).hostname or "planboard.invalid"
+
+
 def _record(token: str, recipient: Recipient, **fields) -> None:
     Entry.objects.filter(claim=token, recipient_id=recipient.user_id, state=Entry.State.SENDING).update(**fields)
 
@@ -175,7 +181,7 @@ def deliver(outgoing: list[Outgoing], *, dry_run: bool = False, sent_by=None) ->
                 result.sent.append((item.recipient, parts))
                 continue
             message = item.build(parts)
-            message.extra_headers["Message-ID"] = message_id = make_msgid(domain="planboard")
+            message.extra_headers["Message-ID"] = message_id = make_msgid(domain=_mail_domain())
             connection = connection or get_connection()
             try:
                 delivered = connection.send_messages([message])

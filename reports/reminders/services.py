@@ -26,7 +26,7 @@ from planboard.core.permissions import actor as permissions_of
 from reports.models import ReminderLedgerEntry, ReminderSetting
 from reports.reminders import cycle, digest, links
 from reports.reminders.ledger import Delivery, Outgoing, Part, deliver
-from reports.reminders.recipients import reminder_settings, user_recipient
+from reports.reminders.recipients import Recipient, reminder_settings, user_recipient
 
 logger = logging.getLogger(__name__)
 Kind = ReminderLedgerEntry.Kind
@@ -180,7 +180,8 @@ def reminder_send_now(*, actor, plan, period, user_ids) -> Delivery:
     for user_id in user_ids:
         user = users.get(user_id)
         if user is None or not user.is_active:
-            result.skipped.append((user_recipient(user) if user else None, "no such active user"))
+            nobody = Recipient(user_id=user_id, email="", name=f"user {user_id}")
+            result.skipped.append((user_recipient(user) if user else nobody, "no such active user"))
             continue
         person = user_recipient(user)
         if user_id in recent:
@@ -210,7 +211,7 @@ def reminder_send_now(*, actor, plan, period, user_ids) -> Delivery:
         "Reminder sent now by user %s for %s %s: reached %s; skipped %s.",
         actor.pk, plan.slug, period.key,
         [r.user_id for r in result.reached] or "nobody",
-        [(r.user_id if r else None, why) for r, why in result.skipped] or "nobody",
+        [(r.user_id, why) for r, why in result.skipped] or "nobody",
     )  # fmt: skip
     return result
 

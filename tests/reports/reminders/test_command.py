@@ -86,3 +86,8 @@ def test_release_stuck_sends_a_claim_left_by_a_dead_run_again(plan):
     out = run("--only", "digest", "--today", "2025-04-16", "--release-stuck")
     assert "Released 1 stuck reminder claim(s)" in out and len(mail.outbox) == 1
     assert ReminderLedgerEntry.objects.get().attempts == 2
+
+
+def test_beat_runs_the_weekly_digest_and_the_daily_due_run(settings):
+    tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert {"reports.tasks.send_stale_reminders", "reports.tasks.send_due_reminders"} <= tasks

@@ -47,7 +47,7 @@ def test_a_second_run_sends_nothing(people, mailbox):
     assert Entry.objects.filter(state=Entry.State.SENT).count() == 3
     [escalation] = Entry.objects.filter(kind=Entry.Kind.ESCALATION)
     assert (escalation.recipient.username, escalation.audience) == ("sam", Entry.Audience.LIAISON)
-    assert all(entry.message_id.startswith("<") and entry.sent_at for entry in Entry.objects.all())
+    assert all(entry.message_id.endswith("@planboard.city.example>") and entry.sent_at for entry in Entry.objects.all())
 
 
 def test_a_redelivered_task_sends_nothing_twice(people, mailbox):
