@@ -172,6 +172,12 @@ RECALCULATION_DEBOUNCE_SECONDS = env_int("RECALCULATION_DEBOUNCE_SECONDS", 2, mi
 NIGHTLY_RECALCULATION_HOUR = env_int("NIGHTLY_RECALCULATION_HOUR", 2, minimum=0, maximum=23)
 REMINDER_WEEKDAY = env_int("REMINDER_WEEKDAY", 1, minimum=0, maximum=6)  # 0 = Sunday, 1 = Monday
 REMINDER_HOUR = env_int("REMINDER_HOUR", 7, minimum=0, maximum=23)
+# The reporting cycle's reminders (reports/reminders/cycle.py): "due soon" this many days before
+# the due date, escalation this many days after it; the e-mail's signed link lasts this long.
+REMINDER_DUE_SOON_DAYS = env_int("REMINDER_DUE_SOON_DAYS", 7, minimum=0)
+REMINDER_ESCALATION_DAYS = env_int("REMINDER_ESCALATION_DAYS", 7, minimum=0)
+REMINDER_LINK_MAX_AGE_DAYS = env_int("REMINDER_LINK_MAX_AGE_DAYS", 14, minimum=1)
+REMINDER_SEND_NOW_INTERVAL_MINUTES = env_int("REMINDER_SEND_NOW_INTERVAL_MINUTES", 60, minimum=1)
 CATCH_UP_MINUTES = env_int("CATCH_UP_MINUTES", 5, minimum=1)
 CELERY_BEAT_SCHEDULE = {
     "nightly-recalculation-and-snapshot": {
@@ -185,6 +191,10 @@ CELERY_BEAT_SCHEDULE = {
     "weekly-stale-reminders": {
         "task": "reports.tasks.send_stale_reminders",
         "schedule": crontab(day_of_week=REMINDER_WEEKDAY, hour=REMINDER_HOUR, minute=0),
+    },
+    "daily-due-and-late-reminders": {
+        "task": "reports.tasks.send_due_reminders",
+        "schedule": crontab(hour=REMINDER_HOUR, minute=30),
     },
     # After the nightly snapshot: drafts the report card of a fiscal year that has just ended.
     "daily-report-card-catch-up": {

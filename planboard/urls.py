@@ -16,6 +16,7 @@ urlpatterns = [
     # The reporting cycle's pages (issue 14): cycle:update_all, cycle:tracker, cycle:tracker_remind.
     path("", include((update_all_urls + tracker_urls, "cycle"))),
     path("reports/", include("reports.urls")),
+    path("reminders/", include("reports.reminders.urls")),
     path("transfer/", include("planboard.transfer.urls")),
     path("", include("goals.urls")),
     path("", include("initiatives.urls")),

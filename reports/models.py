@@ -90,3 +90,84 @@ class ProgressSnapshot(models.Model):
     def __str__(self) -> str:
         return f"{self.get_node_type_display()} {self.node_id} on {self.taken_on}"
 
+
+class ReminderSetting(models.Model):
+    """What reminder e-mail one user wants; a user without a row gets the weekly digest."""
+
+    class Choice(models.TextChoices):
+        WEEKLY = "weekly", "Weekly digest, and a reminder when a report is due or late"
+        DUE_ONLY = "due_only", "Only when something I report is due or late"
+        ESCALATIONS_ONLY = "escalations_only", "Off, except escalations"
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminder_setting")
+    reminders = models.CharField(max_length=20, choices=Choice.choices, default=Choice.WEEKLY)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.get_reminders_display()}"
+
+
+class ReminderLedgerEntry(models.Model):
+    """One reminder to one recipient about one item, period and kind: claimed, then sent (or failed).
+
+    The unique constraint is what makes a rerun or a redelivered task send nothing twice: a send
+    is claimed by inserting this row first (reports/reminders/ledger.py explains the crash window).
+    """
+
+    class Kind(models.TextChoices):
+        DUE = "due", "Due soon"
+        LATE = "late", "Late"
+        ESCALATION = "escalation", "Escalation"
+        DIGEST = "digest", "Weekly digest"
+        MANUAL = "manual", "Sent now by hand"
+
+    class State(models.TextChoices):
+        SENDING = "sending", "Claimed, being sent"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed (sent again on the next run)"
+
+    class Audience(models.TextChoices):
+        OWNER = "owner", "Owner"
+        LIAISON = "liaison", "Department liaison"
+        EDITOR = "editor", "Plan editor"
+        ADMIN = "admin", "CIO / administrator"
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    # "initiative:12" or "metric:7"; "" for a message about no single item (the digest).
+    item_key = models.CharField(max_length=40, blank=True)
+    initiative = models.ForeignKey(
+        "initiatives.Initiative", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    metric = models.ForeignKey("goals.Metric", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    # The reporting period's key ("FY2027-Q2"), the ISO week of a digest ("2026-W49"), or for a
+    # reminder sent by hand the period and the hour it was sent.
+    period_key = models.CharField(max_length=40)
+    period_ends_on = models.DateField(null=True, blank=True)
+    audience = models.CharField(max_length=8, choices=Audience.choices, default=Audience.OWNER)
+    state = models.CharField(max_length=8, choices=State.choices, default=State.SENDING)
+    claim = models.CharField(max_length=32, db_index=True, help_text="The run that claimed the send.")
+    attempts = models.PositiveSmallIntegerField(default=1)
+    claimed_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    message_id = models.CharField(max_length=255, blank=True)
+    error = models.TextField(blank=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-claimed_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "kind", "item_key", "period_key"], name="reminder_once_per_item_period_kind"
+            ),
+        ]
+        indexes = [models.Index(fields=["recipient", "kind", "claimed_at"], name="reminder_recent")]
+        verbose_name_plural = "reminder ledger entries"
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} to {self.recipient} ({self.item_key or 'digest'}, {self.period_key})"

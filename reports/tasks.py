@@ -8,6 +8,7 @@ fails on the database (a lost connection; a deadlock or serialization failure th
 attempts did not get past) is retried with a back-off; its changes stay pending meanwhile.
 """
 
+import datetime
 import logging
 
 from celery import shared_task
@@ -51,11 +52,21 @@ def recalculate_all_and_snapshot() -> int:
 
 
 @shared_task(acks_late=True)
-def send_stale_reminders() -> int:
-    """The weekly digest to owners of stale initiatives and due metric readings."""
-    from reports.reminders import reminders_send
+def send_stale_reminders(today: str | None = None) -> int:
+    """The weekly digest to owners of stale initiatives and due metric readings (`today`: an ISO
+    date, default the city's today). A redelivery sends nothing twice (the reminder ledger);
+    returns the number of e-mails sent."""
+    from reports.reminders.services import reminders_send
 
-    return reminders_send()
+    return len(reminders_send(today=datetime.date.fromisoformat(today) if today else None).sent)
+
+
+@shared_task(acks_late=True)
+def send_due_reminders(today: str | None = None) -> int:
+    """Daily: "due soon" and "late" reminders of the reporting cycle, and their escalations."""
+    from reports.reminders.services import due_reminders_send
+
+    return len(due_reminders_send(today=datetime.date.fromisoformat(today) if today else None).sent)
 
 
 @shared_task(

@@ -208,3 +208,29 @@ def can_generate_report_card(user, plan, *, final: bool = False) -> bool:
     if who.is_admin:
         return True
     return not final and who.is_editor and plan.scope == PlanScope.ENTERPRISE
+
+
+# --- Who holds a role (for escalations: the people to tell, not a check on one user) ---------
+
+
+def administrator_filter(prefix: str = "") -> Q:
+    """Active CIO/administrators, as a filter on `prefix` + user fields."""
+    return Q(**{f"{prefix}is_active": True}) & (
+        Q(**{f"{prefix}is_superuser": True}) | Q(**{f"{prefix}groups__name": Role.ADMIN})
+    )
+
+
+def plan_editor_filter(plan, prefix: str = "") -> Q:
+    """Active users who edit `plan` by their role, as can_edit_plan decides, administrators left out
+    (they edit every plan; an escalation reaches them as the last resort): the Plan editor group for
+    an enterprise plan, the department's liaisons for a department IT plan."""
+    active = Q(**{f"{prefix}is_active": True})
+    if plan.scope == PlanScope.ENTERPRISE:
+        return active & Q(**{f"{prefix}groups__name": Role.EDITOR})
+    return active & Q(
+        **{
+            f"{prefix}memberships__department_id": plan.department_id,
+            f"{prefix}memberships__department__is_active": True,
+            f"{prefix}memberships__role": MembershipRole.LIAISON,
+        }
+    )

@@ -9,10 +9,11 @@ from django.contrib import admin
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from goals.models import DepartmentMembership, Goal, Metric, Pillar, Plan
 from initiatives.models import StatusUpdate
-from reports.models import ProgressSnapshot, ReportCard
+from reports.models import ProgressSnapshot, ReminderLedgerEntry, ReportCard
 from tests.factories import (
     AlignmentScoreFactory,
     DepartmentFactory,
@@ -257,6 +258,12 @@ def _snapshot(n: int):
     )
 
 
+def _reminder(n: int):
+    return ReminderLedgerEntry.objects.create(
+        recipient=UserFactory(), kind="digest", period_key=f"2024-W0{n + 1}", claim="x", claimed_at=timezone.now()
+    )
+
+
 def _status_update(n: int):
     return StatusUpdate.objects.create(
         initiative=InitiativeFactory(owner=UserFactory()),
@@ -298,6 +305,7 @@ ROW_MAKERS = {
     "initiatives.itrequest": lambda n: ITRequestFactory(requested_by=UserFactory()),
     "reports.reportcard": _report_card,
     "reports.progresssnapshot": _snapshot,
+    "reports.reminderledgerentry": _reminder,
 }
 
 
@@ -330,7 +338,7 @@ def test_changelist_renders_and_its_query_count_does_not_grow_with_rows(
     assert first.context["cl"].result_count == 3 and second.context["cl"].result_count == 30
 
 
-NO_ADD_PAGE = {"reports.reportcard", "reports.progresssnapshot"}  # made by the report service and the nightly run
+NO_ADD_PAGE = {"reports.reportcard", "reports.progresssnapshot", "reports.reminderledgerentry"}  # made by services
 
 
 @pytest.mark.parametrize("label", sorted(ROW_MAKERS))

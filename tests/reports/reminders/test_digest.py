@@ -12,7 +12,8 @@ import pytest
 from django.core import mail
 
 from goals.models import Department, DepartmentMembership, Plan
-from reports.reminders import reminders_send
+from reports.models import ReminderLedgerEntry
+from reports.reminders.services import reminders_send as run_digest
 from reports.tasks import send_stale_reminders
 from tests.factories import (
     DepartmentFactory,
@@ -23,16 +24,16 @@ from tests.factories import (
     ReadingFactory,
     UserFactory,
 )
+from tests.reports.reminders.conftest import SITE_URL
 
 pytestmark = pytest.mark.django_db
 
 TODAY = datetime.date(2024, 3, 1)
-SITE_URL = "https://planboard.city.example"
 
 
-@pytest.fixture(autouse=True)
-def site_url(settings):
-    settings.SITE_URL = SITE_URL
+def reminders_send(**kwargs) -> int:
+    """The number of e-mails the digest run sent."""
+    return len(run_digest(**kwargs).sent)
 
 
 def days_before(days: int) -> datetime.date:
@@ -345,8 +346,12 @@ def test_weekly_task_sends_for_today_by_default(owner, plan):
     assert len(mail.outbox) == 1
 
 
-# Initiatives, metrics, liaisons: one query each, whatever the number of people and items.
-QUERY_BUDGET = 3
+# Gathering: initiatives, metrics, the escalation roster (liaisons, plans, editors, administrators),
+# reminder settings: a fixed number. Then per e-mail the ledger's claim (savepoint, insert, failed
+# rows, claimed rows, release) and the record of its outcome: one e-mail at a time, so a run that
+# dies leaves at most one message unaccounted for (reports/reminders/ledger.py).
+FIXED_QUERIES = 8
+PER_EMAIL = 6
 
 
 def add_owners(count: int, plan, department) -> None:
@@ -362,13 +367,14 @@ def add_owners(count: int, plan, department) -> None:
 
 def test_query_count_is_the_same_for_2_owners_as_for_20(plan, department, liaison, django_assert_max_num_queries):
     add_owners(2, plan, department)
-    with django_assert_max_num_queries(QUERY_BUDGET):
+    with django_assert_max_num_queries(FIXED_QUERIES + 3 * PER_EMAIL):
         # 2 owners + the liaison.
         assert reminders_send(today=TODAY) == 3
 
     mail.outbox.clear()
+    ReminderLedgerEntry.objects.all().delete()  # as if a week had passed: everyone is told again
     add_owners(18, plan, department)
-    with django_assert_max_num_queries(QUERY_BUDGET):
+    with django_assert_max_num_queries(FIXED_QUERIES + 21 * PER_EMAIL):
         # 20 owners + the liaison.
         assert reminders_send(today=TODAY) == 21
     [liaison_message] = to("sam@city.example")

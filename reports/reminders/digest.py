@@ -6,35 +6,37 @@ plan, gets one e-mail listing them. The rules come from planboard/core/progress.
 
 Escalation: an initiative stale for more than twice its update cadence is marked "escalated" in
 its owner's digest and also listed, with the owner's name, in the digest of every liaison of the
-initiative's department. Choices made where the issue is silent:
+initiative's department; a department with no reachable liaison falls back to the plan's editors,
+then to the CIO/administrators (recipients.escalation_roster). Choices made where the issue is silent:
 
 - An escalated initiative whose owner is missing or inactive still reaches the liaisons (nobody
   else will chase it); its owner, of course, gets no e-mail.
 - A liaison's own escalated initiatives are listed once, in their own section, not again in the
   department section.
 - Initiatives of an inactive department are still in their owner's digest (the plan is active),
-  but an inactive department has no liaisons to escalate to.
+  but an inactive department has no liaisons to escalate to (so the plan's editors get it).
 - A never-updated initiative without a start date is stale (`is_stale`) but its age is unknown,
   so it is not escalated.
 
-The whole run costs three queries (initiatives, metrics, liaisons) however many people and
-items there are, and all messages go out over one mail connection.
+Gathering costs a fixed number of queries (initiatives, metrics, the escalation roster) however
+many people and items there are; sending goes through the ledger (reports/reminders/ledger.py),
+one message per recipient over one mail connection.
 """
 
 import datetime
 import logging
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db.models import Max, Q
+from django.core.mail import EmailMultiAlternatives
+from django.db.models import Max
 from django.template.loader import render_to_string
-from django.utils import timezone
 
-from goals.models import DepartmentMembership, Metric, Plan
+from goals.models import Metric, Plan
 from initiatives.models import Initiative
 from planboard.core.progress import NEVER_STALE_STATUSES, is_stale, reading_due_on
+from reports.reminders.recipients import USER_COLUMNS, Recipient, escalation_roster
+from reports.reminders.recipients import recipient_from_row as _recipient
 
 logger = logging.getLogger(__name__)
 
@@ -46,17 +48,11 @@ HTML_TEMPLATE = "reports/email/reminder_digest.html"
 
 
 @dataclass(frozen=True)
-class Recipient:
-    user_id: int
-    email: str
-    name: str
-
-
-@dataclass(frozen=True)
 class StaleInitiative:
     id: int
     code: str
     title: str
+    plan_id: int
     plan_title: str
     department_id: int | None
     department_name: str
@@ -97,6 +93,8 @@ class Digest:
     initiatives: list[StaleInitiative] = field(default_factory=list)
     metrics: list[DueMetric] = field(default_factory=list)
     escalations: dict[str, list[StaleInitiative]] = field(default_factory=dict)  # department name → items
+    # How the recipient came to get each escalated item: liaison, editor or admin (ledger audience).
+    audiences: dict[int, str] = field(default_factory=dict)
 
     @property
     def has_escalated_own_initiative(self) -> bool:
@@ -121,24 +119,11 @@ class Digest:
         return f"Planboard: {listed} {verb} an update"
 
 
-def _recipient(user_id: int | None, row: dict, prefix: str) -> Recipient | None:
-    """A Recipient from the `<prefix>__…` user columns of a values() row."""
-    if user_id is None:
-        return None
-    first, last = row[f"{prefix}__first_name"], row[f"{prefix}__last_name"]
-    name = f"{first} {last}".strip() or row[f"{prefix}__username"]
-    return Recipient(user_id=user_id, email=row[f"{prefix}__email"].strip(), name=name)
-
-
-USER_COLUMNS = ["email", "first_name", "last_name", "username", "is_active"]
-
-
-def stale_initiatives(*, today: datetime.date) -> list[StaleInitiative]:
-    """Stale initiatives of active plans that someone can be told about (active owner or department)."""
+def stale_initiatives(*, today: datetime.date, plan_slug: str | None = None) -> list[StaleInitiative]:
+    """Stale initiatives of active plans (of the plan `plan_slug` only, if given)."""
     rows = (
-        Initiative.objects.filter(plan__status=Plan.Status.ACTIVE)
+        Initiative.objects.filter(plan__status=Plan.Status.ACTIVE, **({"plan__slug": plan_slug} if plan_slug else {}))
         .exclude(status__in=NEVER_STALE_STATUSES)
-        .filter(Q(owner__is_active=True) | Q(department__is_active=True))
         .order_by("plan__title", "code")
         .values(
             "id",
@@ -148,6 +133,7 @@ def stale_initiatives(*, today: datetime.date) -> list[StaleInitiative]:
             "last_update_on",
             "start_date",
             "update_cadence_days",
+            "plan_id",
             "plan__title",
             "plan__update_cadence_days",
             "department_id",
@@ -170,12 +156,13 @@ def stale_initiatives(*, today: datetime.date) -> list[StaleInitiative]:
             continue
         reference = row["last_update_on"] or row["start_date"]
         days = (today - reference).days if reference else None
-        owner = _recipient(row["owner_id"], row, "owner") if row["owner__is_active"] else None
+        owner = _recipient(row["owner_id"], row, "owner")
         found.append(
             StaleInitiative(
                 id=row["id"],
                 code=row["code"],
                 title=row["title"],
+                plan_id=row["plan_id"],
                 plan_title=row["plan__title"],
                 department_id=row["department_id"] if row["department__is_active"] else None,
                 department_name=row["department__name"] or "",
@@ -190,10 +177,11 @@ def stale_initiatives(*, today: datetime.date) -> list[StaleInitiative]:
     return found
 
 
-def due_metrics(*, today: datetime.date) -> list[tuple[Recipient, DueMetric]]:
+def due_metrics(*, today: datetime.date, plan_slug: str | None = None) -> list[tuple[Recipient, DueMetric]]:
     """Metrics of active plans, owned by an active user, whose next reading is due by `today`."""
+    only_plan = {"objective__goal__plan__slug": plan_slug} if plan_slug else {}
     rows = (
-        Metric.objects.filter(objective__goal__plan__status=Plan.Status.ACTIVE, owner__is_active=True)
+        Metric.objects.filter(objective__goal__plan__status=Plan.Status.ACTIVE, owner__is_active=True, **only_plan)
         .annotate(last_period_end=Max("readings__period_end"))
         .order_by("objective__goal__plan__title", "name", "id")
         .values(
@@ -231,54 +219,44 @@ def due_metrics(*, today: datetime.date) -> list[tuple[Recipient, DueMetric]]:
     return found
 
 
-def department_liaisons(department_ids: set[int]) -> dict[int, list[Recipient]]:
-    """The active liaisons of each of the given (active) departments."""
-    if not department_ids:
-        return {}
-    rows = (
-        DepartmentMembership.objects.filter(
-            role=DepartmentMembership.Role.LIAISON,
-            department_id__in=department_ids,
-            department__is_active=True,
-            user__is_active=True,
-        )
-        .order_by("user_id")
-        .values("department_id", "user_id", *(f"user__{column}" for column in USER_COLUMNS))
-    )
-    liaisons: dict[int, list[Recipient]] = defaultdict(list)
-    for row in rows:
-        liaisons[row["department_id"]].append(_recipient(row["user_id"], row, "user"))
-    return liaisons
-
-
-def reminder_digests(*, today: datetime.date) -> list[Digest]:
-    """One digest per person to tell, in user-id order; three queries in all."""
+def reminder_digests(*, today: datetime.date, plan_slug: str | None = None) -> list[Digest]:
+    """One digest per person to tell, in user-id order; a fixed number of queries in all."""
     digests: dict[int, Digest] = {}
 
     def digest_for(recipient: Recipient) -> Digest:
         return digests.setdefault(recipient.user_id, Digest(recipient=recipient))
 
-    initiatives = stale_initiatives(today=today)
+    initiatives = stale_initiatives(today=today, plan_slug=plan_slug)
     for item in initiatives:
         if item.owner is not None:
             digest_for(item.owner).initiatives.append(item)
-    for owner, metric in due_metrics(today=today):
+    for owner, metric in due_metrics(today=today, plan_slug=plan_slug):
         digest_for(owner).metrics.append(metric)
 
-    escalated = [item for item in initiatives if item.escalated and item.department_id is not None]
-    liaisons = department_liaisons({item.department_id for item in escalated})
+    escalated = [item for item in initiatives if item.escalated]
+    roster = escalation_roster(
+        department_ids={item.department_id for item in escalated if item.department_id is not None},
+        plan_ids={item.plan_id for item in escalated},
+    )
     for item in escalated:
-        for liaison in liaisons.get(item.department_id, []):
-            if item.owner is not None and item.owner.user_id == liaison.user_id:
-                continue  # already listed, marked escalated, in the liaison's own section
-            digest_for(liaison).escalations.setdefault(item.department_name, []).append(item)
+        audience, people = roster.for_item(department_id=item.department_id, plan_id=item.plan_id)
+        if not people:
+            logger.warning(
+                "Escalation of initiative %s reaches nobody: no liaison, editor or CIO can be e-mailed.", item.id
+            )
+        for person in people:
+            if item.owner is not None and item.owner.user_id == person.user_id:
+                continue  # already listed, marked escalated, in their own section
+            digest = digest_for(person)
+            digest.escalations.setdefault(item.department_name or "No department", []).append(item)
+            digest.audiences[item.id] = audience
 
     for digest in digests.values():
         digest.escalations = dict(sorted(digest.escalations.items()))
     return [digests[user_id] for user_id in sorted(digests)]
 
 
-def digest_message(digest: Digest, *, today: datetime.date) -> EmailMultiAlternatives:
+def digest_message(digest: Digest, *, today: datetime.date, links: dict | None = None) -> EmailMultiAlternatives:
     """The e-mail for one digest: plain text with an HTML alternative, from the same context."""
     context = {
         "digest": digest,
@@ -286,6 +264,7 @@ def digest_message(digest: Digest, *, today: datetime.date) -> EmailMultiAlterna
         "city_name": settings.CITY_NAME,
         "site_url": settings.SITE_URL,
         "escalation_factor": ESCALATION_FACTOR,
+        **(links or {}),
     }
     message = EmailMultiAlternatives(
         subject=digest.subject,
@@ -294,27 +273,3 @@ def digest_message(digest: Digest, *, today: datetime.date) -> EmailMultiAlterna
     )
     message.attach_alternative(render_to_string(HTML_TEMPLATE, context), "text/html")
     return message
-
-
-def reminders_send(*, today: datetime.date | None = None) -> int:
-    """Send the weekly reminder digests; returns the number of e-mails sent.
-
-    People without an e-mail address are skipped and counted in the log. Inactive users, plans
-    that are not active and inactive departments are left out (see the module docstring).
-    """
-    today = today or timezone.localdate()
-    digests = reminder_digests(today=today)
-    without_address = [digest.recipient.user_id for digest in digests if not digest.recipient.email]
-    if without_address:
-        logger.warning(
-            "Reminder digest: skipped %d user(s) without an e-mail address (user ids %s).",
-            len(without_address),
-            ", ".join(map(str, without_address)),
-        )
-    messages = [digest_message(digest, today=today) for digest in digests if digest.recipient.email]
-    if not messages:
-        logger.info("Reminder digest for %s: nothing stale or due, no e-mail sent.", today)
-        return 0
-    sent = get_connection().send_messages(messages) or 0
-    logger.info("Reminder digest for %s: sent %d of %d e-mail(s).", today, sent, len(messages))
-    return sent
