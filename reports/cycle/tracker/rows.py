@@ -13,9 +13,11 @@ class PageRow:
     counts: TrackerRow
     remind_ids: list[int] = field(default_factory=list)  # owners with something not reported yet
 
-    @property
-    def label(self) -> str:
-        return self.counts.label
+    def __getattr__(self, name: str):
+        # label, owed, reported, on_time, late, missing, share_on_time: the counts' own.
+        if name == "counts":
+            raise AttributeError(name)
+        return getattr(self.counts, name)
 
 
 @dataclass

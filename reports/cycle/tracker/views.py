@@ -2,7 +2,9 @@
 department and by owner; `/plans/<slug>/reporting/remind/` (cycle:tracker_remind, POST): send a
 reminder now to an owner, or to the owners of a department who have not reported."""
 
+from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -12,7 +14,6 @@ from goals import selectors as plan_selectors
 from goals.selectors import closed_period_ends
 from planboard.core import permissions
 from planboard.core.views import refuse
-from reports.cycle.tracker.log import RATE_LIMIT
 from reports.cycle.tracker.remind import tracker_remind
 from reports.cycle.tracker.rows import tracker_page
 
@@ -58,7 +59,7 @@ def tracker(request: HttpRequest, slug: str) -> HttpResponse:
         "is_closed": period.ends_on in closed,
         "is_current": period.key == periods[0].key,
         "page": tracker_page(plan=plan, period=period, today=today),
-        "rate_limit_minutes": int(RATE_LIMIT.total_seconds() // 60),
+        "rate_limit_minutes": settings.REMINDER_SEND_NOW_INTERVAL_MINUTES,
         "today": today,
         "nav": "reporting",
     }
@@ -79,14 +80,13 @@ def tracker_remind_now(request: HttpRequest, slug: str) -> HttpResponse:
     if row is None or not row.remind_ids:
         messages.info(request, "Nobody there has anything left to report for this period: no reminder sent.")
         return back
-    outcome = tracker_remind(actor=request.user, plan=plan, period=period, user_ids=row.remind_ids)
-    if outcome.sent:
-        names = ", ".join(user.get_full_name() or user.username for user in outcome.sent)
-        messages.success(request, f"Reminder sent to {names}.")
-    for user, again in outcome.held_back:
-        messages.warning(
-            request,
-            f"{user.get_full_name() or user.username} was already reminded within the hour; "
-            f"another reminder can be sent after {timezone.localtime(again):%H:%M}.",
-        )
+    try:
+        delivery = tracker_remind(actor=request.user, plan=plan, period=period, user_ids=row.remind_ids)
+    except PermissionDenied as refusal:
+        messages.error(request, str(refusal))
+        return back
+    if delivery.reached:
+        messages.success(request, f"Reminder sent to {', '.join(person.name for person in delivery.reached)}.")
+    for person, why in [*delivery.skipped, *delivery.failed]:
+        messages.warning(request, f"Not sent to {person.name}: {why}.")
     return back
