@@ -32,6 +32,8 @@ def planning_links(context) -> list[dict]:
     if permissions.can_view_plan(user, plan):
         links.append(("Priorities", reverse("priority-ranking", args=[plan.slug]), "priority"))
         links.append(("Roadmap", reverse("roadmap", args=[plan.slug]), "roadmap"))
+    if permissions.can_track_reporting(user, plan):
+        links.append(("Reporting", reverse("cycle:tracker", args=[plan.slug]), "reporting"))
     return [
         {"label": label, "url": url, "current": nav == key or (key == "priority" and nav == "sensitivity")}
         for label, url, key in links

@@ -41,6 +41,11 @@ class InitiativeRowForm(forms.Form):
     )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Not "(optional)" on the page: the help text says when it is required (includes/field.html).
+        self.fields["narrative"].required_when = "at risk or off track"
+
 
 class MetricRowForm(forms.Form):
     value = forms.DecimalField(

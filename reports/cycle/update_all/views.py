@@ -26,6 +26,15 @@ def _context(rows: list[Row], *, bad: list[Row], today, saved_now: int = 0) -> d
     }
 
 
+def _counted(rows: list[Row]) -> str:
+    """ "3 status updates and 2 readings" """
+    updates = sum(row.kind == "initiative" for row in rows)
+    readings = len(rows) - updates
+    parts = [f"{updates} status update{'s' if updates != 1 else ''}"] if updates else []
+    parts += [f"{readings} reading{'s' if readings != 1 else ''}"] if readings else []
+    return " and ".join(parts)
+
+
 @login_required
 def update_all(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
@@ -46,13 +55,13 @@ def update_all(request: HttpRequest) -> HttpResponse:
     count = len(outcome.saved)
     if not bad:
         if count:
-            messages.success(request, f"Saved {count} update{'s' if count != 1 else ''}. Thank you.")
+            messages.success(request, f"Saved {_counted(outcome.saved)}. Thank you.")
         else:
             messages.info(request, "Nothing was saved: no row was filled in.")
         return redirect("cycle:update_all")
     messages.success(
         request,
-        f"Saved {count} row{'s' if count != 1 else ''}. The {len(bad)} row{'s' if len(bad) != 1 else ''} "
+        f"Saved {_counted(outcome.saved)}. The {len(bad)} row{'s' if len(bad) != 1 else ''} "
         "with errors below were not saved: correct them and save again.",
     )
     return render(request, "cycle/update_all.html", _context(rows, bad=bad, today=today, saved_now=count), status=400)

@@ -1,5 +1,6 @@
 """An owner with five items owed for the current period: three initiatives and two metrics of one
-plan that runs from last fiscal year to three years ahead (quarterly reporting, the default)."""
+plan that runs from last fiscal year to three years ahead (quarterly reporting, the default). Each
+item reported for the period before, so each owes the current one (due, not late)."""
 
 import datetime
 from decimal import Decimal
@@ -34,6 +35,7 @@ def owed_plan(*, initiatives: int = 3, metrics: int = 2, owner=None, slug: str =
     objective = ObjectiveFactory(goal=GoalFactory(plan=plan, number=1, title="Cybersecurity"), code="1.1")
     its = DepartmentFactory(name=f"Information Technology {slug}", slug=f"its-{slug}")
     start = today - datetime.timedelta(days=200)
+    previous = plan.reporting_calendar.before(plan.reporting_period_owed(today))
     for number in range(1, initiatives + 1):
         initiative = InitiativeFactory(
             plan=plan,
@@ -54,7 +56,7 @@ def owed_plan(*, initiatives: int = 3, metrics: int = 2, owner=None, slug: str =
             status="on_track",
             percent_complete=20,
             narrative=f"Kick-off of initiative {number}.",
-            period_ends_on=None,
+            period_ends_on=previous.ends_on,
         )
     for number in range(1, metrics + 1):
         metric = MetricFactory(
@@ -68,7 +70,7 @@ def owed_plan(*, initiatives: int = 3, metrics: int = 2, owner=None, slug: str =
             target=Decimal("90"),
             target_date=today + datetime.timedelta(days=700),
         )
-        ReadingFactory(metric=metric, period_end=start, value=Decimal("12"), note="First reading.")
+        ReadingFactory(metric=metric, period_end=previous.ends_on, value=Decimal("12"), note="First reading.")
     plan_recalculate(plan_id=plan.pk)
     return plan, owner
 

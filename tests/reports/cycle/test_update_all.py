@@ -152,7 +152,7 @@ def test_the_rows_without_errors_are_saved_when_the_user_chooses_so(client, five
     assert StatusUpdate.objects.filter(narrative="Vendor contract signed.").count() == 1
     assert MetricReading.objects.filter(value=33).count() == 1
     assert '<option value="off_track" selected>' in html  # the bad row keeps its input
-    assert "Saved 2 rows" in html
+    assert "Saved 1 status update and 1 reading." in html
 
 
 def test_a_row_changed_by_someone_else_since_the_page_was_shown_is_refused_and_nothing_saved(client, five_owed):
