@@ -76,7 +76,8 @@ clean:
 # read p95/p99 and throughput of 16 readers of plan-filtered API lists with no writes and with one
 # status update a second in another plan or in the same one (bench/reads_during_writes.py; adds a
 # small plan, bench-cache, when missing),
-# dashboard and initiative page latency (bench/pages.py, wrk: BENCH_REPEATS runs, default 3, as
+# dashboard, initiative page, and at scale 1 the update-all page and reporting tracker (bench/cycle_pages.py)
+# latency (bench/pages.py, wrk: BENCH_REPEATS runs, default 3, as
 # min/median/max of p50 and p95, for a Viewer and a department liaison; also at scale 10 when the
 # plan bench-10 exists, which BENCH_SCALES=0.1,1,10 makes: target dashboard p95 <= 150 ms at scale
 # 1 and 10), the report card's seconds and peak memory against WeasyPrint on the same HTML

@@ -30,6 +30,11 @@ with the goal list drawn afresh on every request (planboard/dashboard/goal_list.
 while nothing it shows changes, so the wrk runs measure the page between changes, and this row the
 first request after one). `--profile` adds a cProfile listing of each page.
 
+At scale 1 the reporting cycle's pages are measured the same way beside the dashboard (bench/cycle_pages.py):
+the update-all page of `bench-owner` (owner of 40 initiatives and 10 metrics of the plan, set once
+on the rows), and the plan's reporting
+tracker as the CIO (`bench-cio`, an Administrator) sees it. Reported, with no target of their own.
+
 Targets (PASS/FAIL, exit status 1 on a FAIL): the dashboard's median p95 over the runs is at most
 150 ms at scale 1 and at scale 10, for both users. Without the scale-10 plan its targets are
 reported as SKIP (not measured), not as a pass.
@@ -53,6 +58,7 @@ from common import (
     scale_one_plan,
     scale_ten_plan,
 )
+from cycle_pages import cycle_pages
 from printing import load_average, print_breakdown, print_header, print_table, print_verdicts, spread
 from servers import check_ok, gunicorn, gunicorn_version, wrk, wrk_version
 
@@ -61,7 +67,13 @@ SECONDS, WARM_UP_SECONDS = 10, 2
 REPEATS = repeats_from_environment()
 INITIATIVES_SAMPLED = 20
 # Requests per page for the in-process breakdown: about two seconds of each page at scale 1.
-BREAKDOWN_REQUESTS = {"hello-world JSON view": 500, "plan dashboard": 20, "initiative page": 20}
+BREAKDOWN_REQUESTS = {
+    "hello-world JSON view": 500,
+    "plan dashboard": 20,
+    "initiative page": 20,
+    "update-all page": 20,
+    "reporting tracker": 20,
+}
 
 
 @dataclass
@@ -186,6 +198,8 @@ def main() -> int:
     viewer, liaison = bench_viewer(), bench_liaison(plan)
     pages = [Page("hello-world JSON view", "-", "viewer", viewer, [HELLO_PATH], "application/json")]
     pages += plan_pages(plan, "1", viewer, liaison)
+    # The reporting cycle's pages (bench/cycle_pages.py), at scale 1 beside the dashboard.
+    pages += [Page(kind, "1", who, user, paths) for kind, who, user, paths in cycle_pages(plan)]
     if big is not None:
         pages += plan_pages(big, "10", viewer, liaison)
     data = f"plan {SCALE_ONE_SLUG!r} (scale 1)"

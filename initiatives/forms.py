@@ -22,7 +22,8 @@ class StatusUpdateForm(forms.Form):
         label="What happened since the last update",
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="Progress, blockers and next steps, in plain words for the plan's readers.",
+        help_text="Progress, blockers and next steps, in plain words for the plan's readers. Required when "
+        "the initiative turns at risk or off track.",
     )
     as_of = forms.DateField(label="As of", widget=DateInput, help_text="The date this update describes.")
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)

@@ -17,3 +17,8 @@ document.addEventListener("keydown", function (event) {
   var panel = document.getElementById("explain-panel");
   if (event.key === "Escape" && panel && !panel.hidden) { panel.innerHTML = ""; panel.hidden = true; }
 });
+// A page re-shown with errors (the update-all page) takes the keyboard to its list of errors.
+document.addEventListener("DOMContentLoaded", function () {
+  var summary = document.getElementById("error-summary");
+  if (summary) { summary.focus(); }
+});
