@@ -159,6 +159,10 @@ class MetricSerializer(ProgressSerializer):
             "frequency",
             "owner",
             *PROGRESS_FIELDS,
+            # Cached by the progress engine (planboard.core.progress.report_state), read-only.
+            "report_due_on",
+            "reported_through",
+            "report_state",
         ]
 
 

@@ -71,6 +71,10 @@ class InitiativeSerializer(ProgressSerializer):
             "priority_score",
             "priority_rank",
             *PROGRESS_FIELDS,
+            # Cached by the progress engine (planboard.core.progress.report_state), read-only.
+            "report_due_on",
+            "reported_through",
+            "report_state",
         ]
         read_only_fields = ["status", "percent_complete", "completed_date"]
 

@@ -262,3 +262,37 @@ def test_the_admin_refuses_a_status_update(client, closed, initiative, cio):
     assert response.status_code == 200
     assert "is closed" in " ".join(response.context["adminform"].form.errors["as_of"])
     assert not StatusUpdate.objects.exists()
+
+
+# --- The plan's settings and the readers of the snapshot ----------------------------------------
+
+
+def test_the_plan_api_edits_the_reporting_settings_and_names_a_bad_one(plan, cio):
+    url = f"/api/v1/plans/{plan.pk}/"
+    shown = _api(cio).get(url).json()
+    assert (shown["reporting_cadence"], shown["reporting_due_days"], shown["reporting_grace_days"]) == (
+        "quarterly",
+        15,
+        10,
+    )
+    bad = _api(cio).patch(url, {"reporting_cadence": "weekly", "version": plan.version}, format="json")
+    assert bad.status_code == 400 and "reporting_cadence" in bad.json()
+    good = _api(cio).patch(
+        url, {"reporting_cadence": "monthly", "reporting_due_days": 10, "version": plan.version}, format="json"
+    )
+    assert good.status_code == 200, good.json()
+    plan.refresh_from_db()
+    assert (plan.reporting_cadence, plan.reporting_due_days) == ("monthly", 10)
+    assert plan.reporting_period_owed(D(2026, 12, 5)).key == "2026-11"  # November, due 10 December
+
+
+def test_the_report_card_reads_the_closed_year_end_period(plan, cio, initiative, owner):
+    from reports.plan_tree import plan_tree
+    from reports.report_card.figures import Figures
+
+    _post(initiative, owner, percent=30, as_of=D(2024, 5, 1))  # Apr-Jun 2024, FY2024's last quarter
+    _post(initiative, owner, percent=80, as_of=D(2024, 8, 1))  # Jul-Sep: after the year
+    period_close(plan=plan, period=plan.period_from_key("FY2024-Q4"), actor=cio)
+    figures = Figures(plan_tree(plan.pk), D(2024, 6, 30), D(2026, 12, 1))
+    assert figures.source == "snapshot"
+    assert figures.by_node[("initiative", initiative.pk)]["progress"] == 0.3
