@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from reports.cycle.tracker.urls import urlpatterns as tracker_urls
 from reports.cycle.update_all.urls import urlpatterns as update_all_urls
+from reports.cycle.views import period_close_page
 
 admin.site.site_header = "Planboard administration"
 admin.site.site_title = "Planboard"
@@ -17,6 +18,7 @@ urlpatterns = [
     path("", include((update_all_urls + tracker_urls, "cycle"))),
     path("reports/", include("reports.urls")),
     path("reminders/", include("reports.reminders.urls")),
+    path("plans/<slug:slug>/periods/<str:key>/close/", period_close_page, name="period-close"),
     path("transfer/", include("planboard.transfer.urls")),
     path("", include("goals.urls")),
     path("", include("initiatives.urls")),

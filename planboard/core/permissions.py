@@ -234,3 +234,8 @@ def plan_editor_filter(plan, prefix: str = "") -> Q:
             f"{prefix}memberships__role": MembershipRole.LIAISON,
         }
     )
+
+
+def can_close_period(user, plan) -> bool:
+    """Close a plan's reporting period, and correct a closed one (with a reason): the CIO alone."""
+    return actor(user).is_admin
