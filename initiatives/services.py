@@ -15,6 +15,9 @@ from goals.services import (
     ALIGNED_WHERE,
     ItemRules,
     Link,
+    closed_ends_by_plan,
+    closed_period,
+    closed_period_allow,
     objectives_alignable_from,
     plan_item_create,
     plan_item_delete,
@@ -91,11 +94,14 @@ def initiative_post_update(
     as_of: datetime.date | None = None,
     version: int,
     period_ends_on: datetime.date | None = None,
+    correction_reason: str = "",
 ) -> StatusUpdate:
     """Append a status update and, when it is the newest, move the initiative's current status.
 
     The update reports for the period ending `period_ends_on` (the update-all page passes the
-    period it shows); by default the plan's period owed on `as_of`.
+    period it shows); by default the plan's period owed on `as_of`. A closed period refuses it
+    (PeriodClosed, naming `period_ends_on`, or `as_of` when the period came from the date) unless
+    the CIO gives `correction_reason`, which the initiative's audit entry records.
 
     `version` is the initiative's version the author saw; if anyone changed the initiative since,
     ConflictError is raised and nothing is stored. Bad values raise ValidationError naming the field.
@@ -115,14 +121,22 @@ def initiative_post_update(
             as_of=as_of,
             period_ends_on=period_ends_on,
         )
+        correction = closed_period_allow(
+            closed=closed_period(plan_id=current.plan_id, day=update.period_ends_on),
+            actor=author,
+            correction_reason=correction_reason,
+            field="period_ends_on" if period_ends_on is not None else "as_of",
+            what="its status updates",
+        )
         update.save()
         _move_status(current, update)
+        reason = f"Status update as of {update.as_of:%Y-%m-%d}"
         # Only the status fields change, and the update's own rules checked them. The audit entry
         # is written by history_create, in three queries where simple-history's signal takes seven.
         current.skip_history_when_saving = True
         current.save(update_fields=STATUS_FIELDS)
         del current.skip_history_when_saving
-        history_create([current], actor=author, reason=f"Status update as of {update.as_of:%Y-%m-%d}")
+        history_create([current], actor=author, reason=f"{reason}. {correction}" if correction else reason)
         plan_mark_changed(plan_id=current.plan_id)
     for name in [*STATUS_FIELDS, "version", "updated_at"]:
         setattr(initiative, name, getattr(current, name))
@@ -164,6 +178,7 @@ def initiative_post_updates(
             .order_by("pk")
         )
         current = {initiative.pk: initiative for initiative in locked}
+        closed = closed_ends_by_plan({initiative.plan_id for initiative in current.values()})
         errors: dict[str, list[str]] = {}
         rows: list[StatusUpdate] = []
         for index, spec in enumerate(updates):
@@ -187,6 +202,13 @@ def initiative_post_updates(
                     )
                 except ValidationError as error:
                     errors[str(index)] = error.messages
+                else:
+                    if rows[-1].period_ends_on in closed[initiative.plan_id]:
+                        period = initiative.plan.reporting_period_containing(rows.pop().period_ends_on)
+                        errors[str(index)] = [
+                            f"The reporting period {period.key} is closed: its status updates can no longer be "
+                            "changed. Only the CIO may correct it, giving a reason, on the initiative's page."
+                        ]
         if errors:
             raise ValidationError(errors)
         StatusUpdate.objects.bulk_create(rows, batch_size=1000)

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from reports.cycle.views import period_close_page
+
 admin.site.site_header = "Planboard administration"
 admin.site.site_title = "Planboard"
 admin.site.index_title = "Strategic technology plan"
@@ -12,6 +14,7 @@ urlpatterns = [
     path("", include("planboard.dashboard.urls")),
     path("reports/", include("reports.urls")),
     path("reminders/", include("reports.reminders.urls")),
+    path("plans/<slug:slug>/periods/<str:key>/close/", period_close_page, name="period-close"),
     path("transfer/", include("planboard.transfer.urls")),
     path("", include("goals.urls")),
     path("", include("initiatives.urls")),

@@ -71,6 +71,10 @@ class InitiativeSerializer(ProgressSerializer):
             "priority_score",
             "priority_rank",
             *PROGRESS_FIELDS,
+            # Cached by the progress engine (planboard.core.progress.report_state), read-only.
+            "report_due_on",
+            "reported_through",
+            "report_state",
         ]
         read_only_fields = ["status", "percent_complete", "completed_date"]
 
@@ -95,6 +99,18 @@ class StatusUpdateSerializer(serializers.ModelSerializer):
     )
     as_of = serializers.DateField(required=False, help_text="The date the report is as of; today when left out.")
     status = serializers.ChoiceField(choices=InitiativeStatus.choices)
+    period_ends_on = serializers.DateField(
+        required=False,
+        allow_null=True,
+        help_text="Last day of the reporting period the update reports for; by default the period owed on as_of.",
+    )
+    correction_reason = serializers.CharField(
+        write_only=True,
+        required=False,
+        allow_blank=True,
+        max_length=500,
+        help_text="The CIO's reason for posting to a closed reporting period (audited).",
+    )
 
     class Meta:
         model = StatusUpdate
@@ -108,6 +124,8 @@ class StatusUpdateSerializer(serializers.ModelSerializer):
             "author",
             "created_at",
             "version",
+            "period_ends_on",
+            "correction_reason",
         ]
         read_only_fields = ["initiative", "author"]
 

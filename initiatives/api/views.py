@@ -119,6 +119,8 @@ class StatusUpdateViewSet(CachedListMixin, mixins.ListModelMixin, mixins.CreateM
             narrative=data.get("narrative", ""),
             as_of=data.get("as_of"),
             version=data["version"],
+            period_ends_on=data.get("period_ends_on"),
+            correction_reason=data.get("correction_reason", ""),
         )
 
 
