@@ -220,7 +220,9 @@ def reminder_send_now(*, actor, plan, period, user_ids) -> Delivery:
 
 def _manual_builder(person, items, *, today, note):
     def build(parts: list[Part]):
-        owed_parts = [Part(kind=Kind.DUE, period_key="", about=item) for item in items]
+        owed_parts = [
+            Part(kind=Kind.LATE if item.state == "late" else Kind.DUE, period_key="", about=item) for item in items
+        ]
         message = cycle.cycle_message(person, owed_parts, today=today, links=_links(person.user_id), note=note)
         return _with_headers(message, person.user_id)
 
