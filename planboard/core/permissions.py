@@ -210,6 +210,11 @@ def can_generate_report_card(user, plan, *, final: bool = False) -> bool:
     return not final and who.is_editor and plan.scope == PlanScope.ENTERPRISE
 
 
+def can_close_period(user, plan) -> bool:
+    """Close a plan's reporting period, and correct a closed one (with a reason): the CIO alone."""
+    return actor(user).is_admin
+
+
 # --- Who holds a role (for escalations: the people to tell, not a check on one user) ---------
 
 
@@ -234,8 +239,3 @@ def plan_editor_filter(plan, prefix: str = "") -> Q:
             f"{prefix}memberships__role": MembershipRole.LIAISON,
         }
     )
-
-
-def can_close_period(user, plan) -> bool:
-    """Close a plan's reporting period, and correct a closed one (with a reason): the CIO alone."""
-    return actor(user).is_admin

@@ -186,16 +186,16 @@ def cycle_outgoing(owed: list[DueItem], *, today: datetime.date, build) -> list[
     people: dict[int, Recipient] = {}
     escalated = []
     for item in owed:
-        owner_reachable = item.owner is not None and item.owner.reachable
-        if not owner_reachable or (item.state == "late" and today - item.due_on >= escalate_after):
-            escalated.append(item)
-        if item.owner is None or chosen[item.owner.user_id] == ReminderSetting.Choice.ESCALATIONS_ONLY:
-            continue
-        if item.state == "late":
+        if item.state == ReportState.LATE:
             kind = Kind.LATE
         elif item.due_on - today <= soon:
             kind = Kind.DUE
         else:
+            continue  # not yet due soon: nobody is told, not even about an item without an owner
+        owner_reachable = item.owner is not None and item.owner.reachable
+        if not owner_reachable or (kind == Kind.LATE and today - item.due_on >= escalate_after):
+            escalated.append(item)
+        if item.owner is None or chosen[item.owner.user_id] == ReminderSetting.Choice.ESCALATIONS_ONLY:
             continue
         people[item.owner.user_id] = item.owner
         parts[item.owner.user_id].append(_part(item, kind))
@@ -223,7 +223,6 @@ def cycle_message(recipient: Recipient, parts: list[Part], *, today, links: dict
         for part in parts
         if part.kind == Kind.ESCALATION
     ]
-    count = sum(map(len, sections.values())) + len(escalated)
     context = {
         "recipient": recipient,
         "due": sections[Kind.DUE],
@@ -235,11 +234,21 @@ def cycle_message(recipient: Recipient, parts: list[Part], *, today, links: dict
         "site_url": settings.SITE_URL,
         **links,
     }
-    subject = f"Planboard: {count} report{'s' if count != 1 else ''} due" + (" or late" if context["late"] else "")
-    if escalated and count == len(escalated):
-        subject = f"Planboard: {count} late report{'s' if count != 1 else ''} escalated to you"
+    subject = "Planboard: " + _listed(
+        [
+            (len(context["due"]), "report due soon", "reports due soon"),
+            (len(context["late"]), "late report", "late reports"),
+            (len(escalated), "late report escalated to you", "late reports escalated to you"),
+        ]
+    )
     message = EmailMultiAlternatives(
         subject=subject, body=render_to_string(TEXT_TEMPLATE, context), to=[recipient.email]
     )
     message.attach_alternative(render_to_string(HTML_TEMPLATE, context), "text/html")
     return message
+
+
+def _listed(counts: list[tuple[int, str, str]]) -> str:
+    """For example "1 report due soon and 2 late reports", from (count, singular, plural); zeros left out."""
+    phrases = [f"{n} {one if n == 1 else many}" for n, one, many in counts if n]
+    return phrases[0] if len(phrases) == 1 else ", ".join(phrases[:-1]) + " and " + phrases[-1]

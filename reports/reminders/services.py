@@ -21,8 +21,8 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
+from planboard.core import permissions
 from planboard.core.audit import save_audited
-from planboard.core.permissions import actor as permissions_of
 from reports.models import ReminderLedgerEntry, ReminderSetting
 from reports.reminders import cycle, digest, links
 from reports.reminders.ledger import Delivery, Outgoing, Part, deliver
@@ -155,15 +155,17 @@ def _cycle_builder(*, today: datetime.date):
 
 
 def reminder_send_now(*, actor, plan, period, user_ids) -> Delivery:
-    """The CIO's "send a reminder now" on the reporting tracker, for `period` of `plan`.
+    """The tracker's "send a reminder now" (the CIO, administrators and the plan's editors), for `period`.
 
     Sent to each of `user_ids` who still owes something for the period, at most once per
     recipient per REMINDER_SEND_NOW_INTERVAL_MINUTES (counted in the ledger, whoever sent the
     earlier one). Returns who was reached and who was skipped and why. Each send is a ledger row
     (kind "manual", sent_by the actor) and a log line: that is its audit record.
     """
-    if not permissions_of(actor).is_admin:
-        raise PermissionDenied("Only the CIO or an administrator may send reminders now.")
+    # Who may use the tracker's button: the CIO/administrators and the plan's editors, the rule of
+    # the tracker (`can_track_reporting` on branch updateall is can_edit_plan).
+    if not permissions.can_edit_plan(actor, plan):
+        raise PermissionDenied("You may not send reminders for this plan.")
     now = timezone.now()
     interval = datetime.timedelta(minutes=settings.REMINDER_SEND_NOW_INTERVAL_MINUTES)
     users = {u.pk: u for u in get_user_model().objects.filter(pk__in=set(user_ids))}
@@ -218,7 +220,9 @@ def reminder_send_now(*, actor, plan, period, user_ids) -> Delivery:
 
 def _manual_builder(person, items, *, today, note):
     def build(parts: list[Part]):
-        owed_parts = [Part(kind=Kind.DUE, period_key="", about=item) for item in items]
+        owed_parts = [
+            Part(kind=Kind.LATE if item.state == "late" else Kind.DUE, period_key="", about=item) for item in items
+        ]
         message = cycle.cycle_message(person, owed_parts, today=today, links=_links(person.user_id), note=note)
         return _with_headers(message, person.user_id)
 

@@ -68,14 +68,14 @@ def test_due_soon_then_late_each_once(plan, maria, department):
     due_reminders_send(today=D(2025, 4, 9))
     [due] = mail.outbox
     assert due.to == ["maria@city.example"]
-    assert due.subject == "Planboard: 1 report due"
+    assert due.subject == "Planboard: 1 report due soon"
     assert "W-1 Meter upgrade" in due.body and "due 15 Apr 2025" in due.body
     assert "FY2025 Q3" in due.body
 
     due_reminders_send(today=D(2025, 4, 16))
     due_reminders_send(today=D(2025, 4, 17))
     assert len(mail.outbox) == 2
-    assert "LATE REPORTS" in mail.outbox[1].body
+    assert "LATE REPORTS" in mail.outbox[1].body and mail.outbox[1].subject == "Planboard: 1 late report"
     kinds = sorted(Entry.objects.filter(initiative=initiative).values_list("kind", "period_key", "recipient__username"))
     assert kinds == [("due", "FY2025-Q3", "maria"), ("late", "FY2025-Q3", "maria")]
 
@@ -93,6 +93,7 @@ def test_an_item_late_for_a_week_is_escalated_to_the_departments_liaisons(plan, 
     assert (escalation.recipient, escalation.audience) == (liaison, Entry.Audience.LIAISON)
     [to_lee] = [m for m in mail.outbox if m.to == ["lee@city.example"]]
     assert "Owner: Maria Lopez" in to_lee.body and "You receive this as: Department liaison" in to_lee.body
+    assert to_lee.subject == "Planboard: 1 late report escalated to you"
 
 
 def test_with_no_liaison_the_escalation_reaches_the_plans_editors(plan, maria, department, admin_user):
@@ -166,3 +167,8 @@ def test_plan_option_limits_the_run(plan, maria, department):
     owed(other, UserFactory(username="otto"), department, code="O-1")
     due_reminders_send(today=D(2025, 4, 16), plan_slug=other.slug)
     assert addressees() == ["otto@city.example"]
+
+
+def test_an_item_without_an_owner_is_not_escalated_before_it_is_due_soon(plan, department, admin_user):
+    owed(plan, None, department)
+    assert due_reminders_send(today=D(2025, 4, 1)).sent == []

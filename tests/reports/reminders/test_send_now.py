@@ -86,9 +86,13 @@ def test_a_send_an_hour_later_goes_out(plan, period, admin_user, monkeypatch):
     assert [r.user_id for r in again.reached] == [maria.pk] and len(mail.outbox) == 2
 
 
-def test_only_the_cio_may_send_now(plan, period, editor):
+def test_only_those_who_track_the_plan_may_send_now(plan, period, editor, viewer):
     maria = UserFactory(username="maria")
     InitiativeFactory(plan=plan, owner=maria)
     with pytest.raises(PermissionDenied):
-        reminder_send_now(actor=editor, plan=plan, period=period, user_ids=[maria.pk])
+        reminder_send_now(actor=viewer, plan=plan, period=period, user_ids=[maria.pk])
     assert mail.outbox == [] and not Entry.objects.exists()
+    # The plan's editor may, as on the tracker.
+    assert [
+        r.user_id for r in reminder_send_now(actor=editor, plan=plan, period=period, user_ids=[maria.pk]).reached
+    ] == [maria.pk]
