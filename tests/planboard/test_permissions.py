@@ -365,6 +365,7 @@ CHECKS = {
     "can_file_it_request": lambda user, w, item: permissions.can_file_it_request(user, w.departments[item]),
     "can_decide_it_request": lambda user, w, item: permissions.can_decide_it_request(user),
     "can_edit_department": lambda user, w, item: permissions.can_edit_department(user),
+    "can_close_period": lambda user, w, item: permissions.can_close_period(user, w.plans["ent_draft"]),
     "can_generate_report_card": lambda user, w, item: permissions.can_generate_report_card(user, w.plans[item]),
 }
 
@@ -379,6 +380,7 @@ CELLS = [
     *grid("can_file_it_request", FILE_IT_REQUEST),
     *grid("can_decide_it_request", DECIDE_IT_REQUEST),
     *grid("can_edit_department", DECIDE_IT_REQUEST),  # the same rule: administrators only
+    *grid("can_close_period", DECIDE_IT_REQUEST),  # the CIO alone, whichever plan
     *grid("can_generate_report_card", GENERATE_REPORT_CARD),
 ]
 
