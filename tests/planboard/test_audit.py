@@ -172,7 +172,14 @@ def test_a_status_update_records_the_links_as_they_are_like_a_plain_save_does():
     first.title = "Renamed"
     first.save()  # simple-history's own entry, the yardstick
 
-    initiative_post_update(initiative=first, author=owner, status="at_risk", percent_complete=40, version=first.version)
+    initiative_post_update(
+        initiative=first,
+        author=owner,
+        status="at_risk",
+        percent_complete=40,
+        narrative="Vendor late.",
+        version=first.version,
+    )
     initiative_post_update(
         initiative=second, author=owner, status="on_track", percent_complete=10, version=second.version
     )

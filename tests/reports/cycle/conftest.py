@@ -25,8 +25,9 @@ from tests.factories import (
 PASSWORD = "planboard-demo"
 
 
-def owed_plan(*, initiatives: int = 3, metrics: int = 2, owner=None, slug: str = "stp"):
-    """A plan whose `owner` owes an update on each initiative and a reading on each metric now."""
+def owed_plan(*, initiatives: int = 3, metrics: int = 2, owner=None, slug: str = "stp", periods_ago: int = 1):
+    """A plan whose `owner` owes an update on each initiative and a reading on each metric now:
+    each last reported `periods_ago` periods before the current one (2: the previous one is late)."""
     today = timezone.localdate()
     owner = owner or UserFactory(username="owner", first_name="Ana", last_name="Diaz", password=PASSWORD)
     plan = PlanFactory(
@@ -35,7 +36,9 @@ def owed_plan(*, initiatives: int = 3, metrics: int = 2, owner=None, slug: str =
     objective = ObjectiveFactory(goal=GoalFactory(plan=plan, number=1, title="Cybersecurity"), code="1.1")
     its = DepartmentFactory(name=f"Information Technology {slug}", slug=f"its-{slug}")
     start = today - datetime.timedelta(days=200)
-    previous = plan.reporting_calendar.before(plan.reporting_period_owed(today))
+    previous = plan.reporting_period_owed(today)
+    for _ in range(periods_ago):
+        previous = plan.reporting_calendar.before(previous)
     for number in range(1, initiatives + 1):
         initiative = InitiativeFactory(
             plan=plan,
@@ -45,6 +48,7 @@ def owed_plan(*, initiatives: int = 3, metrics: int = 2, owner=None, slug: str =
             department=its,
             status=InitiativeStatus.ON_TRACK,
             percent_complete=20,
+            last_update_on=start,
             start_date=start,
             target_date=today + datetime.timedelta(days=300),
         )
