@@ -73,6 +73,7 @@ def bind(rows: list[Row], data=None) -> None:
             row.form = InitiativeRowForm(data, prefix=row.prefix, initial=initial)
         else:
             row.form = MetricRowForm(data, prefix=row.prefix)
+            row.form.fields["value"].label = f"Value ({row.item.unit})" if row.item.unit else "Value"
 
 
 def filled_in(row: Row) -> bool:
