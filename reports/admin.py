@@ -83,17 +83,9 @@ class ReportCardAdmin(PlanboardAdmin):
         return super().has_delete_permission(request, obj)
 
 
-@admin.register(ProgressSnapshot)
-class ProgressSnapshotAdmin(PlanboardReadAdmin):
-    plan_path = "plan"
-    list_display = ["taken_on", "plan", "node_type", "node_id", "progress_shown", "pace_shown", "health", "stale_count"]
-    list_filter = ["node_type", "health", ("plan", ONLY_RELATED), "taken_on"]
-    search_fields = ["plan__title"]
-    list_select_related = ["plan"]
-    date_hierarchy = "taken_on"
-
-    def visible(self, user):
-        return ProgressSnapshot.objects.filter(plan__in=goals_visible.visible_plans(user))
+class Unchangeable:
+    """Rows only a service writes (the nightly snapshot, the closing of a period): listed, never
+    added, changed or deleted here."""
 
     def may_add(self, user) -> bool:
         return False
@@ -106,6 +98,19 @@ class ProgressSnapshotAdmin(PlanboardReadAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(ProgressSnapshot)
+class ProgressSnapshotAdmin(Unchangeable, PlanboardReadAdmin):
+    plan_path = "plan"
+    list_display = ["taken_on", "plan", "node_type", "node_id", "progress_shown", "pace_shown", "health", "stale_count"]
+    list_filter = ["node_type", "health", ("plan", ONLY_RELATED), "taken_on"]
+    search_fields = ["plan__title"]
+    list_select_related = ["plan"]
+    date_hierarchy = "taken_on"
+
+    def visible(self, user):
+        return ProgressSnapshot.objects.filter(plan__in=goals_visible.visible_plans(user))
 
     @admin.display(description="Progress", ordering="progress")
     def progress_shown(self, obj) -> str:
@@ -117,7 +122,7 @@ class ProgressSnapshotAdmin(PlanboardReadAdmin):
 
 
 @admin.register(ReportingPeriod)
-class ReportingPeriodAdmin(PermissionsMixin, SimpleHistoryAdmin):
+class ReportingPeriodAdmin(Unchangeable, PermissionsMixin, SimpleHistoryAdmin):
     """Closed reporting periods, read-only: the CIO closes a period on its page
     (/plans/<slug>/periods/<key>/close/) or beat does; nothing here reopens or edits one."""
 
@@ -129,15 +134,3 @@ class ReportingPeriodAdmin(PermissionsMixin, SimpleHistoryAdmin):
 
     def visible(self, user):
         return ReportingPeriod.objects.filter(plan__in=goals_visible.visible_plans(user))
-
-    def may_add(self, user) -> bool:
-        return False
-
-    def may_change(self, user, obj) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

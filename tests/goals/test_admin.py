@@ -271,15 +271,9 @@ def _status_update(n: int):
 def _closed_period(n: int):
     plan = PlanFactory()
     period = plan.period_from_key("FY2023-Q1")
-    return ReportingPeriod.objects.create(
-        plan=plan,
-        starts_on=period.starts_on,
-        ends_on=period.ends_on,
-        due_on=period.due_on,
-        key=period.key,
-        closed_at=timezone.now(),
-        closed_by=UserFactory(),
-    )
+    closed = ReportingPeriod.closing(plan, period, closed_at=timezone.now(), closed_by=UserFactory())
+    closed.save()
+    return closed
 
 
 def _driver(n: int):
