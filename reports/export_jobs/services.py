@@ -9,7 +9,8 @@ Freshness. A person asking again gets the same job while it is queued or running
 per plan and person, a database constraint), or while it is done, not expired, and was started after
 the plan's figures were last computed: the recalculation follows every change to the plan (and runs
 nightly), so a plan that changed since gets a new file. Anonymous readers of a published plan share
-the jobs requested by nobody.
+the jobs requested by nobody; the constraint does not cover them (NULLs differ), so two anonymous
+requests at the same instant may start two jobs, which both finish: accepted for simplicity.
 
 Idempotent writing. `plan_export_write_file` claims the job, streams the document into a temporary
 file (FILE_UPLOAD_TEMP_DIR), then saves it through the file field's storage under the job's own
