@@ -67,7 +67,7 @@ class PlanExportJobViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
 
     @extend_schema(
         responses={
-            (200, "application/json"): OpenApiTypes.BINARY,
+            200: OpenApiTypes.OBJECT,
             404: OpenApiResponse(description="No such export, or its file is not ready (or has expired)."),
         },
         description="The export document, as `GET /api/v1/plans/{id}/export/` answers it, from the job's file.",

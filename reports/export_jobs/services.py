@@ -76,6 +76,8 @@ def plan_export_request(*, plan: Plan, actor) -> tuple[PlanExport, bool]:
                 _queue(job.pk)
         except IntegrityError:
             job = _fresh(plan, person)  # a request of the same person won the race: theirs is the fresh one
+            if job is None:  # ... and has failed already: ask again
+                return plan_export_request(plan=plan, actor=actor)
         else:
             created = True
             job.refresh_from_db()  # inline (no broker), the task has already run

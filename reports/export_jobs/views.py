@@ -35,8 +35,8 @@ def plan_export_progress(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_object_or_404(visible_plan_exports(request.user), pk=pk)
     context = {"job": job, "working": job.state in PlanExport.WORKING, "poll_seconds": POLL_SECONDS}
     if request.htmx:
-        return render(request, "reports/plan_export_status.html", context)
-    return render(request, "reports/plan_export_progress.html", context)
+        return render(request, "reports/export_jobs/status.html", context)
+    return render(request, "reports/export_jobs/progress.html", context)
 
 
 @login_required
