@@ -12,11 +12,18 @@ from goals.api.serializers import TRACKING_FIELDS, active_people
 from goals.models import Department, Objective, Plan, Theme
 from initiatives import visibility as initiatives_visible
 from initiatives.models import Initiative, InitiativeStatus, ITRequest, Milestone, StatusUpdate
-from planboard.core.api import PROGRESS_FIELDS, ProgressSerializer, VersionedSerializer, VisibleKey
+from planboard.core.api import (
+    PROGRESS_FIELDS,
+    REPORTING_FIELDS,
+    ProgressSerializer,
+    ReportingSerializer,
+    VersionedSerializer,
+    VisibleKey,
+)
 from planboard.core.progress import is_stale
 
 
-class InitiativeSerializer(ProgressSerializer):
+class InitiativeSerializer(ReportingSerializer, ProgressSerializer):
     plan = VisibleKey(Plan, goals_visible.visible_plans)
     theme = VisibleKey(Theme, goals_visible.visible_themes, allow_null=True, required=False)
     department = VisibleKey(Department, goals_visible.visible_departments, allow_null=True, required=False)
@@ -71,10 +78,7 @@ class InitiativeSerializer(ProgressSerializer):
             "priority_score",
             "priority_rank",
             *PROGRESS_FIELDS,
-            # Cached by the progress engine (planboard.core.progress.report_state), read-only.
-            "report_due_on",
-            "reported_through",
-            "report_state",
+            *REPORTING_FIELDS,
         ]
         read_only_fields = ["status", "percent_complete", "completed_date"]
 
