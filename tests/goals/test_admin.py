@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from goals.models import DepartmentMembership, Goal, Metric, Pillar, Plan
 from initiatives.models import StatusUpdate
-from reports.models import ProgressSnapshot, ReminderLedgerEntry, ReportCard
+from reports.models import PlanExport, ProgressSnapshot, ReminderLedgerEntry, ReportCard
 from tests.factories import (
     AlignmentScoreFactory,
     DepartmentFactory,
@@ -306,6 +306,7 @@ ROW_MAKERS = {
     "reports.reportcard": _report_card,
     "reports.progresssnapshot": _snapshot,
     "reports.reminderledgerentry": _reminder,
+    "reports.planexport": lambda n: PlanExport.objects.create(plan=PlanFactory(), requested_by=UserFactory()),
 }
 
 
@@ -338,7 +339,12 @@ def test_changelist_renders_and_its_query_count_does_not_grow_with_rows(
     assert first.context["cl"].result_count == 3 and second.context["cl"].result_count == 30
 
 
-NO_ADD_PAGE = {"reports.reportcard", "reports.progresssnapshot", "reports.reminderledgerentry"}  # made by services
+NO_ADD_PAGE = {
+    "reports.reportcard",
+    "reports.progresssnapshot",
+    "reports.planexport",
+    "reports.reminderledgerentry",
+}  # made by their services
 
 
 @pytest.mark.parametrize("label", sorted(ROW_MAKERS))
