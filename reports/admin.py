@@ -8,10 +8,12 @@ the reminder ledger (written only by reports/reminders/ledger.py; CIO/administra
 """
 
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from goals import visibility as goals_visible
+from goals.models import ReportingPeriod
 from planboard.core import permissions
-from planboard.core.admin import PlanboardAdmin, PlanboardReadAdmin, as_percent
+from planboard.core.admin import PermissionsMixin, PlanboardAdmin, PlanboardForm, PlanboardReadAdmin, as_percent
 from reports import services
 from reports.models import PlanExport, ProgressSnapshot, ReminderLedgerEntry, ReportCard
 
@@ -132,19 +134,19 @@ class ProgressSnapshotAdmin(ReadOnlyPlanRows, PlanboardReadAdmin):
         return as_percent(obj.pace)
 
 
-@admin.register(ReminderLedgerEntry)
-class ReminderLedgerAdmin(PlanboardReadAdmin):
-    """What reminders went to whom; stuck claims are released with `send_reminders --release-stuck`."""
+@admin.register(ReportingPeriod)
+class ReportingPeriodAdmin(PermissionsMixin, SimpleHistoryAdmin):
+    """Closed reporting periods, read-only: the CIO closes a period on its page
+    (/plans/<slug>/periods/<key>/close/) or beat does; nothing here reopens or edits one."""
 
-    list_display = ["claimed_at", "recipient", "kind", "item_key", "period_key", "audience", "state", "sent_at"]
-    list_filter = ["kind", "state", "audience"]
-    search_fields = ["recipient__username", "recipient__email", "item_key", "period_key"]
-    list_select_related = ["recipient"]
-    date_hierarchy = "claimed_at"
+    form = PlanboardForm
+    plan_path = "plan"
+    list_display = ["key", "plan", "starts_on", "ends_on", "due_on", "closed_at", "closed_by", "closed_automatically"]
+    list_filter = [("plan", ONLY_RELATED), "closed_automatically"]
+    list_select_related = ["plan", "closed_by"]
 
     def visible(self, user):
-        entries = ReminderLedgerEntry.objects.all()
-        return entries if permissions.actor(user).is_admin else entries.none()
+        return ReportingPeriod.objects.filter(plan__in=goals_visible.visible_plans(user))
 
     def may_add(self, user) -> bool:
         return False
@@ -157,3 +159,19 @@ class ReminderLedgerAdmin(PlanboardReadAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(ReminderLedgerEntry)
+class ReminderLedgerAdmin(ReadOnlyPlanRows, PlanboardReadAdmin):
+    """What reminders went to whom, read by the CIO/administrators only; stuck claims are released
+    with `send_reminders --release-stuck`."""
+
+    list_display = ["claimed_at", "recipient", "kind", "item_key", "period_key", "audience", "state", "sent_at"]
+    list_filter = ["kind", "state", "audience"]
+    search_fields = ["recipient__username", "recipient__email", "item_key", "period_key"]
+    list_select_related = ["recipient"]
+    date_hierarchy = "claimed_at"
+
+    def visible(self, user):
+        entries = ReminderLedgerEntry.objects.all()
+        return entries if permissions.actor(user).is_admin else entries.none()
