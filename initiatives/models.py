@@ -30,6 +30,7 @@ from goals.models import (
     readable,
     related,
 )
+from initiatives.rules import check_explanation
 from planboard.core.choices import InitiativeStatus
 from planboard.core.progress import NEVER_STALE_STATUSES
 
@@ -47,23 +48,6 @@ def check_status_and_percent(status: str, percent_complete: int | None) -> dict[
         return {"percent_complete": "A completed initiative is 100% complete."}
     if status == InitiativeStatus.NOT_STARTED and percent_complete:
         return {"status": "An initiative that has made progress has started; choose another status."}
-    return {}
-
-
-# Statuses an owner must explain when an initiative turns to them (the update's narrative).
-EXPLAINED_STATUSES = (InitiativeStatus.AT_RISK, InitiativeStatus.OFF_TRACK)
-
-
-def check_explanation(status: str, previous_status: str | None, narrative: str | None) -> dict[str, str]:
-    """The rule of every path (forms, the update-all page, the API, the admin, imports): turning an
-    initiative at risk or off track needs a short explanation in the narrative. An update that keeps
-    the status it already had (at risk, still at risk) may leave the narrative empty."""
-    if status in EXPLAINED_STATUSES and status != previous_status and not (narrative or "").strip():
-        label = InitiativeStatus(status).label.lower()
-        return {
-            "narrative": f"Say in a few words why the initiative is {label}: an explanation is required "
-            f"when an initiative turns {label}."
-        }
     return {}
 
 
