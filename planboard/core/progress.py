@@ -11,6 +11,7 @@ writing), so a plan of any size costs the same number of queries.
 
 import calendar
 import datetime
+import functools
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -186,13 +187,20 @@ def owed_period(
     unless it begins after that period ends. Only the latest missed period counts: an item two
     periods behind is late once, not twice, and reporting for a later period clears the arrears.
     """
-    current = calendar.owed_on(today)
-    previous = calendar.before(current)
+    current, previous = _owed_window(calendar, today)
     if owes_from <= previous.ends_on and (reported_through is None or reported_through < previous.ends_on):
         return previous
     if owes_from > current.ends_on:
         return None
     return current
+
+
+@functools.lru_cache(maxsize=64)
+def _owed_window(calendar: ReportingCalendar, today: datetime.date) -> tuple[Period, Period]:
+    """The current period on `today` and the one before it: the same for every item of a
+    calendar, so a plan's recalculation works them out once, not once per item."""
+    current = calendar.owed_on(today)
+    return current, calendar.before(current)
 
 
 def report_state(*, owed_period: Period | None, reported_through: datetime.date | None, today: datetime.date) -> str:
