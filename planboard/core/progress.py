@@ -7,6 +7,28 @@ nothing to measure; None never counts as zero.
 The first half is the method as pure functions. The second half, `compute_plan`, applies it to
 a whole plan from a handful of batched inputs (see reports/recalculation.py for loading and
 writing), so a plan of any size costs the same number of queries.
+
+Exact at the boundaries (DESIGN.md "Exactness"). Every band is decided on exact values, so an
+item exactly on a line gets the better band: 0.70 against a pace of 0.80 is on track, 0.30
+against 0.55 at risk, 0.72 against 0.80 (ratio 0.90) an A. Binary floating point cannot do this
+(0.8 − 0.1 = 0.7000000000000001 > 0.7), so the comparisons run on `fractions.Fraction`.
+
+How the stored figures enter the comparison: figures are cached as floats (`progress`, `pace`),
+and grades are decided later from those floats, on pages, in the API and in the report card. Each
+figure is made from exact inputs (whole percents / 100, decimal readings, decimal weights, whole
+days / whole days), so it stands for a fraction with a small denominator; the float is that
+fraction to about 1e-16. `exact()` reads a float back as the fraction with a denominator of at
+most EXACT_DENOMINATOR (a million) nearest to it (`Fraction.limit_denominator`). Two such
+fractions differ by at least 1 / 10¹², far more than any float error, so every figure whose exact
+value has a denominator up to a million (any pace: a window of up to 2,700 years of days; any
+initiative; the blends and means of a few of them) comes back exactly, on whichever page or
+path it is read, and the band recomputed from the stored figures is the band the engine stored.
+A figure whose exact denominator is larger (a weighted mean of many unlike figures) comes back
+within 1e-12, a million times finer than any figure is shown. Quantising to a fixed number of
+decimals instead would not do: a pace of 5/9 (200 of 360 days) stored to nine decimals makes
+progress 0.50 a ratio of 0.8999999993, a B where a person with a calculator gives an A.
+Metric attainment is computed from the Decimal inputs as a Fraction, clamped exactly, and only
+then stored as a float (so a reading exactly on target is 1, completed).
 """
 
 import calendar
@@ -14,6 +36,8 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
 
 from planboard.core.choices import Health, InitiativeStatus, Term
 from planboard.core.fiscal import fiscal_year_start
@@ -36,8 +60,23 @@ READING_GRACE_DAYS = 30
 FREQUENCY_MONTHS = {"monthly": 1, "quarterly": 3, "semiannual": 6, "annual": 12}
 
 
+# A stored float is read back as the nearest fraction with at most this denominator (see above).
+EXACT_DENOMINATOR = 10**6
+
+Number = int | float | Decimal | Fraction
+
+
 def clamp(value: float, low: float = 0.0, high: float = 1.0) -> float:
     return max(low, min(high, value))
+
+
+def exact(value: Number) -> Fraction:
+    """The exact value a figure stands for: ints, Decimals and Fractions as they are; a float as
+    the nearest fraction with a denominator of at most EXACT_DENOMINATOR (0.7 → 7/10, 0.8 − 0.1
+    → 7/10, 5/9 stored as 0.5555555555555556 → 5/9). See the module docstring for why."""
+    if isinstance(value, float):
+        return Fraction(value).limit_denominator(EXACT_DENOMINATOR)
+    return Fraction(value)
 
 
 # --- The method, item by item ------------------------------------------------------------
@@ -63,7 +102,8 @@ def metric_attainment(baseline: float, target: float, latest: float | None) -> f
     """
     if latest is None or target == baseline:
         return None
-    return clamp((float(latest) - float(baseline)) / (float(target) - float(baseline)))
+    attainment = (exact(latest) - exact(baseline)) / (exact(target) - exact(baseline))
+    return float(clamp(attainment, Fraction(0), Fraction(1)))
 
 
 def mean(values: Iterable[float | None]) -> float | None:
@@ -98,37 +138,47 @@ def pace(start: datetime.date | None, end: datetime.date | None, today: datetime
     return clamp((today - start).days / (end - start).days)
 
 
-def health(progress: float | None, expected: float | None) -> str:
-    """on_track when progress ≥ pace − 0.10, at_risk when ≥ pace − 0.25, else off_track; completed at 1."""
+def health(progress: Number | None, expected: Number | None) -> str:
+    """on_track when progress ≥ pace − 0.10, at_risk when ≥ pace − 0.25, else off_track; completed
+    at 1. Compared exactly: 0.70 against 0.80 is on track, 0.30 against 0.55 at risk."""
     if progress is None:
         return ""
-    if progress >= 1:
+    if exact(progress) >= 1:
         return Health.COMPLETED
     if expected is None:
         return Health.ON_TRACK
-    if progress >= expected - ON_TRACK_SLACK:
+    value, line = exact(progress), exact(expected)
+    if value >= line - exact(ON_TRACK_SLACK):
         return Health.ON_TRACK
-    if progress >= expected - AT_RISK_SLACK:
+    if value >= line - exact(AT_RISK_SLACK):
         return Health.AT_RISK
     return Health.OFF_TRACK
 
 
-def grade_ratio(progress: float | None, expected: float | None) -> float | None:
-    """min(progress / pace, 1); 1 when pace is 0 (nothing was expected yet); None without progress."""
+def exact_grade_ratio(progress: Number | None, expected: Number | None) -> Fraction | None:
+    """min(progress / pace, 1) as an exact fraction; 1 when pace is 0 (nothing was expected yet);
+    None without progress."""
     if progress is None:
         return None
     if not expected:
-        return 1.0
-    return min(progress / expected, 1.0)
+        return Fraction(1)
+    return min(exact(progress) / exact(expected), Fraction(1))
+
+
+def grade_ratio(progress: float | None, expected: float | None) -> float | None:
+    """The ratio above as a float, for showing and freezing (the grade is decided on the exact one)."""
+    ratio = exact_grade_ratio(progress, expected)
+    return None if ratio is None else float(ratio)
 
 
 def grade(progress: float | None, expected: float | None) -> str | None:
-    """A ≥ 0.90, B ≥ 0.80, C ≥ 0.70, D ≥ 0.60, else F, on the ratio above; None means "not graded"."""
-    ratio = grade_ratio(progress, expected)
+    """A ≥ 0.90, B ≥ 0.80, C ≥ 0.70, D ≥ 0.60, else F, on the exact ratio above (0.72 / 0.80 = 0.90
+    is an A); None means "not graded"."""
+    ratio = exact_grade_ratio(progress, expected)
     if ratio is None:
         return None
     for letter, boundary in GRADE_BOUNDARIES:
-        if ratio >= boundary - 1e-9:
+        if ratio >= exact(boundary):
             return letter
     return FAILING_GRADE
 
