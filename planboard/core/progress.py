@@ -8,27 +8,18 @@ The first half is the method as pure functions. The second half, `compute_plan`,
 a whole plan from a handful of batched inputs (see reports/recalculation.py for loading and
 writing), so a plan of any size costs the same number of queries.
 
-Exact at the boundaries (DESIGN.md "Exactness"). Every band is decided on exact values, so an
-item exactly on a line gets the better band: 0.70 against a pace of 0.80 is on track, 0.30
-against 0.55 at risk, 0.72 against 0.80 (ratio 0.90) an A. Binary floating point cannot do this
-(0.8 − 0.1 = 0.7000000000000001 > 0.7), so the comparisons run on `fractions.Fraction`.
-
-How the stored figures enter the comparison: figures are cached as floats (`progress`, `pace`),
-and grades are decided later from those floats, on pages, in the API and in the report card. Each
-figure is made from exact inputs (whole percents / 100, decimal readings, decimal weights, whole
-days / whole days), so it stands for a fraction with a small denominator; the float is that
-fraction to about 1e-16. `exact()` reads a float back as the fraction with a denominator of at
-most EXACT_DENOMINATOR (a million) nearest to it (`Fraction.limit_denominator`). Two such
-fractions differ by at least 1 / 10¹², far more than any float error, so every figure whose exact
-value has a denominator up to a million (any pace: a window of up to 2,700 years of days; any
-initiative; the blends and means of a few of them) comes back exactly, on whichever page or
-path it is read, and the band recomputed from the stored figures is the band the engine stored.
-A figure whose exact denominator is larger (a weighted mean of many unlike figures) comes back
-within 1e-12, a million times finer than any figure is shown. Quantising to a fixed number of
-decimals instead would not do: a pace of 5/9 (200 of 360 days) stored to nine decimals makes
-progress 0.50 a ratio of 0.8999999993, a B where a person with a calculator gives an A.
-Metric attainment is computed from the Decimal inputs as a Fraction, clamped exactly, and only
-then stored as a float (so a reading exactly on target is 1, completed).
+Exact at the boundaries (DESIGN.md "Exactness"): bands are decided on `Fraction`s, so an item
+exactly on a line gets the better band (0.70 against a pace of 0.80 is on track; in floats
+0.8 − 0.1 = 0.7000000000000001). Figures are stored as floats and graded later from them, so
+`exact()` reads a float back as the nearest fraction with a denominator up to a million
+(EXACT_DENOMINATOR). Every figure is made from exact inputs (whole percents, decimal readings and
+weights, whole days), and two fractions with such denominators differ by at least 1e-12, far more
+than any float error: a figure whose exact denominator is at most a million (any pace, any
+initiative, blends and means of a few) comes back exactly on every path, so the band recomputed
+from stored figures is the band the engine stored; one with a larger denominator comes back
+within 1e-12. A fixed number of decimals would not do: a pace of 5/9 (200 of 360 days) to nine
+decimals makes 0.50 a ratio of 0.8999999993, a B where a calculator gives an A. Attainment is
+computed and clamped on the Decimal inputs, then stored (a reading on target is exactly 1).
 """
 
 import calendar
