@@ -15,10 +15,18 @@ from planboard.core.progress import Number, exact
 NO_FIGURE = "no figure"
 
 
+# A float this close to a half is rounded on its exact value; further from one, in floats.
+TIE_WINDOW = 1e-6
+
+
 def rounded(value: Number, places: int = 0) -> Decimal:
     """`value` rounded half up (away from zero) to `places` decimals, exactly: 0.125, 2 → 0.13."""
     scale = 10**places
-    magnitude = math.floor(abs(exact(value)) * scale + Fraction(1, 2))
+    shifted = abs(float(value)) * scale
+    if isinstance(value, float) and abs(shifted - math.floor(shifted) - 0.5) > TIE_WINDOW:
+        magnitude = math.floor(shifted + 0.5)  # not near a half: float error cannot change it
+    else:
+        magnitude = math.floor(abs(exact(value)) * scale + Fraction(1, 2))
     return Decimal(-magnitude if value < 0 else magnitude).scaleb(-places)
 
 
@@ -27,7 +35,7 @@ def percent_shown(value: Number | None, places: int = 0, *, none: str = NO_FIGUR
     None → `none` (nothing to measure is never 0%)."""
     if value is None:
         return none
-    return f"{rounded(exact(value) * 100, places):f}%"
+    return f"{rounded(value * 100 if isinstance(value, float) else exact(value) * 100, places):f}%"
 
 
 def number_shown(value: Number, places: int = 2) -> str:

@@ -20,6 +20,8 @@ from stored figures is the band the engine stored; one with a larger denominator
 within 1e-12. A fixed number of decimals would not do: a pace of 5/9 (200 of 360 days) to nine
 decimals makes 0.50 a ratio of 0.8999999993, a B where a calculator gives an A. Attainment is
 computed and clamped on the Decimal inputs, then stored (a reading on target is exactly 1).
+Speed: `at_least` first compares in floats and reads the figures back exactly only when they
+fall within TIE_WINDOW of the line; outside it float error (about 1e-15) cannot change the answer.
 """
 
 import calendar
@@ -53,6 +55,8 @@ FREQUENCY_MONTHS = {"monthly": 1, "quarterly": 3, "semiannual": 6, "annual": 12}
 
 # A stored float is read back as the nearest fraction with at most this denominator (see above).
 EXACT_DENOMINATOR = 10**6
+# Closer to a line than this, a comparison is decided on the exact values (see `at_least`).
+TIE_WINDOW = 1e-9
 
 Number = int | float | Decimal | Fraction
 
@@ -68,6 +72,15 @@ def exact(value: Number) -> Fraction:
     if isinstance(value, float):
         return Fraction(value).limit_denominator(EXACT_DENOMINATOR)
     return Fraction(value)
+
+
+def at_least(value: Number, line: Number, *, times: Number = 1, minus: Number = 0) -> bool:
+    """value ≥ times × line − minus, decided on the exact values: in floats when the two sides are
+    more than TIE_WINDOW apart (float error cannot flip that), on `exact()` fractions otherwise."""
+    gap = float(value) - (float(times) * float(line) - float(minus))
+    if abs(gap) > TIE_WINDOW:
+        return gap > 0
+    return exact(value) >= exact(times) * exact(line) - exact(minus)
 
 
 # --- The method, item by item ------------------------------------------------------------
@@ -134,42 +147,34 @@ def health(progress: Number | None, expected: Number | None) -> str:
     at 1. Compared exactly: 0.70 against 0.80 is on track, 0.30 against 0.55 at risk."""
     if progress is None:
         return ""
-    if exact(progress) >= 1:
+    if at_least(progress, 1):
         return Health.COMPLETED
     if expected is None:
         return Health.ON_TRACK
-    value, line = exact(progress), exact(expected)
-    if value >= line - exact(ON_TRACK_SLACK):
+    if at_least(progress, expected, minus=ON_TRACK_SLACK):
         return Health.ON_TRACK
-    if value >= line - exact(AT_RISK_SLACK):
+    if at_least(progress, expected, minus=AT_RISK_SLACK):
         return Health.AT_RISK
     return Health.OFF_TRACK
 
 
-def exact_grade_ratio(progress: Number | None, expected: Number | None) -> Fraction | None:
-    """min(progress / pace, 1) as an exact fraction; 1 when pace is 0 (nothing was expected yet);
-    None without progress."""
+def grade_ratio(progress: float | None, expected: float | None) -> float | None:
+    """min(progress / pace, 1); 1 when pace is 0 (nothing was expected yet); None without progress.
+    A float for showing and freezing: `grade` decides on the exact values."""
     if progress is None:
         return None
     if not expected:
-        return Fraction(1)
-    return min(exact(progress) / exact(expected), Fraction(1))
+        return 1.0
+    return min(float(progress) / float(expected), 1.0)
 
 
-def grade_ratio(progress: float | None, expected: float | None) -> float | None:
-    """The ratio above as a float, for showing and freezing (the grade is decided on the exact one)."""
-    ratio = exact_grade_ratio(progress, expected)
-    return None if ratio is None else float(ratio)
-
-
-def grade(progress: float | None, expected: float | None) -> str | None:
-    """A ≥ 0.90, B ≥ 0.80, C ≥ 0.70, D ≥ 0.60, else F, on the exact ratio above (0.72 / 0.80 = 0.90
-    is an A); None means "not graded"."""
-    ratio = exact_grade_ratio(progress, expected)
-    if ratio is None:
+def grade(progress: Number | None, expected: Number | None) -> str | None:
+    """A ≥ 0.90, B ≥ 0.80, C ≥ 0.70, D ≥ 0.60, else F, on the ratio above, compared exactly
+    (progress ≥ boundary × pace: 0.72 against 0.80 is an A); None means "not graded"."""
+    if progress is None:
         return None
     for letter, boundary in GRADE_BOUNDARIES:
-        if ratio >= exact(boundary):
+        if not expected or at_least(progress, expected, times=boundary):
             return letter
     return FAILING_GRADE
 
