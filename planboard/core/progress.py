@@ -106,8 +106,15 @@ def metric_attainment(baseline: float, target: float, latest: float | None) -> f
     """
     if latest is None or target == baseline:
         return None
-    attainment = (exact(latest) - exact(baseline)) / (exact(target) - exact(baseline))
-    return float(clamp(attainment, Fraction(0), Fraction(1)))
+    # In Decimals: the differences are exact, the quotient good to 28 digits, and the clamp exact
+    # (a reading on target is 1: equal numerator and denominator divide to exactly 1).
+    low, high = _decimal(latest) - _decimal(baseline), _decimal(target) - _decimal(baseline)
+    return float(clamp(low / high, Decimal(0), Decimal(1)))
+
+
+def _decimal(value: int | float | Decimal) -> Decimal:
+    """A reading as a Decimal: Decimals as stored, a float as the digits it prints (0.1 → 0.1)."""
+    return Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
 
 
 def mean(values: Iterable[float | None]) -> float | None:
