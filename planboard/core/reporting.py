@@ -3,6 +3,7 @@
 rows of PlanInputs, and the metric's own reporting periods. Pure, like the method itself."""
 
 import datetime
+import functools
 
 from planboard.core.periods import ReportingCalendar
 from planboard.core.progress import (
@@ -42,17 +43,27 @@ def metric_reported_through(
     """The last day of the metric period (at its own frequency) its latest reading falls in."""
     if latest_period_end is None:
         return None
-    calendar = ReportingCalendar(_metric_cadence(frequency), fiscal_year_start_month, 0)
-    return calendar.containing(latest_period_end).ends_on
+    return _period_end(ReportingCalendar(_metric_cadence(frequency), fiscal_year_start_month, 0), latest_period_end)
+
+
+@functools.lru_cache(maxsize=4096)
+def _period_end(calendar: ReportingCalendar, day: datetime.date) -> datetime.date:
+    # Readings fall on a few period ends: a plan's thousands of metrics share a handful of answers.
+    return calendar.containing(day).ends_on
 
 
 def _metric_cadence(frequency: str) -> str:
     return frequency if frequency in FREQUENCY_MONTHS else "quarterly"
 
 
+@functools.lru_cache(maxsize=64)
+def _calendar(cadence: str, fiscal_year_start_month: int, due_days: int) -> ReportingCalendar:
+    return ReportingCalendar(cadence, fiscal_year_start_month, due_days)
+
+
 def metric_calendar(*, frequency: str, fiscal_year_start_month: int, due_days: int) -> ReportingCalendar:
     """A metric reports at its own frequency, on the plan's fiscal year and due delay."""
-    return ReportingCalendar(_metric_cadence(frequency), fiscal_year_start_month, due_days)
+    return _calendar(_metric_cadence(frequency), fiscal_year_start_month, due_days)
 
 
 def plan_reporting(inputs: PlanInputs, today: datetime.date) -> tuple[dict[int, Reporting], dict[int, Reporting]]:
