@@ -9,6 +9,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import IO
 
+from django.conf import settings
+
 from planboard.transfer import layouts
 from planboard.transfer.plan_apply import PlanApply
 from planboard.transfer.plan_check import PlanCheck
@@ -34,16 +36,27 @@ class ImportResult:
 
 
 def import_file(
-    *, kind: str, upload: IO[bytes], filename: str, user, correct: bool = False, progress: Progress | None = None
+    *,
+    kind: str,
+    upload: IO[bytes],
+    filename: str,
+    user,
+    correct: bool = False,
+    decimal_comma: bool | None = None,
+    progress: Progress | None = None,
 ) -> ImportResult:
     """Import `upload` (named `filename`, .xlsx or .csv) of `kind` ("plan", "updates", "readings") as `user`.
 
     `correct` lets a readings file replace readings already stored for the same period.
+    `decimal_comma` says numbers typed as text use a decimal comma (4,8); None uses the setting
+    TRANSFER_DECIMAL_COMMA.
     """
     if kind not in layouts.KINDS:
         raise ValueError(f"Unknown import kind {kind!r}")
+    if decimal_comma is None:
+        decimal_comma = settings.TRANSFER_DECIMAL_COMMA
     problems: list[Problem] = []
-    rows = _counted(read_rows(upload, filename, layouts.KINDS[kind], problems), progress)
+    rows = _counted(read_rows(upload, filename, layouts.KINDS[kind], problems, decimal_comma=decimal_comma), progress)
     result = ImportResult(kind)
     saving = None if progress is None else (lambda done, total: progress("saving", done, total))
     if kind == "plan":
