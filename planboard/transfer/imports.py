@@ -15,7 +15,7 @@ from planboard.transfer import layouts
 from planboard.transfer.plan_apply import PlanApply
 from planboard.transfer.plan_check import PlanCheck
 from planboard.transfer.problems import ImportRefused, Outcome, Problem
-from planboard.transfer.read import read_rows
+from planboard.transfer.read import WRONG_LAYOUT, read_rows
 from planboard.transfer.readings import readings_apply, readings_check
 from planboard.transfer.updates import updates_apply, updates_check
 
@@ -78,8 +78,11 @@ def import_file(
 
 
 def _refuse_if(problems: list[Problem]) -> None:
+    # A file in the wrong layout (the Instructions sheet, a plan CSV saved as .xlsx) is named alone:
+    # the rows checked against a layout they were never in would only bury it.
+    wrong_layout = [problem for problem in problems if problem.rule.startswith(WRONG_LAYOUT)]
     if problems:
-        raise ImportRefused(problems)
+        raise ImportRefused(wrong_layout or problems)
 
 
 def _counted(rows, progress: Progress | None):

@@ -116,9 +116,17 @@ def check_zip(upload: IO[bytes]) -> None:
             )
 
 
+# A CSV's byte order mark, as a spreadsheet program that read the file as Latin-1 keeps it in the first cell.
+BYTE_ORDER_MARKS = ("\ufeff", "ï»¿")
+
+
 def header_names(cells) -> list[str]:
     """Header cells as column names: trimmed, lower case, spaces as underscores."""
-    return [str(cell or "").strip().lower().replace(" ", "_") for cell in cells]
+    names = [str(cell or "").strip().lower().replace(" ", "_") for cell in cells]
+    if names:
+        for mark in BYTE_ORDER_MARKS:
+            names[0] = names[0].removeprefix(mark)
+    return names
 
 
 def _records(
@@ -237,6 +245,7 @@ INSTRUCTIONS_FIX_PLAN = (
     "A plan's sheets do not fit one CSV that way: upload the .xlsx itself, or export the plan as CSV."
 )
 INSTRUCTIONS_TITLE = "planboard_import_template"
+WRONG_LAYOUT = (PLAN_CSV_AS_XLSX, INSTRUCTIONS_AS_CSV.split("{")[0])
 ERROR_VALUES = {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA"}
 
 
