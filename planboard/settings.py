@@ -183,6 +183,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.tasks.send_stale_reminders",
         "schedule": crontab(day_of_week=REMINDER_WEEKDAY, hour=REMINDER_HOUR, minute=0),
     },
+    # Deletes plan export files past PLANBOARD_EXPORT_KEEP_DAYS, queues again exports whose task was lost.
+    "plan-exports-expire": {
+        "task": "reports.tasks.expire_plan_exports",
+        "schedule": 15 * 60,
+    },
     # After the nightly snapshot: drafts the report card of a fiscal year that has just ended.
     "daily-report-card-catch-up": {
         "task": "reports.tasks.report_cards_catch_up",
@@ -277,6 +282,13 @@ TRANSFER_INLINE_MAX_BYTES = env_int("TRANSFER_INLINE_MAX_BYTES", 16 * 1024, mini
 # false, a decimal point (4.8, 1,250.5); true, a decimal comma (4,8, 1.250,5). Number cells of an
 # .xlsx are numbers whatever the format; a comma is never silently dropped.
 TRANSFER_DECIMAL_COMMA = env_bool("TRANSFER_DECIMAL_COMMA", False)
+
+# The plan export (GET /api/v1/plans/{id}/export/, reports.export_jobs): plans with up to this many
+# initiatives are streamed in the answer; larger ones are written by a background job (202 and a job
+# to poll), since at ten times the city the stream outlasts gunicorn's 60-s timeout. Files of
+# background exports are deleted after PLANBOARD_EXPORT_KEEP_DAYS.
+PLANBOARD_EXPORT_SYNC_MAX_INITIATIVES = env_int("PLANBOARD_EXPORT_SYNC_MAX_INITIATIVES", 5000, minimum=0)
+PLANBOARD_EXPORT_KEEP_DAYS = env_int("PLANBOARD_EXPORT_KEEP_DAYS", 7, minimum=1)
 
 LOGGING = {
     "version": 1,
