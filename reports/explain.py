@@ -6,9 +6,19 @@ reader) and the report card (from its frozen data, years later). The figure a se
 the stored one: a roll-up (weighted mean, blend) is never recomputed here, only its inputs are
 written out. The second half builds a node's whole explanation from the database, in a fixed
 number of queries.
+
+Precision (DESIGN.md "Rounding for display"): numbers print half up, to three decimals where that
+reproduces the result, else to as many as it takes (up to MAX_PLACES): each sentence's inputs are
+printed at the fewest decimals whose arithmetic, done by hand on the printed digits, rounds to the
+printed result, whose printed result shows the same percent as the stored figure, and whose
+printed ratio falls in the grade the card gives. So (0.386 × 3 + 0.387 × 1) / 4 = 0.38625, which a
+reader rounds to 0.386 while the stored figure 0.38656 prints as 0.387, is written with four
+decimals instead: (0.3864 × 3 + 0.3870 × 1) / (3 + 1) = 0.3866. Figures that do not add up (a
+frozen card edited by hand) print at three decimals, as they are.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from fractions import Fraction
 
 from django.db.models import Model
 
@@ -16,6 +26,7 @@ from goals.models import Goal, Metric, Objective, Plan
 from initiatives.models import Initiative
 from planboard.core import progress
 from planboard.core.choices import InitiativeStatus
+from planboard.core.display import percent_shown, rounded
 from reports.plan_tree import PlanTree, branch_tree
 
 STATUS_LABELS = dict(InitiativeStatus.choices)
@@ -35,9 +46,35 @@ METHOD = {
 # --- The words, from plain values ------------------------------------------------------------
 
 
-def number(value: float | None) -> str:
-    """A fraction written to three decimals, as in the method's arithmetic; "none" for none."""
-    return "none" if value is None else f"{value:.3f}"
+MIN_PLACES, MAX_PLACES = 3, 9
+
+
+def number(value: float | None, places: int = MIN_PLACES) -> str:
+    """A fraction written to `places` decimals (three unless more are needed), half up; "none" for none."""
+    return "none" if value is None else f"{rounded(value, places):f}"
+
+
+def places_for(
+    inputs: list[float],
+    arithmetic: Callable[[list[Fraction]], Fraction],
+    result: float,
+    agrees: Callable[[Fraction], bool] = lambda printed: True,
+) -> int:
+    """The fewest decimals (from three) at which `arithmetic` on the inputs as printed gives the
+    result as printed, and the printed result shows as the stored one does; three when none do."""
+    for places in range(MIN_PLACES, MAX_PLACES + 1):
+        printed_result = Fraction(rounded(result, places))
+        try:
+            value = arithmetic([Fraction(rounded(x, places)) for x in inputs])
+        except ZeroDivisionError:
+            continue
+        if (
+            rounded(value, places) == printed_result
+            and percent_shown(printed_result) == percent_shown(result)
+            and agrees(printed_result)
+        ):
+            return places
+    return MIN_PLACES
 
 
 def initiative_arithmetic(*, status: str, percent_complete: int) -> str:
@@ -54,10 +91,10 @@ def metric_arithmetic(*, baseline, target, latest) -> str:
         return "No reading yet, so no figure (none never counts as zero)."
     if target == baseline:
         return "The target equals the baseline, so there is nothing to measure and no figure."
-    raw = (float(latest) - float(baseline)) / (float(target) - float(baseline))
+    raw = (progress.exact(latest) - progress.exact(baseline)) / (progress.exact(target) - progress.exact(baseline))
     return (
         f"clamp(({latest} − {baseline}) / ({target} − {baseline}), 0, 1) "
-        f"= clamp({raw:.3f}, 0, 1) = {number(progress.clamp(raw))}"
+        f"= clamp({number(raw)}, 0, 1) = {number(progress.clamp(raw, Fraction(0), Fraction(1)))}"
     )
 
 
@@ -80,20 +117,34 @@ def objective_arithmetic(
         return (
             f"M = {number(metric_mean)}, I = {number(initiative_mean)}: only one side has a figure, so it stands alone."
         )
+    if result is None:
+        return f"{share:g} × M + {1 - share:g} × I with M = {number(metric_mean)}, I = {number(initiative_mean)}"
+    exact_share = progress.exact(share)
+    places = places_for([metric_mean, initiative_mean], lambda v: exact_share * v[0] + (1 - exact_share) * v[1], result)
     return (
-        f"{share:g} × M + {1 - share:g} × I = {share:g} × {number(metric_mean)} + {1 - share:g} × "
-        f"{number(initiative_mean)} = {number(result)}"
+        f"{share:g} × M + {1 - share:g} × I = {share:g} × {number(metric_mean, places)} + {1 - share:g} × "
+        f"{number(initiative_mean, places)} = {number(result, places)}"
     )
 
 
-def weighted_arithmetic(children: Iterable[dict]) -> str:
-    """(p₁ × w₁ + …) / (w₁ + …) over the children (dicts with progress and weight) that have a figure."""
+def weighted_arithmetic(children: Iterable[dict], result: float | None = None) -> str:
+    """(p₁ × w₁ + …) / (w₁ + …) over the children (dicts with progress and weight) that have a
+    figure, ending on the stored `result` when one is given."""
     counted = [c for c in children if c["progress"] is not None and float(c["weight"]) > 0]
     if not counted:
         return "No child has a figure yet, so there is none here (none never counts as zero)."
-    top = " + ".join(f"{number(c['progress'])} × {float(c['weight']):g}" for c in counted)
+    weights = [progress.exact(float(c["weight"])) for c in counted]
+    places = MIN_PLACES
+    if result is not None:
+        places = places_for(
+            [c["progress"] for c in counted],
+            lambda v: sum(p * w for p, w in zip(v, weights, strict=True)) / sum(weights),
+            result,
+        )
+    top = " + ".join(f"{number(c['progress'], places)} × {float(c['weight']):g}" for c in counted)
     bottom = " + ".join(f"{float(c['weight']):g}" for c in counted)
-    return f"({top}) / ({bottom})"
+    ending = "" if result is None else f" = {number(result, places)}"
+    return f"({top}) / ({bottom}){ending}"
 
 
 def grade_arithmetic(
@@ -104,7 +155,15 @@ def grade_arithmetic(
         return "No progress figure, so not graded."
     if not pace:
         return "Nothing was expected yet (pace 0), so the ratio is 1 → A."
-    return f"ratio = min({number(progress_value)} / {number(pace)}, 1) = {number(ratio)} → {grade}"
+    places = places_for(
+        [progress_value, pace],
+        lambda v: min(v[0] / v[1], Fraction(1)),
+        ratio,
+        agrees=lambda printed: progress.grade(printed, 1) == grade,
+    )
+    return (
+        f"ratio = min({number(progress_value, places)} / {number(pace, places)}, 1) = {number(ratio, places)} → {grade}"
+    )
 
 
 # --- A node's explanation, from the database -------------------------------------------------
@@ -213,7 +272,7 @@ def explain_goal(tree: PlanTree) -> dict:
         "title": f"Goal {goal.number}: {goal.title}",
         **_summary(goal),
         "inputs": {"objectives": children},
-        "arithmetic": weighted_arithmetic(children),
+        "arithmetic": weighted_arithmetic(children, goal.progress),
         "method": METHOD["goal"],
     }
 
@@ -230,7 +289,7 @@ def explain_plan(tree: PlanTree) -> dict:
         "title": plan.title,
         **_summary(plan),
         "inputs": {"goals": children, "metric_share": float(plan.metric_share)},
-        "arithmetic": weighted_arithmetic(children),
+        "arithmetic": weighted_arithmetic(children, plan.progress),
         "method": METHOD["plan"],
     }
 

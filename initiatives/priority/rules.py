@@ -27,6 +27,7 @@ from fractions import Fraction
 
 from goals.models import Plan
 from initiatives.models import AlignmentScore, Initiative
+from planboard.core.display import rounded
 
 MAX_SCORE = 3
 # The method in words, shown beside every ranking (page and API).
@@ -66,8 +67,8 @@ class Ranked:
 
     @property
     def score_shown(self) -> float | None:
-        """The score rounded to two decimals, as stored and shown."""
-        return None if self.score is None else round(float(self.score), 2)
+        """The score rounded half up to two decimals (planboard.core.display), as stored and shown."""
+        return None if self.score is None else float(rounded(self.score, 2))
 
 
 def natural_key(code: str) -> tuple:

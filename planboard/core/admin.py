@@ -34,7 +34,7 @@ from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
-from planboard.core import permissions
+from planboard.core import display, permissions
 from planboard.core.admin_writes import ADMIN_REASON as ADMIN_REASON  # the apps' admins name it here
 from planboard.core.admin_writes import SEEN_VERSION, AdminWrites, PlanboardInlineFormSet
 from planboard.core.exceptions import ConflictError
@@ -346,7 +346,7 @@ class PlanboardInline:
 
 def as_percent(value: float | None) -> str:
     """0.456 → "46%"; None (nothing to measure) → "not measured", never 0%."""
-    return "not measured" if value is None else f"{value:.0%}"
+    return display.percent_shown(value, none="not measured")
 
 
 class ProgressColumns:

@@ -32,6 +32,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
 from planboard.core.choices import Health
+from planboard.core.display import percent_shown
 from planboard.core.exceptions import ConflictError
 from planboard.core.progress import grade
 
@@ -172,11 +173,24 @@ class ProgressSerializer(VersionedSerializer):
         help_text="Report-card grade A-F from progress and pace; null: not graded."
     )
 
+    progress_shown = serializers.SerializerMethodField(
+        help_text='Progress as pages show it: a whole percent, rounded half up ("63%" for 0.625); null: none.'
+    )
+    pace_shown = serializers.SerializerMethodField(
+        help_text="Pace as pages show it: a whole percent, rounded half up; null: none."
+    )
+
     def get_grade(self, obj) -> str | None:
         return grade(obj.progress, obj.pace)
 
+    def get_progress_shown(self, obj) -> str | None:
+        return None if obj.progress is None else percent_shown(obj.progress)
 
-PROGRESS_FIELDS = ["progress", "pace", "health", "computed_at", "grade"]
+    def get_pace_shown(self, obj) -> str | None:
+        return None if obj.pace is None else percent_shown(obj.pace)
+
+
+PROGRESS_FIELDS = ["progress", "pace", "health", "computed_at", "grade", "progress_shown", "pace_shown"]
 
 
 # --- Views ---------------------------------------------------------------------------------

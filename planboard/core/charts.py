@@ -25,6 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from planboard.core import display
 from planboard.core.choices import Health
 
 # Characters XML 1.0 forbids even when escaped: C0 controls except tab/newline/return, lone
@@ -55,8 +56,8 @@ def chart_id(prefix: str) -> str:
 
 
 def percent_text(value: float | None) -> str:
-    """0.624 → "62%"; None → "no figure" (none never counts as zero)."""
-    return "no figure" if value is None else f"{round(value * 100)}%"
+    """0.624 → "62%", 0.625 → "63%" (half up); None → "no figure" (none never counts as zero)."""
+    return display.percent_shown(value)
 
 
 def health_text(health: str) -> str:
@@ -99,9 +100,8 @@ def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
 
 
 def format_number(value: float | Decimal) -> str:
-    """Up to two decimals, no trailing zeros: 12.50 → "12.5", 3.0 → "3"."""
-    text = f"{float(value):,.2f}".rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
+    """Up to two decimals (half up), no trailing zeros: 12.50 → "12.5", 3.0 → "3"."""
+    return display.number_shown(value)
 
 
 def line_path(points: Sequence[tuple[float, float]]) -> str:

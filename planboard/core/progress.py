@@ -7,6 +7,21 @@ nothing to measure; None never counts as zero.
 The first half is the method as pure functions. The second half, `compute_plan`, applies it to
 a whole plan from a handful of batched inputs (see reports/recalculation.py for loading and
 writing), so a plan of any size costs the same number of queries.
+
+Exact at the boundaries (DESIGN.md "Exactness"): bands are decided on `Fraction`s, so an item
+exactly on a line gets the better band (0.70 against a pace of 0.80 is on track; in floats
+0.8 − 0.1 = 0.7000000000000001). Figures are stored as floats and graded later from them, so
+`exact()` reads a float back as the nearest fraction with a denominator up to a million
+(EXACT_DENOMINATOR). Every figure is made from exact inputs (whole percents, decimal readings and
+weights, whole days), and two fractions with such denominators differ by at least 1e-12, far more
+than any float error: a figure whose exact denominator is at most a million (any pace, any
+initiative, blends and means of a few) comes back exactly on every path, so the band recomputed
+from stored figures is the band the engine stored; one with a larger denominator comes back
+within 1e-12. A fixed number of decimals would not do: a pace of 5/9 (200 of 360 days) to nine
+decimals makes 0.50 a ratio of 0.8999999993, a B where a calculator gives an A. Attainment is
+computed and clamped on the Decimal inputs, then stored (a reading on target is exactly 1).
+Speed: `at_least` first compares in floats and reads the figures back exactly only when they
+fall within TIE_WINDOW of the line; outside it float error (about 1e-15) cannot change the answer.
 """
 
 import calendar
@@ -14,6 +29,8 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
 
 from planboard.core.choices import Health, InitiativeStatus, Term
 from planboard.core.fiscal import fiscal_year_start
@@ -36,8 +53,34 @@ READING_GRACE_DAYS = 30
 FREQUENCY_MONTHS = {"monthly": 1, "quarterly": 3, "semiannual": 6, "annual": 12}
 
 
+# A stored float is read back as the nearest fraction with at most this denominator (see above).
+EXACT_DENOMINATOR = 10**6
+# Closer to a line than this, a comparison is decided on the exact values (see `at_least`).
+TIE_WINDOW = 1e-9
+
+Number = int | float | Decimal | Fraction
+
+
 def clamp(value: float, low: float = 0.0, high: float = 1.0) -> float:
     return max(low, min(high, value))
+
+
+def exact(value: Number) -> Fraction:
+    """The exact value a figure stands for: ints, Decimals and Fractions as they are; a float as
+    the nearest fraction with a denominator of at most EXACT_DENOMINATOR (0.7 → 7/10, 0.8 − 0.1
+    → 7/10, 5/9 stored as 0.5555555555555556 → 5/9). See the module docstring for why."""
+    if isinstance(value, float):
+        return Fraction(value).limit_denominator(EXACT_DENOMINATOR)
+    return Fraction(value)
+
+
+def at_least(value: Number, line: Number, *, times: Number = 1, minus: Number = 0) -> bool:
+    """value ≥ times × line − minus, decided on the exact values: in floats when the two sides are
+    more than TIE_WINDOW apart (float error cannot flip that), on `exact()` fractions otherwise."""
+    gap = float(value) - (float(times) * float(line) - float(minus))
+    if abs(gap) > TIE_WINDOW:
+        return gap > 0
+    return exact(value) >= exact(times) * exact(line) - exact(minus)
 
 
 # --- The method, item by item ------------------------------------------------------------
@@ -63,7 +106,15 @@ def metric_attainment(baseline: float, target: float, latest: float | None) -> f
     """
     if latest is None or target == baseline:
         return None
-    return clamp((float(latest) - float(baseline)) / (float(target) - float(baseline)))
+    # In Decimals: the differences are exact, the quotient good to 28 digits, and the clamp exact
+    # (a reading on target is 1: equal numerator and denominator divide to exactly 1).
+    low, high = _decimal(latest) - _decimal(baseline), _decimal(target) - _decimal(baseline)
+    return float(clamp(low / high, Decimal(0), Decimal(1)))
+
+
+def _decimal(value: int | float | Decimal) -> Decimal:
+    """A reading as a Decimal: Decimals as stored, a float as the digits it prints (0.1 → 0.1)."""
+    return Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
 
 
 def mean(values: Iterable[float | None]) -> float | None:
@@ -98,37 +149,39 @@ def pace(start: datetime.date | None, end: datetime.date | None, today: datetime
     return clamp((today - start).days / (end - start).days)
 
 
-def health(progress: float | None, expected: float | None) -> str:
-    """on_track when progress ≥ pace − 0.10, at_risk when ≥ pace − 0.25, else off_track; completed at 1."""
+def health(progress: Number | None, expected: Number | None) -> str:
+    """on_track when progress ≥ pace − 0.10, at_risk when ≥ pace − 0.25, else off_track; completed
+    at 1. Compared exactly: 0.70 against 0.80 is on track, 0.30 against 0.55 at risk."""
     if progress is None:
         return ""
-    if progress >= 1:
+    if at_least(progress, 1):
         return Health.COMPLETED
     if expected is None:
         return Health.ON_TRACK
-    if progress >= expected - ON_TRACK_SLACK:
+    if at_least(progress, expected, minus=ON_TRACK_SLACK):
         return Health.ON_TRACK
-    if progress >= expected - AT_RISK_SLACK:
+    if at_least(progress, expected, minus=AT_RISK_SLACK):
         return Health.AT_RISK
     return Health.OFF_TRACK
 
 
 def grade_ratio(progress: float | None, expected: float | None) -> float | None:
-    """min(progress / pace, 1); 1 when pace is 0 (nothing was expected yet); None without progress."""
+    """min(progress / pace, 1); 1 when pace is 0 (nothing was expected yet); None without progress.
+    A float for showing and freezing: `grade` decides on the exact values."""
     if progress is None:
         return None
     if not expected:
         return 1.0
-    return min(progress / expected, 1.0)
+    return min(float(progress) / float(expected), 1.0)
 
 
-def grade(progress: float | None, expected: float | None) -> str | None:
-    """A ≥ 0.90, B ≥ 0.80, C ≥ 0.70, D ≥ 0.60, else F, on the ratio above; None means "not graded"."""
-    ratio = grade_ratio(progress, expected)
-    if ratio is None:
+def grade(progress: Number | None, expected: Number | None) -> str | None:
+    """A ≥ 0.90, B ≥ 0.80, C ≥ 0.70, D ≥ 0.60, else F, on the ratio above, compared exactly
+    (progress ≥ boundary × pace: 0.72 against 0.80 is an A); None means "not graded"."""
+    if progress is None:
         return None
     for letter, boundary in GRADE_BOUNDARIES:
-        if ratio >= boundary - 1e-9:
+        if not expected or at_least(progress, expected, times=boundary):
             return letter
     return FAILING_GRADE
 

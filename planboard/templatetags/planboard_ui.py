@@ -8,7 +8,7 @@ plain dicts a report card freezes, so pages and the PDF format figures the same 
 from django import template
 from django.urls import reverse
 
-from planboard.core import charts
+from planboard.core import charts, display
 from planboard.core import progress as method
 
 register = template.Library()
@@ -25,8 +25,14 @@ def _field(node, name: str):
 
 @register.filter
 def percent(value: float | None) -> str:
-    """0.624 → "62%"; None → "no figure"."""
+    """0.624 → "62%", 0.625 → "63%" (half up, planboard.core.display); None → "no figure"."""
     return charts.percent_text(value)
+
+
+@register.filter
+def decimals(value: float | None, places: int = 3) -> str:
+    """A fraction as the arithmetic writes it: 0.3865 → "0.387" (half up); None → "none"."""
+    return "none" if value is None else f"{display.rounded(value, int(places)):f}"
 
 
 @register.filter

@@ -22,7 +22,7 @@ from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 
 from goals.models import Health
-from planboard.core import charts
+from planboard.core import charts, display
 from reports import explain
 from reports.report_card import digest
 from reports.report_card.sections import UNMEASURED
@@ -51,8 +51,9 @@ def report_card_document(card) -> dict:
 
 
 def pct(value: float | None) -> str:
-    """0.7521 → "75.2%"; None → "not measured" (none never counts as zero)."""
-    return "not measured" if value is None else f"{value * 100:.1f}%"
+    """0.7521 → "75.2%", 0.7525 → "75.3%" (half up, planboard.core.display); None → "not measured"
+    (none never counts as zero)."""
+    return display.percent_shown(value, 1, none="not measured")
 
 
 def _readable(node):
@@ -181,7 +182,9 @@ def _goal(goal: dict, share: float, links: dict) -> None:
     goal["objectives_more"] = goal["objective_count"] - len(objectives)
     goal["objective_tally_text"] = tally_text(goal["objective_tally"])
     # The weighted mean is written out only when every objective is in the card.
-    goal["arithmetic"] = explain.weighted_arithmetic(objectives) if not goal["objectives_more"] else None
+    goal["arithmetic"] = (
+        explain.weighted_arithmetic(objectives, goal["progress"]) if not goal["objectives_more"] else None
+    )
     for objective in objectives:
         _describe(objective, f"Objective {objective['code']}")
         objective["weight_text"] = f"{objective['weight']:g}"
@@ -205,7 +208,9 @@ def _plan_lists(data: dict) -> None:
     overall["goals_more"] = overall["goals"] - len(data["goals"])
     overall["sections"] = sum(goal["section"] for goal in data["goals"])
     overall["sections_more"] = overall["goals"] - overall["sections"]
-    overall["arithmetic"] = explain.weighted_arithmetic(data["goals"]) if not overall["goals_more"] else None
+    overall["arithmetic"] = (
+        explain.weighted_arithmetic(data["goals"], overall["progress"]) if not overall["goals_more"] else None
+    )
     for metric in data["metrics_behind"]:
         _describe_metric(metric)
     overall["metrics_more"] = overall["metrics"] - len(data["metrics_behind"])

@@ -29,12 +29,14 @@ def test_the_report_card_prints_the_explanations_words_for_every_figure():
     plan = build_plan()
     html = card_html(plan)
     overall = progress_explain(plan)
-    assert overall["arithmetic"] == "(0.600 × 2 + 0.400 × 1) / (2 + 1)"
-    assert f"Plan = {overall['arithmetic']} = 0.533" in html
+    # (0.6 × 2 + 0.4 × 1) / 3 = 1.6 / 3 = 0.5333…, printed 0.533
+    assert overall["arithmetic"] == "(0.600 × 2 + 0.400 × 1) / (2 + 1) = 0.533"
+    assert f"Plan = {overall['arithmetic']}" in html
     assert f"Grade: {overall['grade_arithmetic']}" in html
     for goal in plan.goals.all():
         words = progress_explain(goal)
-        assert f"Goal = {words['arithmetic']} = {goal.progress:.3f}; pace" in html
+        assert words["arithmetic"].endswith(f" = {goal.progress:.3f}")  # 0.600 and 0.400, no .5 to round
+        assert f"Goal = {words['arithmetic']}; pace" in html
         assert words["grade_arithmetic"] in html
     for objective in Objective.objects.filter(goal__plan=plan):
         assert f'<span class="arithmetic">{progress_explain(objective)["arithmetic"]}</span>' in html
@@ -86,4 +88,34 @@ def test_the_words_from_plain_values():
     )
     assert explain.metric_arithmetic(baseline=50, target=90, latest=100) == (
         "clamp((100 − 50) / (90 − 50), 0, 1) = clamp(1.250, 0, 1) = 1.000"
+    )
+
+
+def test_inputs_are_printed_with_the_digits_that_reproduce_the_printed_figure():
+    # Stored: goal = (0.3864 × 3 + 0.38704 × 1) / 4 = (1.1592 + 0.38704) / 4 = 1.54624 / 4 = 0.38656.
+    # To three decimals the inputs are 0.386 and 0.387: (1.158 + 0.387) / 4 = 0.38625, which a
+    # reader rounds to 0.386 while the figure prints 0.387. To four: (1.1592 + 0.3870) / 4 =
+    # 0.38655 → 0.3866, and the figure prints 0.3866: four decimals reproduce it.
+    children = [{"progress": 0.3864, "weight": 3}, {"progress": 0.38704, "weight": 1}]
+    assert explain.weighted_arithmetic(children, 0.38656) == "(0.3864 × 3 + 0.3870 × 1) / (3 + 1) = 0.3866"
+    # Where three decimals reproduce the figure, three it is: (0.600 × 2 + 0.400 × 1) / 3 = 0.5333 → 0.533
+    two = [{"progress": 0.6, "weight": 2}, {"progress": 0.4, "weight": 1}]
+    assert explain.weighted_arithmetic(two, 1.6 / 3) == "(0.600 × 2 + 0.400 × 1) / (2 + 1) = 0.533"
+
+
+def test_the_blend_and_the_grade_print_enough_digits():
+    # 0.5 × 0.3855 + 0.5 × 0.3870 = 0.38625 (stored). Three decimals: 0.5 × 0.386 + 0.5 × 0.387 =
+    # 0.3865 → 0.387 half up, but the figure prints 0.386. Four: 0.5 × 0.3855 + 0.5 × 0.3870 = 0.38625
+    # → 0.3863, the figure 0.3863.
+    assert explain.objective_arithmetic(
+        metric_share=0.5, metric_mean=0.3855, initiative_mean=0.387, result=0.38625
+    ) == ("0.5 × M + 0.5 × I = 0.5 × 0.3855 + 0.5 × 0.3870 = 0.3863")
+    # 0.7199 / 0.80 = 0.899875, a B. Three decimals would print min(0.720 / 0.800, 1) = 0.900 → B,
+    # a ratio on the A line; four print 0.8999 → B.
+    assert explain.grade_arithmetic(progress_value=0.7199, pace=0.8, ratio=0.899875, grade="B") == (
+        "ratio = min(0.7199 / 0.8000, 1) = 0.8999 → B"
+    )
+    # On the line: 0.72 / 0.80 = 0.90 exactly, an A, three decimals suffice.
+    assert explain.grade_arithmetic(progress_value=0.72, pace=0.8, ratio=0.9, grade="A") == (
+        "ratio = min(0.720 / 0.800, 1) = 0.900 → A"
     )

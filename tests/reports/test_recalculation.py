@@ -160,7 +160,7 @@ def test_explanations_show_inputs_weights_and_arithmetic(plan):
     assert metric["inputs"]["latest_value"] == Decimal("60")
     assert metric["arithmetic"].endswith("= 0.600")
     goal = progress_explain(Goal.objects.get())
-    assert goal["arithmetic"] == "(0.500 × 1) / (1)"
+    assert goal["arithmetic"] == "(0.500 × 1) / (1) = 0.500"
     assert progress_explain(Plan.objects.get())["grade"] == "A"  # 0.5 / 0.4 capped at 1
     initiative = progress_explain(Initiative.objects.get(code="A"))
     assert initiative["arithmetic"] == "percent complete / 100 = 20 / 100"

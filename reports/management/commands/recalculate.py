@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from goals.models import Plan
+from planboard.core.display import percent_shown
 from reports.recalculation import plan_recalculate, plans_recalculate
 
 
@@ -23,10 +24,10 @@ class Command(BaseCommand):
             known = ", ".join(Plan.objects.values_list("slug", flat=True)) or "none"
             raise CommandError(f"--plan: no plan with slug {plan!r} (known plans: {known}).") from None
         figures = plan_recalculate(plan_id=target.pk, snapshot=snapshot)
-        shown = "none" if figures.plan.progress is None else f"{figures.plan.progress:.1%}"
         self.stdout.write(
             self.style.SUCCESS(
-                f"Recalculated {target.slug}: progress {shown}, pace {figures.plan.pace:.1%}, "
+                f"Recalculated {target.slug}: progress {percent_shown(figures.plan.progress, 1, none='none')}, "
+                f"pace {percent_shown(figures.plan.pace, 1, none='none')}, "
                 f"{len(figures.initiatives)} initiatives, {figures.plan.stale_count} stale."
             )
         )
