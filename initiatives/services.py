@@ -51,7 +51,10 @@ def _validated_update(
     """
     as_of = as_of or timezone.localdate()
     if period_ends_on is None and isinstance(as_of, datetime.date):
-        period_ends_on = initiative.plan.reporting_period_owed(as_of).ends_on
+        try:
+            period_ends_on = initiative.plan.reporting_period_owed(as_of).ends_on
+        except (ValueError, OverflowError):
+            pass  # a date with no period (year one): the update's own rules refuse `as_of` below
     update = StatusUpdate(
         initiative=initiative,
         author=author,

@@ -209,6 +209,7 @@ def test_an_unchanged_plan_export_saved_by_libreoffice_imports_after_newer_updat
         author=owner,
         status="at_risk",
         percent_complete=35,
+        narrative="Vendor late.",
         version=first.version,
         as_of=datetime.date(2026, 1, 15),
     )
