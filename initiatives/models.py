@@ -31,6 +31,7 @@ from goals.models import (
     related,
 )
 from planboard.core.choices import InitiativeStatus
+from planboard.core.limits import long_text
 from planboard.core.progress import NEVER_STALE_STATUSES
 
 percent_validators = [
@@ -59,7 +60,7 @@ class Initiative(TrackedModel, ProgressCache, ReportingCache):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="initiatives", db_index=False)
     code = models.CharField(max_length=20, validators=[code_validator])
     title = models.CharField(max_length=300)
-    description = models.TextField(blank=True)
+    description = long_text(blank=True)
     theme = models.ForeignKey(Theme, on_delete=models.SET_NULL, null=True, blank=True, related_name="initiatives")
     term = models.CharField(max_length=8, choices=Term.choices, default=Term.SHORT)
     department = models.ForeignKey(
@@ -215,7 +216,7 @@ class StatusUpdate(models.Model):
     as_of = models.DateField()
     status = models.CharField(max_length=16, choices=InitiativeStatus.choices)
     percent_complete = models.PositiveSmallIntegerField(validators=percent_validators)
-    narrative = models.TextField(blank=True)
+    narrative = long_text(blank=True)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="status_updates"
     )
@@ -255,6 +256,12 @@ class StatusUpdate(models.Model):
         errors = check_status_and_percent(self.status, self.percent_complete)
         if readable(datetime.date, self.as_of) and self.as_of > timezone.localdate():
             errors["as_of"] = "An update cannot be dated in the future."
+        elif readable(datetime.date, self.as_of):
+            initiative = related(self, "initiative")
+            plan = related(initiative, "plan") if initiative is not None else None
+            problem = plan.date_problem(self.as_of, what="An update dated") if plan is not None else None
+            if problem:
+                errors["as_of"] = problem
         if errors:
             raise ValidationError(errors)
 
@@ -354,7 +361,7 @@ class ITRequest(TrackedModel):
         help_text="The enterprise plan the request is weighed against.",
     )
     title = models.CharField(max_length=200)
-    justification = models.TextField(blank=True)
+    justification = long_text(blank=True)
     amount = models.DecimalField(max_digits=14, decimal_places=2, validators=[non_negative])
     fiscal_year = models.PositiveSmallIntegerField(
         validators=[
@@ -372,7 +379,7 @@ class ITRequest(TrackedModel):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
-    exception_reason = models.TextField(
+    exception_reason = long_text(
         blank=True, help_text="The CIO's reason for approving a request that is not tied to the plan."
     )
     exception_by = models.ForeignKey(

@@ -283,6 +283,10 @@ TRANSFER_MAX_COMPRESSION_RATIO = env_int("TRANSFER_MAX_COMPRESSION_RATIO", 100, 
 # Uploads larger than this run as a Celery task with a progress bar; smaller ones run in the request.
 # 16 KB is a few hundred rows: well inside gunicorn's 60 s timeout at ~10-30 ms per status update.
 TRANSFER_INLINE_MAX_BYTES = env_int("TRANSFER_INLINE_MAX_BYTES", 16 * 1024, minimum=0)
+# The number format an import reads numbers typed as text in, unless the person chooses another:
+# false, a decimal point (4.8, 1,250.5); true, a decimal comma (4,8, 1.250,5). Number cells of an
+# .xlsx are numbers whatever the format; a comma is never silently dropped.
+TRANSFER_DECIMAL_COMMA = env_bool("TRANSFER_DECIMAL_COMMA", False)
 
 # The plan export (GET /api/v1/plans/{id}/export/, reports.export_jobs): plans with up to this many
 # initiatives are streamed in the answer; larger ones are written by a background job (202 and a job

@@ -7,6 +7,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from goals.models import Health, Plan
+from planboard.core.limits import long_text
 
 
 class ReportCard(models.Model):
@@ -30,8 +31,8 @@ class ReportCard(models.Model):
     error = models.TextField(blank=True)
     data = models.JSONField(null=True, blank=True, editable=False, help_text="The figures the report was drawn from.")
     pdf = models.FileField(upload_to="report-cards/", blank=True)
-    summary = models.TextField(blank=True, help_text="The CIO's summary.")
-    recommendations = models.TextField(blank=True, help_text="Recommendations for adjustment.")
+    summary = long_text(blank=True, help_text="The CIO's summary.")
+    recommendations = long_text(blank=True, help_text="Recommendations for adjustment.")
     is_final = models.BooleanField(default=False)
     generated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

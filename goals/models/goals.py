@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 from goals.models.base import NOT_AUDITED, ProgressCache, TrackedModel, code_validator, duplicate_error, non_negative
 from goals.models.plans import Plan
 from planboard.core.choices import Term
+from planboard.core.limits import long_text
 
 
 class Goal(TrackedModel, ProgressCache):
@@ -19,7 +20,7 @@ class Goal(TrackedModel, ProgressCache):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="goals")
     number = models.PositiveSmallIntegerField(validators=[MinValueValidator(1, "Goal numbers start at 1.")])
     title = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
+    description = long_text(blank=True)
     weight = models.DecimalField(max_digits=6, decimal_places=2, default=Decimal("1"), validators=[non_negative])
 
     history = HistoricalRecords(excluded_fields=NOT_AUDITED)
@@ -57,7 +58,7 @@ class Objective(TrackedModel, ProgressCache):
     goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="objectives")
     code = models.CharField(max_length=20, validators=[code_validator], help_text="For example 2.3")
     title = models.CharField(max_length=300)
-    description = models.TextField(blank=True)
+    description = long_text(blank=True)
     term = models.CharField(max_length=8, choices=Term.choices, default=Term.SHORT)
     weight = models.DecimalField(max_digits=6, decimal_places=2, default=Decimal("1"), validators=[non_negative])
     aligned_to = models.ManyToManyField(

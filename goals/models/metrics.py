@@ -17,9 +17,11 @@ from goals.models.base import (
     TrackedModel,
     duplicate_error,
     readable,
+    related,
 )
 from goals.models.goals import Objective
 from planboard.core.choices import Direction, Frequency
+from planboard.core.limits import long_text
 
 
 class Metric(TrackedModel, ProgressCache, ReportingCache):
@@ -30,7 +32,7 @@ class Metric(TrackedModel, ProgressCache, ReportingCache):
 
     objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="metrics")
     name = models.CharField(max_length=300)
-    description = models.TextField(blank=True)
+    description = long_text(blank=True)
     unit = models.CharField(max_length=40, help_text="For example %, days, count, $")
     direction = models.CharField(max_length=4, choices=Direction.choices, default=Direction.UP)
     baseline = models.DecimalField(max_digits=16, decimal_places=4)
@@ -89,7 +91,7 @@ class MetricReading(TrackedModel):
     metric = models.ForeignKey(Metric, on_delete=models.CASCADE, related_name="readings")
     period_end = models.DateField(help_text="Last day of the period the reading covers.")
     value = models.DecimalField(max_digits=16, decimal_places=4)
-    note = models.TextField(blank=True)
+    note = long_text(blank=True)
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="metric_readings"
     )
@@ -121,5 +123,12 @@ class MetricReading(TrackedModel):
             metric_id=self.metric_id,
             period_end=self.period_end,
         )
+        metric = related(self, "metric")
+        plan = related(metric.objective.goal, "plan") if metric is not None else None
+        # A reading before the plan is accepted back to the metric's baseline (its first measurement).
+        if plan is not None:
+            problem = plan.date_problem(self.period_end, what="A period ending", earliest=metric.baseline_date)
+            if problem:
+                errors["period_end"] = problem
         if errors:
             raise ValidationError(errors)

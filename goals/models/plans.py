@@ -1,5 +1,6 @@
 """Plans and the parts that hang off a plan beside its goals: pillars, business drivers, themes."""
 
+import datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -12,6 +13,7 @@ from goals.models.base import NOT_AUDITED, ProgressCache, TrackedModel, duplicat
 from goals.models.departments import Department
 from planboard.core.choices import PlanScope
 from planboard.core.fiscal import fiscal_year_end, fiscal_year_start
+from planboard.core.limits import DATE_MARGIN_YEARS, long_text
 from planboard.core.periods import Period, ReportingCalendar
 
 
@@ -49,8 +51,8 @@ class Plan(TrackedModel, ProgressCache):
         limit_choices_to={"scope": "enterprise"},
         help_text="The enterprise plan a department plan aligns to.",
     )
-    vision = models.TextField(blank=True)
-    mission = models.TextField(blank=True)
+    vision = long_text(blank=True)
+    mission = long_text(blank=True)
     start_fiscal_year = models.PositiveSmallIntegerField(
         validators=[
             MinValueValidator(2000, "Must be 2000 or later."),
@@ -163,6 +165,32 @@ class Plan(TrackedModel, ProgressCache):
     def ends_on(self):
         return fiscal_year_end(self.end_fiscal_year, self.fiscal_year_start_month)
 
+    def date_problem(self, day, *, what: str, earliest=None) -> str | None:
+        """Why `day` cannot be the date of `what` in this plan (a record of its years), or None.
+
+        A record more than DATE_MARGIN_YEARS before the plan's first fiscal year (or before an
+        `earliest` date that is earlier still), or more than that after its last, is a typing
+        mistake such as 1900-01-01.
+        """
+        month = self.fiscal_year_start_month
+        if not isinstance(day, datetime.date) or not isinstance(month, int) or not self.start_fiscal_year:
+            return None
+        first = fiscal_year_start(self.start_fiscal_year - DATE_MARGIN_YEARS, month)
+        if isinstance(earliest, datetime.date):
+            first = min(first, earliest)
+        if day < first:
+            return (
+                f"{what} {day:%Y-%m-%d} is too early for this plan (FY{self.start_fiscal_year}–FY"
+                f"{self.end_fiscal_year}); the earliest accepted is {first:%Y-%m-%d}. Check the year."
+            )
+        last = self.end_fiscal_year and fiscal_year_end(self.end_fiscal_year + DATE_MARGIN_YEARS, month)
+        if last and day > last:
+            return (
+                f"{what} {day:%Y-%m-%d} is too late for this plan (FY{self.start_fiscal_year}–FY"
+                f"{self.end_fiscal_year}); the latest accepted is {last:%Y-%m-%d}. Check the year."
+            )
+        return None
+
     @property
     def reporting_calendar(self) -> ReportingCalendar:
         """The plan's reporting periods (planboard.core.periods)."""
@@ -232,7 +260,7 @@ class PlanPart(TrackedModel):
     plan_path = "plan_id"
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE)
     name = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
+    description = long_text(blank=True)
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:

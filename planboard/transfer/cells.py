@@ -16,10 +16,25 @@ from django.core.exceptions import ValidationError
 
 from planboard.transfer.layouts import LIST_SEPARATOR
 from planboard.transfer.problems import Problem, shown
-from planboard.transfer.read import Row, as_text
+from planboard.transfer.read import ERROR, NO_RESULT, PERCENT, Row, as_text
 
 FORMULA_STARTS = "=+-@\t\r"
-US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})$")
+# A two-digit year as office suites write dates in a CSV (03/15/26): 00-29 are 2000-2029, 30-99 are
+# 1930-1999, the default of LibreOffice and Excel. The plan's date rules refuse the 1900s anyway.
+TWO_DIGIT_YEAR_PIVOT = 30
+# Numbers typed as text. With a decimal point a comma only groups thousands (1,250.5); with a
+# decimal comma a point or a space groups them (1.250,5 or 1 250,5). Anything else is refused,
+# never guessed: 4,8 is neither 48 nor 4.8 until the import says which number format the file uses.
+POINT_NUMBER = re.compile(r"^[-+]?(\d{1,3}(,\d{3})+|\d*)(\.\d*)?([eE][-+]?\d+)?$")
+COMMA_NUMBER = re.compile(r"^[-+]?(\d{1,3}([. ]\d{3})+|\d*)(,\d*)?$")
+PERCENT_UNITS = {"%", "percent", "per cent", "pct"}
+
+
+def is_percent_unit(unit: str) -> bool:
+    return (unit or "").strip().lower() in PERCENT_UNITS
+
+
 YES = {"yes", "y", "true", "1"}
 NO = {"no", "n", "false", "0"}
 
@@ -40,6 +55,18 @@ class RowCheck:
 
     def raw(self, column: str, required: bool) -> Any:
         value = self.row.values.get(column)
+        mark = self.row.marks.get(column)
+        if mark == NO_RESULT:
+            self.problem(
+                column,
+                "The cell holds a formula whose result was never saved (the file was written by a program, "
+                "not a spreadsheet program); open and save the file in your spreadsheet program, then import it again.",
+                "(formula)",
+            )
+            return None
+        if mark == ERROR:
+            self.problem(column, "The cell's formula gives an error; correct it in your spreadsheet program.")
+            return None
         if isinstance(value, str):
             value = value.strip()
         if value in (None, ""):
@@ -68,6 +95,8 @@ class RowCheck:
         match = US_DATE.match(text)
         if match:
             month, day, year = map(int, match.groups())
+            if len(match.group(3)) == 2:
+                year += 2000 if year < TWO_DIGIT_YEAR_PIVOT else 1900
             try:
                 return datetime.date(year, month, day)
             except ValueError:
@@ -75,33 +104,90 @@ class RowCheck:
         self.problem(column, "Not a date; write it as 2024-06-30 (year-month-day) or 6/30/2024.")
         return None
 
-    def decimal(self, column: str, *, required: bool = False) -> Decimal | None:
+    def written_as_percent(self, column: str) -> bool:
+        """Whether the cell was written as a percent: formatted as one in an .xlsx (it holds 0.047
+        for 4.7%), or typed with a % sign."""
+        value = self.row.values.get(column)
+        return self.row.marks.get(column) == PERCENT or (isinstance(value, str) and value.strip().endswith("%"))
+
+    def decimal(self, column: str, *, required: bool = False, percent: str = "refuse") -> Decimal | None:
+        """A number. A cell written as a percent (4.7% typed, or 0.047 formatted as 4.7%) is read by
+        `percent`: "points" gives 4.7 (the column is in percent), "fraction" gives 0.047 (the
+        column is a share), "refuse" says that a percent is not what the column holds."""
         value = self.raw(column, required)
         if value is None:
             return None
         if isinstance(value, bool) or isinstance(value, datetime.date):
             self.problem(column, "Not a number.")
             return None
-        text = repr(value) if isinstance(value, float) else str(value).replace(",", "").replace("$", "")
-        try:
-            number = Decimal(text)
-        except InvalidOperation:
-            self.problem(column, "Not a number; write digits only, like 1250.5.")
+        as_percent = self.written_as_percent(column)
+        if as_percent and percent == "refuse":
+            self.problem(
+                column,
+                "The value is a percent, but this column is not; write the number itself "
+                "(format the cell as a number, without %).",
+            )
             return None
+        if isinstance(value, int | float):
+            number = Decimal(repr(value))
+            if as_percent:
+                number *= 100  # the cell holds the fraction; it shows percent points
+        else:
+            text = str(value).replace("$", "").strip().removesuffix("%").strip()
+            plain = self._plain_number(column, text)
+            if plain is None:
+                return None
+            try:
+                number = Decimal(plain)
+            except InvalidOperation:
+                self.problem(column, "Not a number; write digits only, like 1250.5.")
+                return None
         if not number.is_finite():
             self.problem(column, "Not a number; write digits only, like 1250.5.")
             return None
+        if as_percent and percent == "fraction":
+            number /= 100
         return number
 
+    def _plain_number(self, column: str, text: str) -> str | None:
+        """Text typed as a number, in Python's notation, under the import's number format."""
+        text = text.replace("\u00a0", " ").replace("\u202f", " ")
+        if self.row.decimal_comma:
+            if COMMA_NUMBER.match(text) and any(c.isdigit() for c in text):
+                return text.replace(".", "").replace(" ", "").replace(",", ".")
+            self.problem(
+                column,
+                "Not a number in the chosen number format (decimal comma): write it like 4,8 or 1.250,5; "
+                "a point separates thousands only.",
+            )
+            return None
+        if POINT_NUMBER.match(text) and any(c.isdigit() for c in text):
+            return text.replace(",", "")
+        if "," in text:
+            self.problem(
+                column,
+                "Not a number: a comma here can only separate thousands (1,250.5). Write 4.8 for four point "
+                "eight, or import the file with the decimal comma number format.",
+            )
+        else:
+            self.problem(column, "Not a number; write digits only, like 1250.5.")
+        return None
+
     def whole(
-        self, column: str, *, required: bool = False, low: int | None = None, high: int | None = None
+        self,
+        column: str,
+        *,
+        required: bool = False,
+        low: int | None = None,
+        high: int | None = None,
+        percent: bool = False,
     ) -> int | None:
+        """A whole number; `percent` columns read a cell written as a percent (60%, or 0.6
+        formatted as 60%) as 60, other columns refuse it."""
         raw = self.raw(column, required)
         if raw is None:
             return None
-        if isinstance(raw, str) and raw.endswith("%"):
-            self.row.values[column] = raw = raw[:-1].strip()
-        number = self.decimal(column)
+        number = self.decimal(column, percent="points" if percent else "refuse")
         if number is None:
             return None
         if number != number.to_integral_value():

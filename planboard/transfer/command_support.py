@@ -24,6 +24,12 @@ class ImportCommand(BaseCommand):
             "recorded in the history as the author.",
         )
         parser.add_argument(
+            "--number-format",
+            choices=["point", "comma"],
+            help="How numbers typed as text write decimals: point (4.8, 1,250.5) or comma (4,8, 1.250,5). "
+            "Default: the TRANSFER_DECIMAL_COMMA setting.",
+        )
+        parser.add_argument(
             "--problems-csv",
             metavar="PATH",
             help="When the file is refused, also write every problem to this CSV file.",
@@ -40,7 +46,12 @@ class ImportCommand(BaseCommand):
         try:
             with path.open("rb") as upload:
                 result = import_file(
-                    kind=self.kind, upload=upload, filename=path.name, user=actor, correct=options.get("correct", False)
+                    kind=self.kind,
+                    upload=upload,
+                    filename=path.name,
+                    user=actor,
+                    correct=options.get("correct", False),
+                    decimal_comma=None if not options.get("number_format") else options["number_format"] == "comma",
                 )
         except FileRefused as refusal:
             raise CommandError(f"{path.name}: {refusal}") from None

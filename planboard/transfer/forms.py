@@ -7,6 +7,11 @@ from django.conf import settings
 
 from planboard.transfer.layouts import KIND_LABELS
 
+NUMBER_FORMATS = [
+    ("point", "Decimal point: 4.8 and 1,250.5"),
+    ("comma", "Decimal comma: 4,8 and 1.250,5"),
+]
+
 
 class ImportForm(forms.Form):
     kind = forms.ChoiceField(
@@ -25,6 +30,23 @@ class ImportForm(forms.Form):
         help_text="For metric readings: replace a reading already stored for the same period "
         "(recorded as a correction).",
     )
+
+    number_format = forms.ChoiceField(
+        label="Numbers typed as text",
+        choices=NUMBER_FORMATS,
+        widget=forms.RadioSelect,
+        required=False,
+        help_text="How the file writes decimals in text and CSV cells. Number cells of an .xlsx are "
+        "read as numbers whatever this says.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["number_format"].initial = "comma" if settings.TRANSFER_DECIMAL_COMMA else "point"
+
+    def clean_number_format(self) -> str:
+        """Not chosen (a script posting the form): the setting's number format."""
+        return self.cleaned_data["number_format"] or self.fields["number_format"].initial
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

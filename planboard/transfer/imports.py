@@ -9,11 +9,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import IO
 
+from django.conf import settings
+
 from planboard.transfer import layouts
 from planboard.transfer.plan_apply import PlanApply
 from planboard.transfer.plan_check import PlanCheck
 from planboard.transfer.problems import ImportRefused, Outcome, Problem
-from planboard.transfer.read import read_rows
+from planboard.transfer.read import WRONG_LAYOUT, read_rows
 from planboard.transfer.readings import readings_apply, readings_check
 from planboard.transfer.updates import updates_apply, updates_check
 
@@ -34,16 +36,27 @@ class ImportResult:
 
 
 def import_file(
-    *, kind: str, upload: IO[bytes], filename: str, user, correct: bool = False, progress: Progress | None = None
+    *,
+    kind: str,
+    upload: IO[bytes],
+    filename: str,
+    user,
+    correct: bool = False,
+    decimal_comma: bool | None = None,
+    progress: Progress | None = None,
 ) -> ImportResult:
     """Import `upload` (named `filename`, .xlsx or .csv) of `kind` ("plan", "updates", "readings") as `user`.
 
     `correct` lets a readings file replace readings already stored for the same period.
+    `decimal_comma` says numbers typed as text use a decimal comma (4,8); None uses the setting
+    TRANSFER_DECIMAL_COMMA.
     """
     if kind not in layouts.KINDS:
         raise ValueError(f"Unknown import kind {kind!r}")
+    if decimal_comma is None:
+        decimal_comma = settings.TRANSFER_DECIMAL_COMMA
     problems: list[Problem] = []
-    rows = _counted(read_rows(upload, filename, layouts.KINDS[kind], problems), progress)
+    rows = _counted(read_rows(upload, filename, layouts.KINDS[kind], problems, decimal_comma=decimal_comma), progress)
     result = ImportResult(kind)
     saving = None if progress is None else (lambda done, total: progress("saving", done, total))
     if kind == "plan":
@@ -65,8 +78,11 @@ def import_file(
 
 
 def _refuse_if(problems: list[Problem]) -> None:
+    # A file in the wrong layout (the Instructions sheet, a plan CSV saved as .xlsx) is named alone:
+    # the rows checked against a layout they were never in would only bury it.
+    wrong_layout = [problem for problem in problems if problem.rule.startswith(WRONG_LAYOUT)]
     if problems:
-        raise ImportRefused(problems)
+        raise ImportRefused(wrong_layout or problems)
 
 
 def _counted(rows, progress: Progress | None):

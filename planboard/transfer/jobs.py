@@ -37,6 +37,7 @@ class Job:
     user_id: int
     filename: str
     correct: bool = False
+    decimal_comma: bool = False
     status: str = "queued"  # queued, checking, saving, done, refused, failed
     done: int = 0
     total: int = 0
@@ -73,10 +74,17 @@ def job_save(job: Job) -> None:
     os.replace(partial, folder / "state.json")
 
 
-def job_create(*, kind: str, upload, user, correct: bool = False) -> Job:
+def job_create(*, kind: str, upload, user, correct: bool = False, decimal_comma: bool = False) -> Job:
     """Keep the uploaded file and record a queued job for `user`."""
     _forget_old_jobs()
-    job = Job(id=uuid.uuid4().hex, kind=kind, user_id=user.pk, filename=Path(upload.name).name, correct=correct)
+    job = Job(
+        id=uuid.uuid4().hex,
+        kind=kind,
+        user_id=user.pk,
+        filename=Path(upload.name).name,
+        correct=correct,
+        decimal_comma=decimal_comma,
+    )
     _folder(job.id).mkdir(parents=True, exist_ok=True)
     with _upload_path(job).open("wb") as out:
         for chunk in upload.chunks():
@@ -138,7 +146,13 @@ def job_run(job_id: str) -> Job:
     try:
         with _upload_path(job).open("rb") as upload:
             result = import_file(
-                kind=job.kind, upload=upload, filename=job.filename, user=user, correct=job.correct, progress=progress
+                kind=job.kind,
+                upload=upload,
+                filename=job.filename,
+                user=user,
+                correct=job.correct,
+                decimal_comma=job.decimal_comma,
+                progress=progress,
             )
         job.status, job.message = "done", result.message
     except FileRefused as refusal:

@@ -23,7 +23,7 @@ from django.db.models import Model, Prefetch
 from goals import services as plan_services
 from goals.models import Department, Goal, Metric, Objective, Plan, Theme
 from goals.services import ItemRules
-from initiatives.models import Initiative
+from initiatives.models import Initiative, InitiativeStatus, StatusUpdate
 from initiatives.services import INITIATIVE_RULES
 from planboard.transfer import layouts
 from planboard.transfer.cells import RowCheck
@@ -57,6 +57,7 @@ class PlanCheck(RowChecks):
         self.items: dict[type[Model], list[Item]] = {m: [] for m in (Theme, Goal, Objective, Metric, Initiative)}
         self.known: dict[type[Model], dict] = {}  # key -> stored row, for the plan being updated
         self.parent_objectives: dict[str, Objective] = {}
+        self.past_states: set[tuple] | None = None  # (initiative id, status, percent, completed date)
 
     # --- Reading --------------------------------------------------------------------------------
 
@@ -128,6 +129,26 @@ class PlanCheck(RowChecks):
                 )
             )
 
+    def _held_before(self, item: Item) -> bool:
+        """Whether the row's status, percent and completion date are a state the initiative held
+        before (its audit history and its status updates), as an older export of the plan shows it."""
+        if not any(name in item.changed for name in STATUS_FIELDS):
+            return False
+        if self.past_states is None:
+            plan_id = self.plan.existing.pk
+            history = Initiative.history.filter(plan_id=plan_id).values_list(
+                "id", "status", "percent_complete", "completed_date"
+            )
+            updates = StatusUpdate.objects.filter(initiative__plan_id=plan_id).values_list(
+                "initiative_id", "status", "percent_complete", "as_of"
+            )
+            self.past_states = set(history) | {
+                (pk, status, percent, as_of if status == InitiativeStatus.COMPLETED else None)
+                for pk, status, percent, as_of in updates
+            }
+        state = tuple(item.values.get(name, getattr(item.existing, name)) for name in STATUS_FIELDS)
+        return (item.existing.pk, *state) in self.past_states
+
     # --- Comparing, validating and permission ----------------------------------------------------
 
     def _finish(self, item: Item) -> None:
@@ -146,6 +167,10 @@ class PlanCheck(RowChecks):
                             f"This {item.model._meta.verbose_name} belongs to another {name}; it "
                             f"cannot be moved. Create it again under a new {row_key_column(item.model)}.",
                         )
+            if item.model is Initiative and self._held_before(item):
+                # An export taken before later status updates: its status cells are history, not a change.
+                for name in STATUS_FIELDS:
+                    item.changed.pop(name, None)
             for name in STATUS_FIELDS if item.model is Initiative else ():
                 if name in item.changed:
                     check.problem(

@@ -14,7 +14,7 @@ from goals.models import Department, Goal, Metric, Objective, Plan, Term, Theme
 from initiatives.models import Initiative, InitiativeStatus
 from planboard.core import permissions
 from planboard.transfer import layouts
-from planboard.transfer.cells import RowCheck
+from planboard.transfer.cells import RowCheck, is_percent_unit
 from planboard.transfer.plan_items import KEY_FIELDS, Item, describe, row_key_column
 from planboard.transfer.problems import Problem
 from planboard.transfer.read import Row
@@ -78,7 +78,7 @@ class RowChecks:
             "status": check.choice("status", Plan.Status, default=Plan.Status.DRAFT),
             "is_published": check.flag("is_published"),
             "is_sample": check.flag("is_sample"),
-            "metric_share": _default(check.decimal("metric_share"), _field_default("metric_share")),
+            "metric_share": _default(check.decimal("metric_share", percent="fraction"), _field_default("metric_share")),
             "update_cadence_days": _default(check.whole("update_cadence_days"), _field_default("update_cadence_days")),
         }
         values = {name: value for name, value in values.items() if name in row.values}
@@ -159,14 +159,16 @@ class RowChecks:
     def _metric(self, row: Row, people: dict) -> None:
         check = RowCheck(row, self.problems)
         code = check.text("objective", required=True)
+        # A percent-formatted baseline or target is read in percent points when the unit is %.
+        percent = "points" if is_percent_unit(str(row.values.get("unit") or "")) else "refuse"
         values = {
             "name": check.text("name", required=True),
             "description": check.text("description"),
             "unit": check.text("unit", required=True),
             "direction": check.choice("direction", Metric.Direction, default=Metric.Direction.UP),
-            "baseline": check.decimal("baseline", required=True),
+            "baseline": check.decimal("baseline", required=True, percent=percent),
             "baseline_date": check.date("baseline_date", required=True),
-            "target": check.decimal("target", required=True),
+            "target": check.decimal("target", required=True, percent=percent),
             "target_date": check.date("target_date", required=True),
             "frequency": check.choice("frequency", Metric.Frequency, default=Metric.Frequency.QUARTERLY),
         }
@@ -186,7 +188,7 @@ class RowChecks:
             "description": check.text("description"),
             "term": check.choice("term", Term, default=Term.SHORT),
             "status": check.choice("status", InitiativeStatus, default=InitiativeStatus.NOT_STARTED),
-            "percent_complete": _default(check.whole("percent_complete", low=0, high=100), 0),
+            "percent_complete": _default(check.whole("percent_complete", low=0, high=100, percent=True), 0),
             "start_date": check.date("start_date"),
             "target_date": check.date("target_date"),
             "completed_date": check.date("completed_date"),

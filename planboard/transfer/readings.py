@@ -16,7 +16,7 @@ from django.db import transaction
 from goals.models import Metric, MetricReading
 from goals.services import closed_containing, closed_periods_by_plan, closed_refusal, metric_record_reading
 from planboard.core import permissions
-from planboard.transfer.cells import RowCheck
+from planboard.transfer.cells import RowCheck, is_percent_unit
 from planboard.transfer.problems import ImportRefused, Problem
 from planboard.transfer.read import Row
 
@@ -32,6 +32,7 @@ class ReadingRow:
     period_end: object
     value: Decimal | None
     note: str
+    as_percent: bool = False  # written as a percent (4.7%, or 0.047 formatted as 4.7%): read as 4.7
     metric: Metric | None = None
     correct: bool = False
 
@@ -47,8 +48,9 @@ def _read(rows: Iterable[Row], problems: list[Problem]) -> list[ReadingRow]:
                 objective=check.text("objective", required=True),
                 name=check.text("metric", required=True),
                 period_end=check.date("period_end", required=True),
-                value=check.decimal("value", required=True),
+                value=check.decimal("value", required=True, percent="points"),
                 note=check.text("note"),
+                as_percent=check.written_as_percent("value"),
             )
         )
     return parsed
@@ -119,6 +121,13 @@ def readings_check(
             continue
         first_row[key] = entry.row.number
         if entry.value is None:
+            continue
+        if entry.as_percent and not is_percent_unit(metric.unit):
+            check.problem(
+                "value",
+                f"The value is written as a percent, but “{metric.name}” is measured in {metric.unit}; "
+                f"write the number in {metric.unit} (format the cell as a number, without %).",
+            )
             continue
         previous = stored.get(key)
         if previous == (entry.value, entry.note):

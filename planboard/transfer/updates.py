@@ -57,7 +57,7 @@ def _read(rows: Iterable[Row], problems: list[Problem]) -> list[UpdateRow]:
                 code=check.text("initiative", required=True),
                 as_of=check.date("as_of", required=True),
                 status=check.choice("status", InitiativeStatus, required=True),
-                percent=check.whole("percent_complete", required=True, low=0, high=100),
+                percent=check.whole("percent_complete", required=True, low=0, high=100, percent=True),
                 narrative=check.text("narrative"),
             )
         )

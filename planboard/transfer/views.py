@@ -46,6 +46,7 @@ def transfer_home(request: HttpRequest) -> HttpResponse:
             upload=data["file"],
             user=request.user,
             correct=data["correct"] and data["kind"] == "readings",
+            decimal_comma=data["number_format"] == "comma",
         )
         if data["file"].size <= settings.TRANSFER_INLINE_MAX_BYTES:
             job_run(job.id)
