@@ -49,27 +49,31 @@ def _validated_update(
     field validator, so nothing here needs a query. Without `period_ends_on` the update reports for
     the plan's period owed on its date (planboard.core.periods.period_owed_on).
     """
-    as_of = as_of or timezone.localdate()
-    if period_ends_on is None and isinstance(as_of, datetime.date):
-        period_ends_on = initiative.plan.reporting_period_owed(as_of).ends_on
     update = StatusUpdate(
         initiative=initiative,
         author=author,
-        as_of=as_of,
+        as_of=as_of or timezone.localdate(),
         status=status,
         percent_complete=percent_complete,
         narrative=narrative,
         period_ends_on=period_ends_on,
     )
     update.clean_fields(exclude=["initiative", "author"])
-    update.clean()
-    period_ends_on = update.period_ends_on
-    period = initiative.plan.reporting_period_containing(period_ends_on)
-    if period.ends_on != period_ends_on:
+    update.clean()  # the dates are checked (and read) before any period is worked out from them
+    plan = initiative.plan
+    try:
+        if update.period_ends_on is None:
+            update.period_ends_on = plan.reporting_period_owed(update.as_of).ends_on
+        period = plan.reporting_period_containing(update.period_ends_on)
+    except (ValueError, OverflowError):
+        raise ValidationError(
+            {"period_ends_on": "That date lies outside any reporting period; check the year."}
+        ) from None
+    if period.ends_on != update.period_ends_on:
         raise ValidationError(
             {
-                "period_ends_on": f"{period_ends_on:%Y-%m-%d} is not the last day of a reporting period of the plan; "
-                f"the period it falls in, {period.label}, ends on {period.ends_on:%Y-%m-%d}."
+                "period_ends_on": f"{update.period_ends_on:%Y-%m-%d} is not the last day of a reporting period of "
+                f"the plan; the period it falls in, {period.label}, ends on {period.ends_on:%Y-%m-%d}."
             }
         )
     return update

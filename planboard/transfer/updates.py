@@ -120,12 +120,6 @@ def updates_check(rows: Iterable[Row], user, problems: list[Problem]) -> tuple[l
                 "and are not in its department.",
             )
             continue
-        # The row reports for the period owed on its date (a file names no period).
-        reports_for = initiative.plan.reporting_period_owed(entry.as_of).ends_on
-        closed_one = closed_containing(closed[initiative.plan_id], reports_for)
-        if closed_one is not None:
-            check.problem("as_of", closed_refusal(closed_one, what="its status updates"))
-            continue
         update = StatusUpdate(
             initiative=initiative,
             as_of=entry.as_of,
@@ -135,6 +129,13 @@ def updates_check(rows: Iterable[Row], user, problems: list[Problem]) -> tuple[l
         )
         check.model_problems(update, exclude=["initiative", "author", "created_at"])
         if check.ok:
+            # The row reports for the period owed on its date (a file names no period); its date
+            # passed the model's checks, so it lies within the plan's years.
+            reports_for = initiative.plan.reporting_period_owed(entry.as_of).ends_on
+            closed_one = closed_containing(closed[initiative.plan_id], reports_for)
+            if closed_one is not None:
+                check.problem("as_of", closed_refusal(closed_one, what="its status updates"))
+                continue
             entry.initiative = initiative
             to_post.append(entry)
     return to_post, unchanged
