@@ -20,6 +20,7 @@ from django.utils import timezone
 from goals.models import Department, Health, Metric, Objective, Plan, Term
 from goals.selectors import alignment_targets
 from initiatives.models import Initiative, InitiativeStatus, Milestone, StatusUpdate
+from initiatives.overdue import filter_overdue
 from planboard.core import progress
 
 DEADLINE_WINDOW_DAYS = 60
@@ -123,6 +124,7 @@ class InitiativeFilters:
     owner: int | None = None
     stale: str = ""  # "yes", "no" or blank
     goal: int | None = None
+    overdue: str = ""  # "yes" (target date passed, not completed), "no" or blank
 
 
 def initiative_list(plan: Plan, filters: InitiativeFilters, today: datetime.date) -> QuerySet[Initiative]:
@@ -150,6 +152,8 @@ def initiative_list(plan: Plan, filters: InitiativeFilters, today: datetime.date
         )
     if filters.stale in ("yes", "no"):
         queryset = filter_stale(queryset, filters.stale == "yes", today)
+    if filters.overdue in ("yes", "no"):
+        queryset = filter_overdue(queryset, filters.overdue == "yes", today)
     return queryset.order_by("code")
 
 

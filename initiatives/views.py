@@ -18,6 +18,7 @@ from goals.forms import attach_errors
 from initiatives import selectors
 from initiatives.forms import StatusUpdateForm
 from initiatives.models import Initiative
+from initiatives.overdue import mark_overdue
 from initiatives.services import initiative_post_update
 from planboard.core import permissions
 from planboard.core.audit import history_diff
@@ -47,11 +48,13 @@ def read_filters(query) -> selectors.InitiativeFilters:
         owner=_int_or_none(query.get("owner")),
         stale=query.get("stale", "") if query.get("stale") in ("yes", "no") else "",
         goal=_int_or_none(query.get("goal")),
+        overdue=query.get("overdue", "") if query.get("overdue") in ("yes", "no") else "",
     )
 
 
 def initiative_list(request: HttpRequest, slug: str) -> HttpResponse:
-    """A plan's initiatives, filtered by department, theme, term, health, owner, staleness, goal and text."""
+    """A plan's initiatives, filtered by department, theme, term, health, owner, staleness, lateness,
+    goal and text."""
     plan = plan_selectors.plan_by_slug(slug)
     if plan is None:
         raise Http404("No plan by that name.")
@@ -60,7 +63,7 @@ def initiative_list(request: HttpRequest, slug: str) -> HttpResponse:
     today = timezone.localdate()
     filters = read_filters(request.GET)
     page = Paginator(selectors.initiative_list(plan, filters, today), PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = selectors.mark_stale(list(page.object_list), today)
+    rows = mark_overdue(selectors.mark_stale(list(page.object_list), today), today)
     for row in rows:
         row.can_update = permissions.can_edit_initiative(request.user, row)
     query = request.GET.copy()

@@ -13,7 +13,7 @@ from goals.models import Department, Objective, Plan, Theme
 from initiatives import visibility as initiatives_visible
 from initiatives.models import Initiative, InitiativeStatus, ITRequest, Milestone, StatusUpdate
 from planboard.core.api import PROGRESS_FIELDS, ProgressSerializer, VersionedSerializer, VisibleKey
-from planboard.core.progress import is_stale
+from planboard.core.progress import is_overdue, is_stale
 
 
 class InitiativeSerializer(ProgressSerializer):
@@ -44,6 +44,10 @@ class InitiativeSerializer(ProgressSerializer):
         help_text="No status update within the update cadence (the rule of planboard.core.progress.is_stale)."
     )
 
+    overdue = serializers.SerializerMethodField(
+        help_text="Target date passed and not completed or cancelled (planboard.core.progress.is_overdue)."
+    )
+
     class Meta:
         model = Initiative
         fields = [
@@ -66,6 +70,7 @@ class InitiativeSerializer(ProgressSerializer):
             "update_cadence_days",
             "last_update_on",
             "stale",
+            "overdue",
             "supports",
             "aligned_to",
             "priority_score",
@@ -82,6 +87,9 @@ class InitiativeSerializer(ProgressSerializer):
             cadence_days=initiative.cadence_days,
             today=timezone.localdate(),
         )
+
+    def get_overdue(self, initiative: Initiative) -> bool:
+        return is_overdue(status=initiative.status, target_date=initiative.target_date, today=timezone.localdate())
 
 
 class StatusUpdateSerializer(serializers.ModelSerializer):
