@@ -8,7 +8,7 @@ a roll-up.
 from django.db.models import Prefetch, QuerySet
 
 from goals import visibility as goals_visible
-from goals.models import Department, Goal, Metric, MetricReading, Objective, Plan, PlanChange
+from goals.models import Department, Goal, Metric, MetricReading, Objective, Plan, PlanChange, ReportingPeriod
 
 
 def plan_list(user) -> QuerySet[Plan]:
@@ -88,3 +88,21 @@ def alignment_targets() -> Prefetch:
 def plan_has_pending_changes(plan_id: int) -> bool:
     """Whether changes to the plan await their recalculation (its figures are not current)."""
     return PlanChange.objects.filter(plan_id=plan_id).exists()
+
+
+# --- Closed reporting periods --------------------------------------------------------------
+
+
+def closed_period_ends(plan) -> set:
+    """The last days of the plan's closed reporting periods (one query)."""
+    return set(ReportingPeriod.objects.filter(plan=plan).values_list("ends_on", flat=True))
+
+
+def period_is_closed(*, plan, day) -> bool:
+    """Whether the plan's reporting period that `day` falls in has been closed (one query)."""
+    return ReportingPeriod.objects.filter(plan=plan, starts_on__lte=day, ends_on__gte=day).exists()
+
+
+def reporting_period_closed(*, plan, ends_on) -> "ReportingPeriod | None":
+    """The closed period of the plan ending `ends_on`, or None while it is open."""
+    return ReportingPeriod.objects.filter(plan=plan, ends_on=ends_on).select_related("closed_by").first()

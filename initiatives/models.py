@@ -13,12 +13,14 @@ from simple_history.models import HistoricalRecords
 
 from goals.models import (
     NOT_AUDITED,
+    REPORT_FIELDS,
     BusinessDriver,
     Department,
     Objective,
     Pillar,
     Plan,
     ProgressCache,
+    ReportingCache,
     Term,
     Theme,
     TrackedModel,
@@ -48,7 +50,7 @@ def check_status_and_percent(status: str, percent_complete: int | None) -> dict[
     return {}
 
 
-class Initiative(TrackedModel, ProgressCache):
+class Initiative(TrackedModel, ProgressCache, ReportingCache):
     # Plan data (planboard.core.changes): the lookup from a row to its plan's id.
     plan_path = "plan_id"
     # Links that stay inside the plan (the services refuse others); `aligned_to` may cross plans.
@@ -96,7 +98,8 @@ class Initiative(TrackedModel, ProgressCache):
     priority_rank = models.PositiveIntegerField(null=True, blank=True, editable=False)
 
     history = HistoricalRecords(
-        excluded_fields=[*NOT_AUDITED, "priority_score", "priority_rank"], m2m_fields=[supports, aligned_to]
+        excluded_fields=[*NOT_AUDITED, *REPORT_FIELDS, "priority_score", "priority_rank"],
+        m2m_fields=[supports, aligned_to],
     )
 
     class Meta:
@@ -125,6 +128,8 @@ class Initiative(TrackedModel, ProgressCache):
                 condition=Q(status=InitiativeStatus.COMPLETED),
             ),
             models.Index(fields=["plan", "health"], name="initiative_plan_health"),
+            # The reporting filters and the tracker: due or late items of a plan.
+            models.Index(fields=["plan", "report_state"], name="initiative_plan_report_state"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -215,13 +220,22 @@ class StatusUpdate(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="status_updates"
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    period_ends_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="Last day of the reporting period the update reports for (empty: none).",
+    )
 
     objects = StatusUpdateQuerySet.as_manager()
 
     class Meta:
         ordering = ["initiative", "-as_of", "-created_at"]
         get_latest_by = ["as_of", "created_at"]
-        indexes = [models.Index(fields=["initiative", "-as_of"], name="update_initiative_as_of")]
+        indexes = [
+            models.Index(fields=["initiative", "-as_of"], name="update_initiative_as_of"),
+            # The recalculation's latest period reported for, per initiative.
+            models.Index(fields=["initiative", "-period_ends_on"], name="update_initiative_period"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(percent_complete__gte=0, percent_complete__lte=100),

@@ -31,23 +31,44 @@ STATUS_FIELDS = ["status", "percent_complete", "last_update_on", "completed_date
 
 
 def _validated_update(
-    *, initiative: Initiative, author, status: str, percent_complete: int, narrative: str, as_of: datetime.date | None
+    *,
+    initiative: Initiative,
+    author,
+    status: str,
+    percent_complete: int,
+    narrative: str,
+    as_of: datetime.date | None,
+    period_ends_on: datetime.date | None = None,
 ) -> StatusUpdate:
     """A status update checked field by field and by its rules (errors name the field).
 
-    The initiative and author are already loaded rows, and the percent range is a field
-    validator, so nothing here needs a query.
+    The initiative (with its plan) and author are already loaded rows, and the percent range is a
+    field validator, so nothing here needs a query. Without `period_ends_on` the update reports for
+    the plan's period owed on its date (planboard.core.periods.period_owed_on).
     """
+    as_of = as_of or timezone.localdate()
+    if period_ends_on is None and isinstance(as_of, datetime.date):
+        period_ends_on = initiative.plan.reporting_period_owed(as_of).ends_on
     update = StatusUpdate(
         initiative=initiative,
         author=author,
-        as_of=as_of or timezone.localdate(),
+        as_of=as_of,
         status=status,
         percent_complete=percent_complete,
         narrative=narrative,
+        period_ends_on=period_ends_on,
     )
     update.clean_fields(exclude=["initiative", "author"])
     update.clean()
+    period_ends_on = update.period_ends_on
+    period = initiative.plan.reporting_period_containing(period_ends_on)
+    if period.ends_on != period_ends_on:
+        raise ValidationError(
+            {
+                "period_ends_on": f"{period_ends_on:%Y-%m-%d} is not the last day of a reporting period of the plan; "
+                f"the period it falls in, {period.label}, ends on {period.ends_on:%Y-%m-%d}."
+            }
+        )
     return update
 
 
@@ -69,8 +90,12 @@ def initiative_post_update(
     narrative: str = "",
     as_of: datetime.date | None = None,
     version: int,
+    period_ends_on: datetime.date | None = None,
 ) -> StatusUpdate:
     """Append a status update and, when it is the newest, move the initiative's current status.
+
+    The update reports for the period ending `period_ends_on` (the update-all page passes the
+    period it shows); by default the plan's period owed on `as_of`.
 
     `version` is the initiative's version the author saw; if anyone changed the initiative since,
     ConflictError is raised and nothing is stored. Bad values raise ValidationError naming the field.
@@ -88,6 +113,7 @@ def initiative_post_update(
             percent_complete=percent_complete,
             narrative=narrative,
             as_of=as_of,
+            period_ends_on=period_ends_on,
         )
         update.save()
         _move_status(current, update)
@@ -114,6 +140,7 @@ class UpdateSpec:
     percent_complete: int
     as_of: datetime.date
     narrative: str = ""
+    period_ends_on: datetime.date | None = None  # None: the plan's period owed on `as_of`
 
 
 def initiative_post_updates(
@@ -157,6 +184,7 @@ def initiative_post_updates(
                             percent_complete=spec.percent_complete,
                             narrative=spec.narrative,
                             as_of=spec.as_of,
+                            period_ends_on=spec.period_ends_on,
                         )
                     )
                 except ValidationError as error:

@@ -1,9 +1,10 @@
 """Recalculating a plan's cached figures: load in batches, compute in memory, write in batches.
 
 A recalculation issues the same number of queries whatever the plan's size: one per level to
-read (plan, goals, objectives, metrics with their latest reading, initiatives, supports), one
-per level to write, and one for the day's snapshots. Only this module writes the cached
-`progress`, `pace`, `health` and `computed_at` fields.
+read (plan, goals, objectives, metrics with their latest reading, initiatives with the latest
+period they reported for, supports), one per level to write, and one for the day's snapshots.
+Only this module writes the cached `progress`, `pace`, `health` and `computed_at` fields, and the
+reporting figures `report_due_on`, `reported_through` and `report_state` of initiatives and metrics.
 """
 
 import bisect
@@ -17,11 +18,11 @@ from django.db import OperationalError, connection, transaction
 from django.db.models import Model
 from django.utils import timezone
 
-from goals.models import PROGRESS_FIELDS, Goal, Metric, MetricReading, Objective, Plan
+from goals.models import PROGRESS_FIELDS, REPORT_FIELDS, Goal, Metric, MetricReading, Objective, Plan
 from goals.services.recalculation import plan_changes_claim, plan_changes_clear, plan_mark_changed
 from initiatives.models import Initiative, InitiativeStatus, StatusUpdate
 from planboard.core.changes import plans_changed
-from planboard.core.progress import Figures, PlanFigures, PlanInputs, compute_plan
+from planboard.core.progress import Figures, PlanFigures, PlanInputs, Reporting, compute_plan
 from reports.models import ProgressSnapshot
 from reports.plan_tree import plan_inputs
 
@@ -40,20 +41,34 @@ def load_inputs(plan_id: int, *, stored: dict[str, dict[int, tuple]] | None = No
     return plan_inputs(plan_id, stored=stored)
 
 
-def changed_figures(figures: dict[int, Figures], stored: dict[int, tuple]) -> dict[int, Figures]:
-    """The rows whose computed figures differ from those stored (or that were never computed).
-    Floats compare exactly: a float8 column gives back the very double that was written."""
+def changed_figures(
+    figures: dict[int, Figures],
+    stored: dict[int, tuple],
+    reporting: dict[int, Reporting] | None = None,
+    stored_reporting: dict[int, tuple] | None = None,
+) -> dict[int, Figures]:
+    """The rows whose computed figures differ from those stored (or that were never computed),
+    the reporting figures (initiatives and metrics) included. Floats compare exactly: a float8
+    column gives back the very double that was written."""
+    reporting, stored_reporting = reporting or {}, stored_reporting or {}
     return {
         pk: f
         for pk, f in figures.items()
-        if stored.get(pk) is None or stored[pk] != (f.progress, f.pace, f.health, True)
+        if stored.get(pk) is None
+        or stored[pk] != (f.progress, f.pace, f.health, True)
+        or (pk in reporting and stored_reporting.get(pk) != reporting[pk].as_tuple())
     }
 
 
-def write_figures(model: type[Model], figures: dict[int, Figures], computed_at: datetime.datetime) -> int:
+def write_figures(
+    model: type[Model],
+    figures: dict[int, Figures],
+    computed_at: datetime.datetime,
+    reporting: dict[int, Reporting] | None = None,
+) -> int:
     """Store the figures of many rows of one table (the caller passes only rows whose figures
-    changed: see changed_figures): one statement on PostgreSQL. Returns how many of them were left
-    alone because someone else held them (PostgreSQL).
+    changed: see changed_figures), with `reporting` their reporting figures too: one statement on
+    PostgreSQL. Returns how many of them were left alone because someone else held them (PostgreSQL).
 
     The rows are locked in primary-key order with SKIP LOCKED: the recalculation never waits for
     an editor's row (the editor's change is marked pending and brings another run), and two
@@ -63,31 +78,42 @@ def write_figures(model: type[Model], figures: dict[int, Figures], computed_at: 
         return 0
     ids = sorted(figures)
     if connection.vendor == "postgresql":
-        table = connection.ops.quote_name(model._meta.db_table)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"WITH locked AS (SELECT t.id FROM {table} AS t WHERE t.id = ANY(%s::bigint[]) "
-                "ORDER BY t.id FOR NO KEY UPDATE SKIP LOCKED), "
-                f"written AS (UPDATE {table} AS t SET progress = v.progress, pace = v.pace, health = v.health, "
-                "computed_at = %s FROM unnest(%s::bigint[], %s::float8[], %s::float8[], %s::text[]) "
-                "AS v(id, progress, pace, health), locked WHERE t.id = v.id AND t.id = locked.id RETURNING t.id) "
-                "SELECT count(*) FROM written",
-                [
-                    ids,
-                    computed_at,
-                    ids,
-                    [figures[i].progress for i in ids],
-                    [figures[i].pace for i in ids],
-                    [figures[i].health for i in ids],
-                ],
-            )
-            return len(ids) - cursor.fetchone()[0]
-    rows = [
-        model(pk=i, progress=f.progress, pace=f.pace, health=f.health, computed_at=computed_at)
-        for i, f in figures.items()
-    ]
-    model.objects.bulk_update(rows, PROGRESS_FIELDS, batch_size=500)
+        return len(ids) - _write_postgresql(model, ids, figures, computed_at, reporting)
+    rows = []
+    for i, f in figures.items():
+        row = model(pk=i, progress=f.progress, pace=f.pace, health=f.health, computed_at=computed_at)
+        if reporting is not None:
+            row.report_due_on, row.reported_through, row.report_state = reporting[i].as_tuple()
+        rows.append(row)
+    model.objects.bulk_update(
+        rows, [*PROGRESS_FIELDS, *(REPORT_FIELDS if reporting is not None else ())], batch_size=500
+    )
     return 0
+
+
+def _write_postgresql(model, ids: list[int], figures: dict[int, Figures], computed_at, reporting) -> int:
+    """The UPDATE of write_figures on PostgreSQL: rows from unnest(), those locked by others skipped;
+    returns how many rows were written."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    columns = [("progress", "float8"), ("pace", "float8"), ("health", "text")]
+    values = [[figures[i].progress for i in ids], [figures[i].pace for i in ids], [figures[i].health for i in ids]]
+    if reporting is not None:
+        columns += [("report_due_on", "date"), ("reported_through", "date"), ("report_state", "text")]
+        values += [list(column) for column in zip(*(reporting[i].as_tuple() for i in ids), strict=True)]
+    assignments = ", ".join(f"{name} = v.{name}" for name, _ in columns)
+    arrays = ", ".join(f"%s::{kind}[]" for _, kind in columns)
+    names = ", ".join(name for name, _ in columns)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH locked AS (SELECT t.id FROM {table} AS t WHERE t.id = ANY(%s::bigint[]) "
+            "ORDER BY t.id FOR NO KEY UPDATE SKIP LOCKED), "
+            f"written AS (UPDATE {table} AS t SET {assignments}, computed_at = %s "
+            f"FROM unnest(%s::bigint[], {arrays}) AS v(id, {names}), locked "
+            "WHERE t.id = v.id AND t.id = locked.id RETURNING t.id) "
+            "SELECT count(*) FROM written",
+            [ids, computed_at, ids, *values],
+        )
+        return cursor.fetchone()[0]
 
 
 def take_snapshots(plan_id: int, figures: PlanFigures, day: datetime.date) -> int:
@@ -174,12 +200,17 @@ def _recalculate_once(plan_id: int, today: datetime.date, snapshot: bool, only_i
         # Only rows whose figures changed (the plan row always: its computed_at is the time of the
         # last run); leaves first, the plan row last, each table in primary-key order.
         skipped = sum(
-            write_figures(model, changed_figures(by_id, stored[level]), now)
-            for model, level, by_id in (
-                (Initiative, "initiatives", figures.initiatives),
-                (Metric, "metrics", figures.metrics),
-                (Objective, "objectives", figures.objectives),
-                (Goal, "goals", figures.goals),
+            write_figures(
+                model,
+                changed_figures(by_id, stored[level], reporting, stored.get(f"{level}_reporting")),
+                now,
+                reporting,
+            )
+            for model, level, by_id, reporting in (
+                (Initiative, "initiatives", figures.initiatives, figures.initiative_reporting),
+                (Metric, "metrics", figures.metrics, figures.metric_reporting),
+                (Objective, "objectives", figures.objectives, None),
+                (Goal, "goals", figures.goals, None),
             )
         )
         skipped += write_figures(Plan, {plan_id: figures.plan}, now)

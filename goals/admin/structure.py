@@ -97,6 +97,7 @@ class PlanAdmin(ProgressColumns, PlanboardAdmin):
                 ]
             },
         ),
+        ("Reporting periods", {"fields": ["reporting_cadence", "reporting_due_days", "reporting_grace_days"]}),
         ("Progress (computed by Planboard)", {"fields": readonly_fields}),
     ]
     inlines = [PillarInline, DriverInline, ThemeInline, GoalInline]

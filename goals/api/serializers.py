@@ -62,6 +62,9 @@ class PlanSerializer(ProgressSerializer):
             "is_sample",
             "metric_share",
             "update_cadence_days",
+            "reporting_cadence",
+            "reporting_due_days",
+            "reporting_grace_days",
             "needs_recalculation",
             *PROGRESS_FIELDS,
         ]

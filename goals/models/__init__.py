@@ -10,7 +10,9 @@ planboard.core.choices and are re-exported here for the models' users.
 from goals.models.base import (
     NOT_AUDITED,
     PROGRESS_FIELDS,
+    REPORT_FIELDS,
     ProgressCache,
+    ReportingCache,
     TrackedModel,
     code_validator,
     duplicate_error,
@@ -21,12 +23,14 @@ from goals.models.base import (
 from goals.models.departments import Department, DepartmentMembership
 from goals.models.goals import Goal, Objective
 from goals.models.metrics import Metric, MetricReading
+from goals.models.periods import ReportingPeriod
 from goals.models.plans import BusinessDriver, Pillar, Plan, PlanChange, PlanPart, Theme
 from planboard.core.choices import Direction, Frequency, Health, MembershipRole, PlanScope, Term
 
 __all__ = [
     "NOT_AUDITED",
     "PROGRESS_FIELDS",
+    "REPORT_FIELDS",
     "BusinessDriver",
     "Department",
     "DepartmentMembership",
@@ -44,6 +48,8 @@ __all__ = [
     "PlanPart",
     "PlanScope",
     "ProgressCache",
+    "ReportingCache",
+    "ReportingPeriod",
     "Term",
     "Theme",
     "TrackedModel",

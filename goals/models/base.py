@@ -12,6 +12,8 @@ from planboard.core.choices import Health
 # Written only by the progress engine; left out of audit history, which records what people changed.
 PROGRESS_FIELDS = ["progress", "pace", "health", "computed_at"]
 NOT_AUDITED = [*PROGRESS_FIELDS, "updated_at"]
+# The reporting figures of initiatives and metrics (ReportingCache), also written only by the engine.
+REPORT_FIELDS = ["report_due_on", "reported_through", "report_state"]
 
 non_negative = MinValueValidator(Decimal("0"), "Must be zero or more.")
 code_validator = RegexValidator(
@@ -76,6 +78,23 @@ class ProgressCache(models.Model):
     pace = models.FloatField(null=True, blank=True, editable=False)
     health = models.CharField(max_length=16, choices=Health.choices, blank=True, editable=False)
     computed_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+class ReportingCache(models.Model):
+    """Reporting figures cached by planboard.core.progress (`plan_reporting`): the due date of the
+    period the item owes now, the last day of the latest period it reported for, and its state."""
+
+    class ReportState(models.TextChoices):
+        REPORTED = "reported", "Reported"
+        DUE = "due", "Due"
+        LATE = "late", "Late"
+
+    report_due_on = models.DateField(null=True, blank=True, editable=False)
+    reported_through = models.DateField(null=True, blank=True, editable=False)
+    report_state = models.CharField(max_length=10, choices=ReportState.choices, blank=True, editable=False)
 
     class Meta:
         abstract = True

@@ -9,12 +9,20 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
-from goals.models.base import NOT_AUDITED, ProgressCache, TrackedModel, duplicate_error, readable
+from goals.models.base import (
+    NOT_AUDITED,
+    REPORT_FIELDS,
+    ProgressCache,
+    ReportingCache,
+    TrackedModel,
+    duplicate_error,
+    readable,
+)
 from goals.models.goals import Objective
 from planboard.core.choices import Direction, Frequency
 
 
-class Metric(TrackedModel, ProgressCache):
+class Metric(TrackedModel, ProgressCache, ReportingCache):
     # Plan data (planboard.core.changes): the lookup from a row to its plan's id.
     plan_path = "objective__goal__plan_id"
     Direction = Direction
@@ -34,10 +42,11 @@ class Metric(TrackedModel, ProgressCache):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="owned_metrics"
     )
 
-    history = HistoricalRecords(excluded_fields=NOT_AUDITED)
+    history = HistoricalRecords(excluded_fields=[*NOT_AUDITED, *REPORT_FIELDS])
 
     class Meta:
         ordering = ["objective", "name"]
+        indexes = [models.Index(fields=["report_state"], name="metric_report_state")]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(baseline=F("target")),

@@ -12,6 +12,7 @@ from goals.models.base import NOT_AUDITED, ProgressCache, TrackedModel, duplicat
 from goals.models.departments import Department
 from planboard.core.choices import PlanScope
 from planboard.core.fiscal import fiscal_year_end, fiscal_year_start
+from planboard.core.periods import Period, ReportingCalendar
 
 
 class Plan(TrackedModel, ProgressCache):
@@ -23,6 +24,10 @@ class Plan(TrackedModel, ProgressCache):
         DRAFT = "draft", "Draft"
         ACTIVE = "active", "Active"
         ARCHIVED = "archived", "Archived"
+
+    class Cadence(models.TextChoices):
+        MONTHLY = "monthly", "Monthly"
+        QUARTERLY = "quarterly", "Quarterly"
 
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=80, unique=True)
@@ -85,6 +90,23 @@ class Plan(TrackedModel, ProgressCache):
         help_text="An initiative with no status update for this many days is stale.",
     )
 
+    reporting_cadence = models.CharField(
+        max_length=12,
+        choices=Cadence.choices,
+        default=Cadence.QUARTERLY,
+        help_text="How often owners report: one status update per initiative per period.",
+    )
+    reporting_due_days = models.PositiveSmallIntegerField(
+        default=15,
+        validators=[MaxValueValidator(366, "Must be at most 366 days.")],
+        help_text="A period's updates are due this many days after the period ends.",
+    )
+    reporting_grace_days = models.PositiveSmallIntegerField(
+        default=10,
+        validators=[MaxValueValidator(366, "Must be at most 366 days.")],
+        help_text="A period is closed automatically this many days after its due date.",
+    )
+
     history = HistoricalRecords(excluded_fields=NOT_AUDITED)
 
     class Meta:
@@ -100,6 +122,9 @@ class Plan(TrackedModel, ProgressCache):
                 name="plan_fiscal_month_valid",
             ),
             models.CheckConstraint(condition=Q(metric_share__gte=0, metric_share__lte=1), name="plan_metric_share_0_1"),
+            models.CheckConstraint(
+                condition=Q(reporting_cadence__in=["monthly", "quarterly"]), name="plan_reporting_cadence_valid"
+            ),
             models.CheckConstraint(
                 condition=Q(scope="enterprise", department__isnull=True, parent__isnull=True)
                 | Q(scope="department", department__isnull=False),
@@ -137,6 +162,22 @@ class Plan(TrackedModel, ProgressCache):
     @property
     def ends_on(self):
         return fiscal_year_end(self.end_fiscal_year, self.fiscal_year_start_month)
+
+    @property
+    def reporting_calendar(self) -> ReportingCalendar:
+        """The plan's reporting periods (planboard.core.periods)."""
+        return ReportingCalendar(self.reporting_cadence, self.fiscal_year_start_month, self.reporting_due_days)
+
+    def reporting_period_owed(self, day) -> Period:
+        """The period an update made on `day` reports for."""
+        return self.reporting_calendar.owed_on(day)
+
+    def reporting_period_containing(self, day) -> Period:
+        return self.reporting_calendar.containing(day)
+
+    def period_from_key(self, key: str) -> Period:
+        """The plan's period named by `key` ("FY2027-Q2", "2026-11"); ValueError if it names none."""
+        return self.reporting_calendar.from_key(key)
 
     @property
     def fiscal_years(self) -> range:

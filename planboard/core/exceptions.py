@@ -1,4 +1,4 @@
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 
 
 class ConflictError(Exception):
@@ -22,4 +22,17 @@ class Refused(PermissionDenied):
 
     def __init__(self, message: str, field: str | None = None):
         super().__init__(message)
+        self.field = field
+
+
+class PeriodClosed(ValidationError):
+    """A write to a closed reporting period (an update reporting for it, a reading within it).
+
+    A ValidationError naming the field (`field`), so forms put it against that field, the API
+    answers 400 with it and an import lists it as the row's error. A CIO correction with a reason
+    is the only way to change a closed period (reports.cycle).
+    """
+
+    def __init__(self, message: str, field: str = "period_ends_on"):
+        super().__init__({field: [message]})
         self.field = field

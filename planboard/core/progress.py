@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from planboard.core.choices import Health, InitiativeStatus, Term
 from planboard.core.fiscal import fiscal_year_start
+from planboard.core.periods import Period, ReportingCalendar
 
 # Health thresholds: how far progress may trail pace before an item is at risk / off track.
 ON_TRACK_SLACK = 0.10
@@ -174,6 +175,111 @@ def milestone_is_overdue(*, due: datetime.date, done_on: datetime.date | None, t
     return due < today and (done_on is None or done_on > today)
 
 
+class ReportState:
+    """Whether an item has reported for the period it owes now (see `owed_period`)."""
+
+    REPORTED = "reported"
+    DUE = "due"
+    LATE = "late"
+    NOT_OWED = ""
+    LABELS = {REPORTED: "Reported", DUE: "Due", LATE: "Late", NOT_OWED: "Not owed"}
+
+
+# Initiatives in these states owe no status updates: the roll-ups leave them out, or they are done.
+NOT_REPORTING_STATUSES = NEVER_STALE_STATUSES
+
+
+def owed_period(
+    *,
+    calendar: ReportingCalendar,
+    reported_through: datetime.date | None,
+    owes_from: datetime.date,
+    today: datetime.date,
+) -> Period | None:
+    """The period an item owes a report for now, or None when it owes nothing yet.
+
+    The rule: the current period is the one an update made today reports for (the earliest whose
+    due date is today or later; planboard.core.periods). The period before it is past its due
+    date; if the item owed it (it had begun, `owes_from`, by that period's last day) and has not
+    reported for it (`reported_through`, the last day of the latest period it reported for, is
+    earlier), the item still owes that period, and is late. Otherwise it owes the current period,
+    unless it begins after that period ends. Only the latest missed period counts: an item two
+    periods behind is late once, not twice, and reporting for a later period clears the arrears.
+    """
+    current = calendar.owed_on(today)
+    previous = calendar.before(current)
+    if owes_from <= previous.ends_on and (reported_through is None or reported_through < previous.ends_on):
+        return previous
+    if owes_from > current.ends_on:
+        return None
+    return current
+
+
+def report_state(*, owed_period: Period | None, reported_through: datetime.date | None, today: datetime.date) -> str:
+    """reported: the item has reported for the owed period (or a later one); late: the owed
+    period's due date has passed with no report for it; due: not yet reported, not yet late;
+    "" (not owed) without an owed period."""
+    if owed_period is None:
+        return ReportState.NOT_OWED
+    if reported_through is not None and reported_through >= owed_period.ends_on:
+        return ReportState.REPORTED
+    if owed_period.due_on < today:
+        return ReportState.LATE
+    return ReportState.DUE
+
+
+@dataclass(frozen=True)
+class Reporting:
+    """An item's cached reporting figures: due date of the period it owes, the last day of the
+    latest period it reported for, and its state (ReportState)."""
+
+    report_due_on: datetime.date | None
+    reported_through: datetime.date | None
+    report_state: str
+
+    def as_tuple(self) -> tuple:
+        return (self.report_due_on, self.reported_through, self.report_state)
+
+
+def reporting(
+    *,
+    calendar: ReportingCalendar,
+    reported_through: datetime.date | None,
+    owes_from: datetime.date,
+    today: datetime.date,
+    owes: bool = True,
+) -> Reporting:
+    """The reporting figures of one item; `owes` False (not counted, completed, an archived plan):
+    nothing owed, though what it reported stays on record."""
+    period = owed_period(calendar=calendar, reported_through=reported_through, owes_from=owes_from, today=today)
+    if not owes or period is None:
+        return Reporting(None, reported_through, ReportState.NOT_OWED)
+    return Reporting(
+        period.due_on,
+        reported_through,
+        report_state(owed_period=period, reported_through=reported_through, today=today),
+    )
+
+
+def metric_reported_through(
+    *, frequency: str, latest_period_end: datetime.date | None, fiscal_year_start_month: int
+) -> datetime.date | None:
+    """The last day of the metric period (at its own frequency) its latest reading falls in."""
+    if latest_period_end is None:
+        return None
+    calendar = ReportingCalendar(_metric_cadence(frequency), fiscal_year_start_month, 0)
+    return calendar.containing(latest_period_end).ends_on
+
+
+def _metric_cadence(frequency: str) -> str:
+    return frequency if frequency in FREQUENCY_MONTHS else "quarterly"
+
+
+def metric_calendar(*, frequency: str, fiscal_year_start_month: int, due_days: int) -> ReportingCalendar:
+    """A metric reports at its own frequency, on the plan's fiscal year and due delay."""
+    return ReportingCalendar(_metric_cadence(frequency), fiscal_year_start_month, due_days)
+
+
 def add_months(day: datetime.date, months: int) -> datetime.date:
     """The same day `months` later, kept inside the month (Jan 31 + 1 month = Feb 28 or 29)."""
     month_index = day.month - 1 + months
@@ -239,6 +345,11 @@ class PlanInputs:
         dict
     ]  # id, status, percent_complete, start_date, target_date, term, last_update_on, update_cadence_days
     supports: list[tuple[int, int]]  # (initiative_id, objective_id)
+    # The plan's reporting periods (None: the figures of reporting are not computed) and whether
+    # its items owe reports at all (an archived plan's do not). Initiatives may carry
+    # `latest_period_end` (of the updates), metrics `frequency` and `latest_on` (of the readings).
+    reporting: ReportingCalendar | None = None
+    reports_owed: bool = True
 
 
 @dataclass
@@ -248,6 +359,51 @@ class PlanFigures:
     objectives: dict[int, Figures] = field(default_factory=dict)
     metrics: dict[int, Figures] = field(default_factory=dict)
     initiatives: dict[int, Figures] = field(default_factory=dict)
+    initiative_reporting: dict[int, Reporting] = field(default_factory=dict)
+    metric_reporting: dict[int, Reporting] = field(default_factory=dict)
+
+
+def plan_reporting(inputs: PlanInputs, today: datetime.date) -> tuple[dict[int, Reporting], dict[int, Reporting]]:
+    """The reporting figures of every initiative and metric of a plan (see `owed_period`).
+
+    Who owes: initiatives counted in roll-ups that are not completed (cancelled, on hold and
+    completed ones owe nothing), from their start date (the plan's start without one), one status
+    update per period of the plan's cadence; metrics, from their baseline date, one reading per
+    period of their own frequency, due the plan's due days after it ends.
+    """
+    calendar = inputs.reporting
+    if calendar is None:
+        return {}, {}
+    initiatives = {
+        row["id"]: reporting(
+            calendar=calendar,
+            reported_through=row.get("latest_period_end"),
+            owes_from=row["start_date"] or inputs.window.start,
+            today=today,
+            owes=inputs.reports_owed and row["status"] not in NOT_REPORTING_STATUSES,
+        )
+        for row in inputs.initiatives
+    }
+    metrics = {}
+    for row in inputs.metrics:
+        frequency = row.get("frequency") or "quarterly"
+        metrics[row["id"]] = reporting(
+            calendar=metric_calendar(
+                frequency=frequency,
+                fiscal_year_start_month=calendar.fiscal_year_start_month,
+                due_days=calendar.due_days,
+            ),
+            reported_through=metric_reported_through(
+                frequency=frequency,
+                latest_period_end=row.get("latest_on"),
+                fiscal_year_start_month=calendar.fiscal_year_start_month,
+            ),
+            # The baseline is the reading of its own period: the first period owed is the next one.
+            owes_from=row["baseline_date"] + datetime.timedelta(days=1),
+            today=today,
+            owes=inputs.reports_owed,
+        )
+    return initiatives, metrics
 
 
 def compute_plan(inputs: PlanInputs, today: datetime.date) -> PlanFigures:
@@ -308,10 +464,13 @@ def compute_plan(inputs: PlanInputs, today: datetime.date) -> PlanFigures:
         plan_children.append((value, row["weight"]))
 
     plan_value = weighted_mean(plan_children)
+    initiative_reporting, metric_reporting = plan_reporting(inputs, today)
     return PlanFigures(
         plan=Figures(plan_value, plan_pace, health(plan_value, plan_pace), len(stale_ids)),
         goals=goals,
         objectives=objectives,
         metrics=metrics,
         initiatives=initiatives,
+        initiative_reporting=initiative_reporting,
+        metric_reporting=metric_reporting,
     )

@@ -9,8 +9,20 @@ from decimal import Decimal
 from django.db.models import Count, F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
-from goals.models import PROGRESS_FIELDS, BusinessDriver, Goal, Metric, MetricReading, Objective, Pillar, Plan, Theme
+from goals.models import (
+    PROGRESS_FIELDS,
+    REPORT_FIELDS,
+    BusinessDriver,
+    Goal,
+    Metric,
+    MetricReading,
+    Objective,
+    Pillar,
+    Plan,
+    Theme,
+)
 from initiatives.models import Initiative, Milestone, StatusUpdate
+from planboard.core.periods import ReportingCalendar
 from planboard.core.progress import PlanInputs, PlanWindow
 from reports.plan_tree.nodes import (
     GoalNode,
@@ -158,9 +170,17 @@ def plan_inputs(plan_id: int, *, stored: dict[str, dict[int, tuple]] | None = No
     "objectives", "metrics" and "initiatives", so the recalculation writes only what changed.
     """
     figures = {f"stored_{name}": F(name) for name in PROGRESS_FIELDS} if stored is not None else {}
+    reporting = {f"stored_{name}": F(name) for name in REPORT_FIELDS} if stored is not None else {}
     plan = (
         Plan.objects.values(
-            "start_fiscal_year", "end_fiscal_year", "fiscal_year_start_month", "metric_share", "update_cadence_days"
+            "start_fiscal_year",
+            "end_fiscal_year",
+            "fiscal_year_start_month",
+            "metric_share",
+            "update_cadence_days",
+            "reporting_cadence",
+            "reporting_due_days",
+            "status",
         )
         .annotate(**figures)
         .get(pk=plan_id)
@@ -171,15 +191,26 @@ def plan_inputs(plan_id: int, *, stored: dict[str, dict[int, tuple]] | None = No
 
     def rows(model, level: str, *names: str, **annotations) -> list[dict]:
         # .order_by(): the models' default orderings would add joins and sorts the method does not need.
-        found = list(model.objects.filter(**scope[level]).order_by().values(*names, **annotations, **figures))
+        reported = reporting if level in ("initiatives", "metrics") else {}
+        found = list(
+            model.objects.filter(**scope[level]).order_by().values(*names, **annotations, **figures, **reported)
+        )
         if stored is not None:
             stored[level] = {row["id"]: _stored_figures(row) for row in found}
+            if reported:
+                stored[f"{level}_reporting"] = {
+                    row["id"]: tuple(row.pop(f"stored_{name}") for name in REPORT_FIELDS) for row in found
+                }
         return found
 
     return PlanInputs(
         window=PlanWindow(plan["start_fiscal_year"], plan["end_fiscal_year"], plan["fiscal_year_start_month"]),
         metric_share=float(plan["metric_share"]),
         cadence_days=plan["update_cadence_days"],
+        reporting=ReportingCalendar(
+            plan["reporting_cadence"], plan["fiscal_year_start_month"], plan["reporting_due_days"]
+        ),
+        reports_owed=plan["status"] != Plan.Status.ARCHIVED,
         goals=rows(Goal, "goals", "id", "weight"),
         objectives=rows(Objective, "objectives", "id", "goal_id", "weight", "term"),
         metrics=rows(
@@ -191,7 +222,9 @@ def plan_inputs(plan_id: int, *, stored: dict[str, dict[int, tuple]] | None = No
             "target",
             "baseline_date",
             "target_date",
+            "frequency",
             latest_value=Subquery(_latest_first(None).values("value")[:1]),
+            latest_on=Subquery(_latest_first(None).values("period_end")[:1]),
         ),
         initiatives=rows(
             Initiative,
@@ -204,6 +237,11 @@ def plan_inputs(plan_id: int, *, stored: dict[str, dict[int, tuple]] | None = No
             "term",
             "last_update_on",
             "update_cadence_days",
+            latest_period_end=Subquery(
+                StatusUpdate.objects.filter(initiative=OuterRef("pk"), period_ends_on__isnull=False)
+                .order_by("-period_ends_on")
+                .values("period_ends_on")[:1]
+            ),
         ),
         supports=list(
             Initiative.supports.through.objects.filter(**scope["supports"])

@@ -1,0 +1,106 @@
+"""The reporting rule of planboard.core.progress: which period an item owes now, and whether it
+has reported for it, is due or is late."""
+
+import dataclasses
+import datetime
+
+import pytest
+
+from planboard.core import progress
+from planboard.core.periods import ReportingCalendar
+from planboard.core.progress import ReportState, compute_plan
+from tests.reports.test_progress import _inputs
+
+D = datetime.date
+QUARTERS = ReportingCalendar("quarterly", 7, 15)  # Oct-Dec 2026 is due 15 January 2027
+
+
+LONG_AGO = D(2020, 1, 1)
+
+
+def _state(today, reported_through, owes_from=LONG_AGO):
+    period = progress.owed_period(
+        calendar=QUARTERS, reported_through=reported_through, owes_from=owes_from, today=today
+    )
+    return period, progress.report_state(owed_period=period, reported_through=reported_through, today=today)
+
+
+@pytest.mark.parametrize(
+    "today, reported_through, key, state",
+    [
+        # Before Oct-Dec's due date: that quarter is owed, and due until it is reported.
+        (D(2027, 1, 10), D(2026, 9, 30), "FY2027-Q2", ReportState.DUE),
+        (D(2027, 1, 15), D(2026, 9, 30), "FY2027-Q2", ReportState.DUE),  # on the due date: not yet late
+        (D(2027, 1, 10), D(2026, 12, 31), "FY2027-Q2", ReportState.REPORTED),
+        # After it: Oct-Dec unreported is late; reported, the next quarter is owed (and due).
+        (D(2027, 1, 16), D(2026, 9, 30), "FY2027-Q2", ReportState.LATE),
+        (D(2027, 1, 16), None, "FY2027-Q2", ReportState.LATE),
+        (D(2027, 1, 16), D(2026, 12, 31), "FY2027-Q3", ReportState.DUE),
+        # An update after the due date reports for Jan-Mar: it clears the arrears, the item is reported.
+        (D(2027, 1, 16), D(2027, 3, 31), "FY2027-Q3", ReportState.REPORTED),
+    ],
+)
+def test_owed_period_and_state(today, reported_through, key, state):
+    period, found = _state(today, reported_through)
+    assert (period.key, found) == (key, state)
+
+
+def test_the_due_date_is_that_of_the_owed_period():
+    period, state = _state(D(2027, 2, 1), None)
+    assert (period.due_on, state) == (D(2027, 1, 15), ReportState.LATE)
+
+
+def test_an_item_begun_after_the_last_period_is_not_late():
+    # Started 2027-01-05: it did not owe Oct-Dec, so on 16 January it owes Jan-Mar.
+    period, state = _state(D(2027, 1, 16), None, owes_from=D(2027, 1, 5))
+    assert (period.key, state) == ("FY2027-Q3", ReportState.DUE)
+
+
+def test_an_item_not_begun_owes_nothing():
+    period, state = _state(D(2027, 1, 16), None, owes_from=D(2027, 6, 1))
+    assert (period, state) == (None, ReportState.NOT_OWED)
+
+
+def test_plan_reporting_leaves_out_cancelled_on_hold_and_completed():
+    today = D(2024, 8, 1)  # FY2025 Q1 (Jul-Sep 2024) is owed; Apr-Jun 2024 was due 15 July
+    inputs = _inputs(reporting=QUARTERS)
+    inputs.initiatives[0]["latest_period_end"] = D(2024, 6, 30)
+    inputs.initiatives[3]["latest_period_end"] = D(2024, 3, 31)
+    figures = compute_plan(inputs, today)
+    by_id = figures.initiative_reporting
+    assert by_id[1000] == progress.Reporting(D(2024, 10, 15), D(2024, 6, 30), ReportState.DUE)
+    assert by_id[1003] == progress.Reporting(D(2024, 7, 15), D(2024, 3, 31), ReportState.LATE)
+    assert by_id[1001].report_state == by_id[1002].report_state == ReportState.NOT_OWED  # cancelled, completed
+    assert by_id[1001].report_due_on is None
+
+
+def test_metrics_report_at_their_own_frequency():
+    today = D(2024, 8, 1)
+    inputs = _inputs(reporting=QUARTERS)
+    inputs.metrics[0].update(frequency="annual", latest_on=D(2023, 6, 30))  # FY2023 reported
+    inputs.metrics[1].update(frequency="monthly", latest_on=D(2024, 6, 30))  # June reported, July due 15 Aug
+    reporting = compute_plan(inputs, today).metric_reporting
+    # Annual: FY2024 (Jul 2023-Jun 2024) was due 15 July 2024 and is missing.
+    assert reporting[100] == progress.Reporting(D(2024, 7, 15), D(2023, 6, 30), ReportState.LATE)
+    assert reporting[101] == progress.Reporting(D(2024, 8, 15), D(2024, 6, 30), ReportState.DUE)
+
+
+def test_an_archived_plan_owes_nothing():
+    inputs = dataclasses.replace(_inputs(reporting=QUARTERS), reports_owed=False)
+    figures = compute_plan(inputs, D(2024, 8, 1))
+    assert {r.report_state for r in figures.initiative_reporting.values()} == {ReportState.NOT_OWED}
+    assert {r.report_state for r in figures.metric_reporting.values()} == {ReportState.NOT_OWED}
+
+
+def test_metric_reported_through_is_the_end_of_the_readings_period():
+    assert progress.metric_reported_through(
+        frequency="quarterly", latest_period_end=D(2024, 2, 15), fiscal_year_start_month=7
+    ) == D(2024, 3, 31)
+    assert (
+        progress.metric_reported_through(frequency="monthly", latest_period_end=None, fiscal_year_start_month=7) is None
+    )
+
+
+def test_without_a_calendar_no_reporting_figures():
+    figures = compute_plan(_inputs(), D(2024, 8, 1))
+    assert figures.initiative_reporting == {} and figures.metric_reporting == {}
