@@ -1,4 +1,5 @@
-"""Reads of what is late: initiatives past their target date and milestones past their due date.
+"""Reads of what is late: initiatives past their target date, milestones past their due date, and
+status updates and metric readings due and missing (the cached `report_state` == "late").
 
 The rule is planboard.core.progress.is_overdue / milestone_is_overdue (the one home); here it is
 written as database conditions (`overdue_condition`, `milestone_overdue_condition`) for the lists
@@ -11,7 +12,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
 
-from goals.models import Plan
+from goals.models import Metric, Plan
 from initiatives.models import Initiative, Milestone
 from planboard.core import progress
 
@@ -54,10 +55,10 @@ class LateItems:
     initiative_count: int
     milestones: list[Milestone]
     milestone_count: int
-    # Filled from the cached reporting figures (`report_state` == "late") when they exist.
-    reports: list = field(default_factory=list)
+    # From the cached reporting figures: a status update or a reading due and missing.
+    reports: list[Initiative] = field(default_factory=list)
     report_count: int = 0
-    metrics: list = field(default_factory=list)
+    metrics: list[Metric] = field(default_factory=list)
     metric_count: int = 0
 
     @property
@@ -66,16 +67,24 @@ class LateItems:
 
 
 def plan_late_items(plan: Plan, today: datetime.date, limit: int = LATE_SHOWN) -> LateItems:
-    """Overdue initiatives (longest overdue first) and overdue milestones of the plan's
-    initiatives that are still open: the `limit` first of each and their counts (four queries,
-    walks of the indexes initiative_plan_target_date and milestone_open_due)."""
+    """Overdue initiatives (longest overdue first), overdue milestones of the plan's initiatives
+    that are still open, and the initiatives and metrics whose status update or reading is late
+    (report_state, as of the last recalculation; longest late first): the `limit` first of each
+    and their counts (eight queries, walks of the indexes initiative_plan_target_date,
+    milestone_open_due, initiative_plan_report_state and metric_report_state)."""
     initiatives = Initiative.objects.filter(plan=plan).filter(overdue_condition(today))
     milestones = Milestone.objects.filter(initiative__plan=plan).filter(milestone_overdue_condition(today))
     # A milestone of a completed or cancelled initiative is history, not a late item.
     milestones = milestones.exclude(initiative__status__in=NEVER_OVERDUE)
+    reports = Initiative.objects.filter(plan=plan, report_state=progress.ReportState.LATE)
+    metrics = Metric.objects.filter(objective__goal__plan=plan, report_state=progress.ReportState.LATE)
     return LateItems(
         initiatives=list(initiatives.select_related("owner").order_by("target_date", "code")[:limit]),
         initiative_count=initiatives.count(),
         milestones=list(milestones.select_related("initiative").order_by("due", "title")[:limit]),
         milestone_count=milestones.count(),
+        reports=list(reports.select_related("owner").order_by("report_due_on", "code")[:limit]),
+        report_count=reports.count(),
+        metrics=list(metrics.select_related("owner", "objective").order_by("report_due_on", "name")[:limit]),
+        metric_count=metrics.count(),
     )

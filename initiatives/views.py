@@ -49,6 +49,9 @@ def read_filters(query) -> selectors.InitiativeFilters:
         stale=query.get("stale", "") if query.get("stale") in ("yes", "no") else "",
         goal=_int_or_none(query.get("goal")),
         overdue=query.get("overdue", "") if query.get("overdue") in ("yes", "no") else "",
+        report_state=query.get("report_state", "")
+        if query.get("report_state") in dict(selectors.REPORT_STATE_CHOICES)
+        else "",
     )
 
 

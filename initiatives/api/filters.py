@@ -13,6 +13,7 @@ from goals.models import Health, Term
 from initiatives.models import Initiative, InitiativeStatus, ITRequest, Milestone, StatusUpdate
 from initiatives.overdue import filter_overdue
 from initiatives.selectors import filter_stale
+from planboard.core.progress import ReportState
 
 
 class InitiativeFilter(filters.FilterSet):
@@ -34,6 +35,12 @@ class InitiativeFilter(filters.FilterSet):
         choices=[("true", "Overdue"), ("false", "Not overdue")],
         method="filter_overdue",
         help_text="true: target date passed (in the city's today) and not completed or cancelled; false: the others.",
+    )
+
+    report_state = filters.ChoiceFilter(
+        choices=[(value, label) for value, label in ReportState.LABELS.items() if value],
+        help_text="The cached reporting state: late (the owed period's update is past due and missing), due, "
+        "or reported.",
     )
 
     class Meta:

@@ -71,13 +71,23 @@ class InitiativeSerializer(ProgressSerializer):
             "last_update_on",
             "stale",
             "overdue",
+            "report_due_on",
+            "reported_through",
+            "report_state",
             "supports",
             "aligned_to",
             "priority_score",
             "priority_rank",
             *PROGRESS_FIELDS,
         ]
-        read_only_fields = ["status", "percent_complete", "completed_date"]
+        read_only_fields = [
+            "status",
+            "percent_complete",
+            "completed_date",
+            "report_due_on",
+            "reported_through",
+            "report_state",
+        ]
 
     def get_stale(self, initiative: Initiative) -> bool:
         return is_stale(

@@ -104,3 +104,30 @@ def test_the_api_filters_overdue_and_says_so_per_initiative(plan, mix):
     assert sorted(row["code"] for row in answer["results"]) == ["L-3", "L-4", "L-5", "L-6"]
     assert not any(row["overdue"] for row in answer["results"])
     assert api.get("/api/v1/initiatives/", {"overdue": "maybe"}).status_code == 400
+
+
+def test_late_updates_and_readings_show_on_the_dashboard_and_filter_the_list(client, plan, mix, today):
+    from initiatives.models import Initiative
+    from tests.factories import GoalFactory, MetricFactory, ObjectiveFactory
+
+    due = today - datetime.timedelta(days=5)
+    # The cached reporting figures, as the recalculation writes them.
+    Initiative.objects.filter(code="L-6").update(report_state="late", report_due_on=due)
+    Initiative.objects.filter(code="L-5").update(report_state="due", report_due_on=today)
+    objective = ObjectiveFactory(goal=GoalFactory(plan=plan, number=9))
+    MetricFactory(objective=objective, name="Phishing click rate", report_state="late", report_due_on=due)
+    late = plan_late_items(plan, today)
+    assert [i.code for i in late.reports] == ["L-6"] and late.report_count == 1
+    assert [m.name for m in late.metrics] == ["Phishing click rate"] and late.metric_count == 1
+    section = client.get(reverse("plan-dashboard", args=[plan.slug])).content.decode().split('id="late"')[1]
+    section = section.split("</section>")[0]
+    assert "1 status update and 1 metric reading late" in section
+    assert "⚠ Update late" in section and "⚠ Reading late" in section and "Phishing click rate" in section
+
+    page = client.get(reverse("initiative-list", args=[plan.slug]), {"report_state": "late"}).content.decode()
+    assert "1 initiative matches" in page and "L-6" in page and "⚠ Update late" in page
+    api = APIClient()
+    api.force_authenticate(UserFactory(is_superuser=True, is_staff=True))
+    answer = api.get("/api/v1/initiatives/", {"plan": plan.pk, "report_state": "late"}).json()
+    assert [(row["code"], row["report_state"]) for row in answer["results"]] == [("L-6", "late")]
+    assert api.get("/api/v1/initiatives/", {"report_state": "tardy"}).status_code == 400
