@@ -72,13 +72,85 @@ def _validated_update(
     return update
 
 
+def _is_newest(initiative: Initiative, update: StatusUpdate) -> bool:
+    return initiative.last_update_on is None or update.as_of >= initiative.last_update_on
+
+
+def reopens(initiative: Initiative, update: StatusUpdate) -> bool:
+    """Would posting `update` reopen `initiative`: it is completed, and the update is the newest
+    and reports another status. (An older-dated update joins the record without moving anything.)"""
+    return (
+        initiative.status == InitiativeStatus.COMPLETED
+        and update.status != InitiativeStatus.COMPLETED
+        and _is_newest(initiative, update)
+    )
+
+
+def reopen_refusal(initiative: Initiative, update: StatusUpdate) -> str:
+    """Why an update that would reopen `initiative` needs a reason (the message for `reopen_reason`)."""
+    since = f" on {initiative.completed_date:%Y-%m-%d}" if initiative.completed_date else ""
+    return (
+        f"{initiative.code} was completed{since}. Posting “{update.get_status_display()}” would reopen it: "
+        "give the reason for reopening, or keep the status Completed."
+    )
+
+
+@dataclass
+class _StatusSeen:
+    """What the reopening rule reads of an initiative, as a batch leaves it."""
+
+    code: str
+    status: str
+    last_update_on: datetime.date | None
+    completed_date: datetime.date | None
+
+
+def reopen_check(
+    *, items: Sequence[tuple[int, Initiative, StatusUpdate, str]]
+) -> tuple[dict[int, str], dict[int, list[str]]]:
+    """The reopening rule over a batch of (position, initiative, update, reopen reason), without
+    writing: the updates are taken oldest first (positions in order within a day), each against
+    the state the earlier ones leave, as the batch service applies them. Returns the refusals by
+    position (a reopening without a reason) and the reasons of the reopenings by initiative id.
+    Shared by initiative_post_updates and the import's check (planboard.transfer.updates)."""
+    seen: dict[int, _StatusSeen] = {}
+    refused: dict[int, str] = {}
+    reasons: dict[int, list[str]] = {}
+    for position, initiative, update, reason in sorted(items, key=lambda item: (item[2].as_of, item[0])):
+        state = seen.setdefault(
+            initiative.pk,
+            _StatusSeen(initiative.code, initiative.status, initiative.last_update_on, initiative.completed_date),
+        )
+        if reopens(state, update) and not (reason or "").strip():
+            refused[position] = reopen_refusal(state, update)
+            continue
+        if reopens(state, update):
+            reasons.setdefault(initiative.pk, []).append(reason.strip())
+        _move_status(state, update)
+    return refused, reasons
+
+
 def _move_status(initiative: Initiative, update: StatusUpdate) -> None:
-    """Make `update` the initiative's current status, unless a newer one is already recorded."""
-    if initiative.last_update_on is None or update.as_of >= initiative.last_update_on:
+    """Make `update` the initiative's current status, unless a newer one is already recorded.
+
+    The completed date is set when the initiative becomes completed (a further "completed"
+    update keeps the first date) and cleared only when it is reopened, which `reopen_check`
+    allows only with a reason.
+    """
+    if _is_newest(initiative, update):
+        was_completed = initiative.status == InitiativeStatus.COMPLETED
         initiative.status = update.status
         initiative.percent_complete = update.percent_complete
         initiative.last_update_on = update.as_of
-        initiative.completed_date = update.as_of if update.status == InitiativeStatus.COMPLETED else None
+        if update.status != InitiativeStatus.COMPLETED:
+            initiative.completed_date = None
+        elif not (was_completed and initiative.completed_date):
+            initiative.completed_date = update.as_of
+
+
+def _audit_reason(update: StatusUpdate, reopened: str) -> str:
+    reason = f"Status update as of {update.as_of:%Y-%m-%d}"
+    return f"{reason}; reopened: {reopened}" if reopened else reason
 
 
 def initiative_post_update(
@@ -91,11 +163,16 @@ def initiative_post_update(
     as_of: datetime.date | None = None,
     version: int,
     period_ends_on: datetime.date | None = None,
+    reopen_reason: str = "",
 ) -> StatusUpdate:
     """Append a status update and, when it is the newest, move the initiative's current status.
 
     The update reports for the period ending `period_ends_on` (the update-all page passes the
     period it shows); by default the plan's period owed on `as_of`.
+
+    Reopening is explicit: an update that would move a completed initiative to another status is
+    refused (ValidationError on `reopen_reason`) unless `reopen_reason` says why; the reason is
+    recorded in the initiative's history, and only then is its completed date cleared.
 
     `version` is the initiative's version the author saw; if anyone changed the initiative since,
     ConflictError is raised and nothing is stored. Bad values raise ValidationError naming the field.
@@ -115,13 +192,16 @@ def initiative_post_update(
             as_of=as_of,
             period_ends_on=period_ends_on,
         )
+        refused, reasons = reopen_check(items=[(0, current, update, reopen_reason)])
+        if refused:
+            raise ValidationError({"reopen_reason": refused[0]})
         update.save()
         _move_status(current, update)
         # Only the status fields change, and the update's own rules checked them.
         save_audited(
             current,
             actor=author,
-            reason=f"Status update as of {update.as_of:%Y-%m-%d}",
+            reason=_audit_reason(update, "; ".join(reasons.get(current.pk, []))),
             validate=False,
             update_fields=STATUS_FIELDS,
         )
@@ -141,6 +221,7 @@ class UpdateSpec:
     as_of: datetime.date
     narrative: str = ""
     period_ends_on: datetime.date | None = None  # None: the plan's period owed on `as_of`
+    reopen_reason: str = ""  # required when the update would reopen a completed initiative
 
 
 def initiative_post_updates(
@@ -152,7 +233,9 @@ def initiative_post_updates(
     appended, and the newest moves its initiative's status; every initiative touched gets one new
     version and one audit entry naming `author` and `reason`. No `version` is compared: a batch
     appends to the record and reads each initiative's current state under a lock. Any bad item
-    raises ValidationError keyed by the item's position ("0", "1", ...) and nothing is stored.
+    raises ValidationError keyed by the item's position ("0", "1", ...) and nothing is stored;
+    an item that would reopen a completed initiative (as the batch leaves it before that item)
+    without a `reopen_reason` is one, and a reason given is recorded in the history.
     """
     if not updates:
         return []
@@ -168,6 +251,7 @@ def initiative_post_updates(
         current = {initiative.pk: initiative for initiative in locked}
         errors: dict[str, list[str]] = {}
         rows: list[StatusUpdate] = []
+        checked: list[tuple[int, Initiative, StatusUpdate, str]] = []  # position, initiative, update, reason
         for index, spec in enumerate(updates):
             initiative = current.get(spec.initiative_id)
             if initiative is None:
@@ -176,26 +260,32 @@ def initiative_post_updates(
                 errors[str(index)] = [f"You may not post updates for initiative {initiative.code}."]
             else:
                 try:
-                    rows.append(
-                        _validated_update(
-                            initiative=initiative,
-                            author=author,
-                            status=spec.status,
-                            percent_complete=spec.percent_complete,
-                            narrative=spec.narrative,
-                            as_of=spec.as_of,
-                            period_ends_on=spec.period_ends_on,
-                        )
+                    update = _validated_update(
+                        initiative=initiative,
+                        author=author,
+                        status=spec.status,
+                        percent_complete=spec.percent_complete,
+                        narrative=spec.narrative,
+                        as_of=spec.as_of,
+                        period_ends_on=spec.period_ends_on,
                     )
                 except ValidationError as error:
                     errors[str(index)] = error.messages
+                else:
+                    rows.append(update)
+                    checked.append((index, initiative, update, spec.reopen_reason))
+        refused, reopened = reopen_check(items=checked)
+        errors |= {str(index): [message] for index, message in refused.items()}
         if errors:
             raise ValidationError(errors)
-        StatusUpdate.objects.bulk_create(rows, batch_size=1000)
         # Oldest first, file order within a day, so the last one applied is the newest.
         for update in sorted(rows, key=lambda update: update.as_of):
             _move_status(current[update.initiative_id], update)
+        StatusUpdate.objects.bulk_create(rows, batch_size=1000)
         touched = [current[pk] for pk in {update.initiative_id for update in rows}]
+        for initiative in touched:
+            if initiative.pk in reopened:
+                initiative._change_reason = f"{reason}; reopened: {'; '.join(reopened[initiative.pk])}"
         now = timezone.now()
         for initiative in touched:
             initiative.version += 1

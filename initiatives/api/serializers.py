@@ -44,6 +44,11 @@ class InitiativeSerializer(ProgressSerializer):
         help_text="No status update within the update cadence (the rule of planboard.core.progress.is_stale)."
     )
 
+    report_state = serializers.CharField(
+        read_only=True,
+        help_text="This period's status update: reported, due, late (past due and missing), or empty when the "
+        "initiative owes none (cached by the recalculation).",
+    )
     overdue = serializers.SerializerMethodField(
         help_text="Target date passed and not completed or cancelled (planboard.core.progress.is_overdue)."
     )
@@ -113,6 +118,14 @@ class StatusUpdateSerializer(serializers.ModelSerializer):
     )
     as_of = serializers.DateField(required=False, help_text="The date the report is as of; today when left out.")
     status = serializers.ChoiceField(choices=InitiativeStatus.choices)
+    reopen_reason = serializers.CharField(
+        write_only=True,
+        required=False,
+        allow_blank=True,
+        max_length=1000,
+        help_text="Required when the update would reopen a completed initiative (the newest update, with "
+        "another status): why it is reopened; recorded in the initiative's history. Ignored otherwise.",
+    )
 
     class Meta:
         model = StatusUpdate
@@ -126,6 +139,7 @@ class StatusUpdateSerializer(serializers.ModelSerializer):
             "author",
             "created_at",
             "version",
+            "reopen_reason",
         ]
         read_only_fields = ["initiative", "author"]
 
