@@ -17,7 +17,7 @@ their rules). Callers import from goals.services, which re-exports every public 
 from goals.services.engine import ItemRules, Link, plan_item_create, plan_item_delete, plan_item_update
 from goals.services.memberships import membership_create, membership_delete, membership_update
 from goals.services.readings import metric_record_reading, reading_delete
-from goals.services.recalculation import plan_mark_changed
+from goals.services.recalculation import plan_mark_changed, plan_recalculation_state
 from goals.services.structure import (
     ALIGNED_WHERE,
     DEPARTMENT_RULES,
@@ -58,6 +58,7 @@ from goals.services.structure import (
 
 __all__ = [
     "plan_mark_changed",
+    "plan_recalculation_state",
     "metric_record_reading",
     "reading_delete",
     "membership_create",
