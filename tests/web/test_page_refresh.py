@@ -2,7 +2,6 @@
 live part, and the Details block and change history out of band; without: a redirect that draws
 the page again), and the message says truly what became of the plan's figures."""
 
-import datetime
 import html as entities
 
 import pytest
@@ -10,6 +9,7 @@ from celery import Task
 from django.urls import reverse
 
 from planboard.core.tasks import RECALCULATE_PLAN, registered
+from tests.web.test_writes import update_data
 
 # Real commits, as in a request: what the service queues on commit runs (inline) or is sent at once,
 # before the view writes its message.
@@ -17,13 +17,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _post(client, initiative, htmx=True, **changes):
-    data = {
-        "status": "completed",
-        "percent_complete": 100,
-        "narrative": "Every account enrolled.",
-        "as_of": datetime.date.today().isoformat(),
-        "version": initiative.version,
-    } | changes
+    completed = {"status": "completed", "percent_complete": 100, "narrative": "Every account enrolled."}
+    data = update_data(initiative, **(completed | changes))
     headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
     response = client.post(reverse("initiative-update", args=[initiative.pk]), data, **headers)
     response.text = entities.unescape(response.content.decode())
