@@ -23,7 +23,7 @@ from goals.services import (
 )
 from initiatives.models import Initiative, InitiativeStatus, Milestone, StatusUpdate
 from planboard.core import permissions
-from planboard.core.audit import save_audited
+from planboard.core.audit import history_create
 from planboard.core.exceptions import ConflictError
 
 # The fields a status update moves on its initiative (besides version and updated_at).
@@ -197,14 +197,12 @@ def initiative_post_update(
             raise ValidationError({"reopen_reason": refused[0]})
         update.save()
         _move_status(current, update)
-        # Only the status fields change, and the update's own rules checked them.
-        save_audited(
-            current,
-            actor=author,
-            reason=_audit_reason(update, "; ".join(reasons.get(current.pk, []))),
-            validate=False,
-            update_fields=STATUS_FIELDS,
-        )
+        # Only the status fields change, and the update's own rules checked them. The audit entry
+        # is written by history_create, in three queries where simple-history's signal takes seven.
+        current.skip_history_when_saving = True
+        current.save(update_fields=STATUS_FIELDS)
+        del current.skip_history_when_saving
+        history_create([current], actor=author, reason=_audit_reason(update, "; ".join(reasons.get(current.pk, []))))
         plan_mark_changed(plan_id=current.plan_id)
     for name in [*STATUS_FIELDS, "version", "updated_at"]:
         setattr(initiative, name, getattr(current, name))
@@ -291,35 +289,10 @@ def initiative_post_updates(
             initiative.version += 1
             initiative.updated_at = now
         Initiative.objects.bulk_update(touched, [*STATUS_FIELDS, "version", "updated_at"], batch_size=1000)
-        _record_history(touched, author=author, reason=reason)
+        history_create(touched, actor=author, reason=reason)
         for plan_id in {initiative.plan_id for initiative in touched}:
             plan_mark_changed(plan_id=plan_id)
     return rows
-
-
-def _record_history(initiatives: list[Initiative], *, author, reason: str) -> None:
-    """Audit entries for initiatives changed in bulk, with the snapshot of their links that
-    django-simple-history keeps beside each entry (what a single save would have written)."""
-    history = Initiative.history
-    records = history.bulk_history_create(
-        initiatives, update=True, default_user=author, default_change_reason=reason, batch_size=1000
-    )
-    by_initiative = {record.id: record for record in records}
-    for field in (Initiative.supports.field, Initiative.aligned_to.field):
-        link_history = getattr(history.model, field.name).model
-        links = field.remote_field.through.objects.filter(initiative_id__in=by_initiative)
-        link_history.objects.bulk_create(
-            [
-                link_history(
-                    history=by_initiative[link.initiative_id],
-                    id=link.id,
-                    initiative_id=link.initiative_id,
-                    objective_id=link.objective_id,
-                )
-                for link in links.only("id", "initiative_id", "objective_id")
-            ],
-            batch_size=1000,
-        )
 
 
 # --- Initiatives and milestones: versioned create, update and delete ---------------------------

@@ -159,6 +159,33 @@ def test_service_update_is_recorded_with_its_author_and_reason():
     assert changes["percent_complete"] == (0, 40)
 
 
+def test_a_status_update_records_the_links_as_they_are_like_a_plain_save_does():
+    """history_create copies each many-to-many field's links beside the new entry, the snapshot
+    simple-history's signal writes on a plain save, for each initiative its own links only."""
+    owner = UserFactory(username="owner")
+    first, second = InitiativeFactory(owner=owner), InitiativeFactory(owner=owner)
+    objective_a, objective_b = ObjectiveFactory(goal__plan=first.plan), ObjectiveFactory(goal__plan=first.plan)
+    first.supports.set([objective_a, objective_b])
+    first.aligned_to.set([objective_b])
+    second.supports.set([objective_b])
+    first.title = "Renamed"
+    first.save()  # simple-history's own entry, the yardstick
+
+    initiative_post_update(initiative=first, author=owner, status="at_risk", percent_complete=40, version=first.version)
+    initiative_post_update(
+        initiative=second, author=owner, status="on_track", percent_complete=10, version=second.version
+    )
+
+    signal_entry, service_entry = first.history.order_by("-history_id")[:2][::-1]
+    for field in ("supports", "aligned_to"):
+        by_signal = sorted(getattr(signal_entry, field).values_list("id", "objective_id"))
+        by_service = sorted(getattr(service_entry, field).values_list("id", "objective_id"))
+        assert by_service == by_signal and by_service
+    assert service_entry.history_user == owner and service_entry.history_type == "~"
+    assert list(second.history.latest("history_id").supports.values_list("objective_id", flat=True)) == [objective_b.pk]
+    assert not second.history.latest("history_id").aligned_to.exists()
+
+
 def test_command_save_without_a_user_records_the_command_as_the_reason():
     goal = GoalFactory(weight=Decimal("1"))
     goal.weight = Decimal("2")
