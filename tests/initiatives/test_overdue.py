@@ -131,3 +131,16 @@ def test_late_updates_and_readings_show_on_the_dashboard_and_filter_the_list(cli
     answer = api.get("/api/v1/initiatives/", {"plan": plan.pk, "report_state": "late"}).json()
     assert [(row["code"], row["report_state"]) for row in answer["results"]] == [("L-6", "late")]
     assert api.get("/api/v1/initiatives/", {"report_state": "tardy"}).status_code == 400
+
+
+def test_the_late_list_costs_eight_queries_for_few_or_many_rows(plan, mix, today, django_assert_max_num_queries):
+    # Overdue initiatives, milestones, late updates and late readings: a page and a count each = 8.
+    with django_assert_max_num_queries(8):
+        few = plan_late_items(plan, today)
+    for n in range(60):
+        item = _initiative(plan, f"M-{n}", InitiativeStatus.AT_RISK, today - datetime.timedelta(days=n + 1))
+        MilestoneFactory(initiative=item, due=today - datetime.timedelta(days=2))
+    with django_assert_max_num_queries(8):
+        many = plan_late_items(plan, today)
+    assert (few.initiative_count, many.initiative_count) == (2, 62)
+    assert len(many.initiatives) == 10 and many.milestone_count == 61
