@@ -33,6 +33,12 @@ class StatusUpdateForm(forms.Form):
         help_text="Required to reopen a completed initiative (a status other than Completed); kept in its history.",
     )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    correction_reason = forms.CharField(
+        label="Correction reason (closed periods, CIO only)",
+        required=False,
+        max_length=500,
+        help_text="Only to correct a reporting period that has been closed: why the record must change.",
+    )
 
     @classmethod
     def for_initiative(cls, initiative) -> "StatusUpdateForm":

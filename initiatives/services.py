@@ -15,6 +15,9 @@ from goals.services import (
     ALIGNED_WHERE,
     ItemRules,
     Link,
+    closed_ends_by_plan,
+    closed_period,
+    closed_period_allow,
     objectives_alignable_from,
     plan_item_create,
     plan_item_delete,
@@ -164,11 +167,14 @@ def initiative_post_update(
     version: int,
     period_ends_on: datetime.date | None = None,
     reopen_reason: str = "",
+    correction_reason: str = "",
 ) -> StatusUpdate:
     """Append a status update and, when it is the newest, move the initiative's current status.
 
     The update reports for the period ending `period_ends_on` (the update-all page passes the
-    period it shows); by default the plan's period owed on `as_of`.
+    period it shows); by default the plan's period owed on `as_of`. A closed period refuses it
+    (PeriodClosed, naming `period_ends_on`, or `as_of` when the period came from the date) unless
+    the CIO gives `correction_reason`, which the initiative's audit entry records.
 
     Reopening is explicit: an update that would move a completed initiative to another status is
     refused (ValidationError on `reopen_reason`) unless `reopen_reason` says why; the reason is
@@ -195,6 +201,13 @@ def initiative_post_update(
         refused, reasons = reopen_check(items=[(0, current, update, reopen_reason)])
         if refused:
             raise ValidationError({"reopen_reason": refused[0]})
+        correction = closed_period_allow(
+            closed=closed_period(plan_id=current.plan_id, day=update.period_ends_on),
+            actor=author,
+            correction_reason=correction_reason,
+            field="period_ends_on" if period_ends_on is not None else "as_of",
+            what="its status updates",
+        )
         update.save()
         _move_status(current, update)
         # Only the status fields change, and the update's own rules checked them. The audit entry
@@ -202,7 +215,8 @@ def initiative_post_update(
         current.skip_history_when_saving = True
         current.save(update_fields=STATUS_FIELDS)
         del current.skip_history_when_saving
-        history_create([current], actor=author, reason=_audit_reason(update, "; ".join(reasons.get(current.pk, []))))
+        reason = _audit_reason(update, "; ".join(reasons.get(current.pk, [])))
+        history_create([current], actor=author, reason=f"{reason}. {correction}" if correction else reason)
         plan_mark_changed(plan_id=current.plan_id)
     for name in [*STATUS_FIELDS, "version", "updated_at"]:
         setattr(initiative, name, getattr(current, name))
@@ -247,6 +261,7 @@ def initiative_post_updates(
             .order_by("pk")
         )
         current = {initiative.pk: initiative for initiative in locked}
+        closed = closed_ends_by_plan({initiative.plan_id for initiative in current.values()})
         errors: dict[str, list[str]] = {}
         rows: list[StatusUpdate] = []
         checked: list[tuple[int, Initiative, StatusUpdate, str]] = []  # position, initiative, update, reason
@@ -270,8 +285,15 @@ def initiative_post_updates(
                 except ValidationError as error:
                     errors[str(index)] = error.messages
                 else:
-                    rows.append(update)
-                    checked.append((index, initiative, update, spec.reopen_reason))
+                    if update.period_ends_on in closed[initiative.plan_id]:
+                        period = initiative.plan.reporting_period_containing(update.period_ends_on)
+                        errors[str(index)] = [
+                            f"The reporting period {period.key} is closed: its status updates can no longer be "
+                            "changed. Only the CIO may correct it, giving a reason, on the initiative's page."
+                        ]
+                    else:
+                        rows.append(update)
+                        checked.append((index, initiative, update, spec.reopen_reason))
         refused, reopened = reopen_check(items=checked)
         errors |= {str(index): [message] for index, message in refused.items()}
         if errors:

@@ -115,6 +115,7 @@ def _page_context(
         "initiative": initiative,
         "plan": initiative.plan,
         "can_update": can_update,
+        "can_correct_closed": permissions.actor(request.user).is_admin,
         "form": form or (StatusUpdateForm.for_initiative(initiative) if can_update else None),
         "conflict": conflict,
         "posted": posted,

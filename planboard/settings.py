@@ -183,6 +183,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.tasks.send_stale_reminders",
         "schedule": crontab(day_of_week=REMINDER_WEEKDAY, hour=REMINDER_HOUR, minute=0),
     },
+    # After the nightly recalculation: closes reporting periods at their due date plus the plan's grace.
+    "daily-period-closing": {
+        "task": "reports.tasks.close_due_periods",
+        "schedule": crontab(hour=(NIGHTLY_RECALCULATION_HOUR + 1) % 24, minute=0),
+    },
     # After the nightly snapshot: drafts the report card of a fiscal year that has just ended.
     "daily-report-card-catch-up": {
         "task": "reports.tasks.report_cards_catch_up",

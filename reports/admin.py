@@ -7,10 +7,12 @@ report_card_delete. Snapshots are written by the nightly recalculation and are r
 """
 
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from goals import visibility as goals_visible
+from goals.models import ReportingPeriod
 from planboard.core import permissions
-from planboard.core.admin import PlanboardAdmin, PlanboardReadAdmin, as_percent
+from planboard.core.admin import PermissionsMixin, PlanboardAdmin, PlanboardForm, PlanboardReadAdmin, as_percent
 from reports import services
 from reports.models import ProgressSnapshot, ReportCard
 
@@ -112,3 +114,30 @@ class ProgressSnapshotAdmin(PlanboardReadAdmin):
     @admin.display(description="Expected (pace)", ordering="pace")
     def pace_shown(self, obj) -> str:
         return as_percent(obj.pace)
+
+
+@admin.register(ReportingPeriod)
+class ReportingPeriodAdmin(PermissionsMixin, SimpleHistoryAdmin):
+    """Closed reporting periods, read-only: the CIO closes a period on its page
+    (/plans/<slug>/periods/<key>/close/) or beat does; nothing here reopens or edits one."""
+
+    form = PlanboardForm
+    plan_path = "plan"
+    list_display = ["key", "plan", "starts_on", "ends_on", "due_on", "closed_at", "closed_by", "closed_automatically"]
+    list_filter = [("plan", ONLY_RELATED), "closed_automatically"]
+    list_select_related = ["plan", "closed_by"]
+
+    def visible(self, user):
+        return ReportingPeriod.objects.filter(plan__in=goals_visible.visible_plans(user))
+
+    def may_add(self, user) -> bool:
+        return False
+
+    def may_change(self, user, obj) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

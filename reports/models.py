@@ -76,6 +76,9 @@ class ProgressSnapshot(models.Model):
     pace = models.FloatField(null=True, blank=True)
     health = models.CharField(max_length=16, choices=Health.choices, blank=True)
     stale_count = models.PositiveIntegerField(default=0)
+    # Set on the snapshot of a closed reporting period (taken on its last day, reports.cycle.services):
+    # the figures as the period's updates and readings gave them when it was closed.
+    period_ends_on = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["node_type", "node_id", "taken_on"]

@@ -23,6 +23,7 @@ from goals.services.recalculation import plan_changes_claim, plan_changes_clear,
 from initiatives.models import Initiative, InitiativeStatus, StatusUpdate
 from planboard.core.changes import plans_changed
 from planboard.core.progress import Figures, PlanFigures, PlanInputs, Reporting, compute_plan
+from planboard.core.reporting import plan_reporting
 from reports.models import ProgressSnapshot
 from reports.plan_tree import plan_inputs
 
@@ -195,7 +196,9 @@ def _recalculate_once(plan_id: int, today: datetime.date, snapshot: bool, only_i
         plans_changed(plan_id)  # the figures written below are this plan's data (the response cache)
         _lock_plan(plan_id)
         stored: dict[str, dict[int, tuple]] = {}
-        figures = compute_plan(load_inputs(plan_id, stored=stored), today)
+        inputs = load_inputs(plan_id, stored=stored)
+        figures = compute_plan(inputs, today)
+        figures.initiative_reporting, figures.metric_reporting = plan_reporting(inputs, today)
         now = timezone.now()
         # Only rows whose figures changed (the plan row always: its computed_at is the time of the
         # last run); leaves first, the plan row last, each table in primary-key order.

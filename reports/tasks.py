@@ -77,3 +77,12 @@ def report_cards_catch_up() -> int:
     from reports.services import report_cards_catch_up as catch_up
 
     return catch_up()
+
+
+@shared_task(acks_late=True)
+def close_due_periods() -> int:
+    """Daily: close every reporting period whose due date plus its plan's grace has passed.
+    Idempotent: a closed period is not closed again."""
+    from reports.cycle.services import periods_close_due
+
+    return periods_close_due()

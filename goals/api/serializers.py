@@ -159,6 +159,10 @@ class MetricSerializer(ProgressSerializer):
             "frequency",
             "owner",
             *PROGRESS_FIELDS,
+            # Cached by the progress engine (planboard.core.progress.report_state), read-only.
+            "report_due_on",
+            "reported_through",
+            "report_state",
         ]
 
 
@@ -171,9 +175,27 @@ class ReadingSerializer(serializers.ModelSerializer):
         default=False,
         help_text="Replace the reading already recorded for this period (the correction is audited).",
     )
+    correction_reason = serializers.CharField(
+        write_only=True,
+        required=False,
+        allow_blank=True,
+        max_length=500,
+        help_text="The CIO's reason for changing a reading of a closed reporting period (audited).",
+    )
 
     class Meta:
         model = MetricReading
-        fields = ["id", "metric", "period_end", "value", "note", "entered_by", "version", "created_at", "correct"]
+        fields = [
+            "id",
+            "metric",
+            "period_end",
+            "value",
+            "note",
+            "entered_by",
+            "version",
+            "created_at",
+            "correct",
+            "correction_reason",
+        ]
         read_only_fields = ["metric", "entered_by", "version"]
         validators = []  # one reading per period: the service reports it against period_end

@@ -200,4 +200,5 @@ class ReadingViewSet(CachedListMixin, mixins.ListModelMixin, mixins.CreateModelM
             value=data["value"],
             note=data.get("note", ""),
             correct=data.get("correct", False),
+            correction_reason=data.get("correction_reason", ""),
         )

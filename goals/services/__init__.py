@@ -16,6 +16,14 @@ their rules). Callers import from goals.services, which re-exports every public 
 
 from goals.services.engine import ItemRules, Link, plan_item_create, plan_item_delete, plan_item_update
 from goals.services.memberships import membership_create, membership_delete, membership_update
+from goals.services.periods import (
+    closed_containing,
+    closed_ends_by_plan,
+    closed_period,
+    closed_period_allow,
+    closed_periods_by_plan,
+    closed_refusal,
+)
 from goals.services.readings import metric_record_reading, reading_delete
 from goals.services.recalculation import plan_mark_changed, plan_recalculation_state
 from goals.services.structure import (
@@ -57,6 +65,12 @@ from goals.services.structure import (
 )
 
 __all__ = [
+    "closed_containing",
+    "closed_ends_by_plan",
+    "closed_periods_by_plan",
+    "closed_period",
+    "closed_period_allow",
+    "closed_refusal",
     "plan_mark_changed",
     "plan_recalculation_state",
     "metric_record_reading",

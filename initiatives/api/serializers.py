@@ -76,14 +76,15 @@ class InitiativeSerializer(ProgressSerializer):
             "last_update_on",
             "stale",
             "overdue",
-            "report_due_on",
-            "reported_through",
-            "report_state",
             "supports",
             "aligned_to",
             "priority_score",
             "priority_rank",
             *PROGRESS_FIELDS,
+            # Cached by the progress engine (planboard.core.progress.report_state), read-only.
+            "report_due_on",
+            "reported_through",
+            "report_state",
         ]
         read_only_fields = [
             "status",
@@ -126,6 +127,18 @@ class StatusUpdateSerializer(serializers.ModelSerializer):
         help_text="Required when the update would reopen a completed initiative (the newest update, with "
         "another status): why it is reopened; recorded in the initiative's history. Ignored otherwise.",
     )
+    period_ends_on = serializers.DateField(
+        required=False,
+        allow_null=True,
+        help_text="Last day of the reporting period the update reports for; by default the period owed on as_of.",
+    )
+    correction_reason = serializers.CharField(
+        write_only=True,
+        required=False,
+        allow_blank=True,
+        max_length=500,
+        help_text="The CIO's reason for posting to a closed reporting period (audited).",
+    )
 
     class Meta:
         model = StatusUpdate
@@ -140,6 +153,8 @@ class StatusUpdateSerializer(serializers.ModelSerializer):
             "created_at",
             "version",
             "reopen_reason",
+            "period_ends_on",
+            "correction_reason",
         ]
         read_only_fields = ["initiative", "author"]
 

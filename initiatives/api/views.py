@@ -120,6 +120,8 @@ class StatusUpdateViewSet(CachedListMixin, mixins.ListModelMixin, mixins.CreateM
             as_of=data.get("as_of"),
             version=data["version"],
             reopen_reason=data.get("reopen_reason", ""),
+            period_ends_on=data.get("period_ends_on"),
+            correction_reason=data.get("correction_reason", ""),
         )
 
 

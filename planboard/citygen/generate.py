@@ -71,8 +71,17 @@ def city_generate(
         lap("readings")
         written_updates = insert_rows(
             StatusUpdate,
-            ["initiative_id", "as_of", "status", "percent_complete", "narrative", "author_id", "created_at"],
-            generator.status_update_rows(initiatives),
+            [
+                "initiative_id",
+                "as_of",
+                "status",
+                "percent_complete",
+                "narrative",
+                "author_id",
+                "created_at",
+                "period_ends_on",
+            ],
+            _with_periods(plan, generator.status_update_rows(initiatives)),
         )
         lap("status updates")
         written_history = history_insert(
@@ -95,3 +104,15 @@ def city_generate(
         lap("recalculation with snapshot")
     counts = {**generator.counts, "readings": written_readings, "updates": written_updates, "history": written_history}
     return CityResult(plan_id=plan.pk, counts=counts, timings=timings)
+
+
+def _with_periods(plan, rows):
+    """Each generated update with the period it reports for, as the service would set it (the
+    plan's period owed on its date; planboard.core.periods)."""
+    calendar = plan.reporting_calendar
+    ends: dict = {}
+    for row in rows:
+        as_of = row[1]
+        if as_of not in ends:
+            ends[as_of] = calendar.owed_on(as_of).ends_on
+        yield (*row, ends[as_of])

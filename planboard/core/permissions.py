@@ -202,3 +202,8 @@ def can_generate_report_card(user, plan, *, final: bool = False) -> bool:
     if who.is_admin:
         return True
     return not final and who.is_editor and plan.scope == PlanScope.ENTERPRISE
+
+
+def can_close_period(user, plan) -> bool:
+    """Close a plan's reporting period, and correct a closed one (with a reason): the CIO alone."""
+    return actor(user).is_admin

@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from goals.models import Metric, MetricReading
-from goals.services import metric_record_reading
+from goals.services import closed_containing, closed_periods_by_plan, closed_refusal, metric_record_reading
 from planboard.core import permissions
 from planboard.transfer.cells import RowCheck
 from planboard.transfer.problems import ImportRefused, Problem
@@ -82,6 +82,7 @@ def readings_check(
     ).values_list("pk", "metric_id", "period_end", "value", "note"):
         stored[metric_id, period_end] = (value, (note or "").strip())
         stored_pk[metric_id, period_end] = pk
+    closed = closed_periods_by_plan({m.objective.goal.plan_id for found in metrics.values() for m in found})
     first_row: dict[tuple, int] = {}
     to_record, unchanged = [], 0
     for entry in parsed:
@@ -129,6 +130,10 @@ def readings_check(
                 f"You may not record readings for “{metric.name}”: you do not own the metric "
                 "and may not edit its plan.",
             )
+            continue
+        closed_one = closed_containing(closed[metric.objective.goal.plan_id], entry.period_end)
+        if closed_one is not None:
+            check.problem("period_end", closed_refusal(closed_one, what="its readings"))
             continue
         if previous is not None and not correct:
             check.problem(

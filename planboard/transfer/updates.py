@@ -27,6 +27,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 
+from goals.services import closed_containing, closed_periods_by_plan, closed_refusal
 from initiatives.models import Initiative, InitiativeStatus, StatusUpdate
 from initiatives.services import UpdateSpec, initiative_post_updates, reopen_check
 from planboard.core import permissions
@@ -92,6 +93,7 @@ def updates_check(rows: Iterable[Row], user, problems: list[Problem]) -> tuple[l
             initiative__in=[i.pk for i in initiatives.values()]
         ).values_list("initiative_id", "as_of", "status", "percent_complete", "narrative")
     )
+    closed = closed_periods_by_plan({i.plan_id for i in initiatives.values()})
     first_row: dict[tuple, int] = {}
     to_post, unchanged = [], 0
     for entry in parsed:
@@ -124,6 +126,12 @@ def updates_check(rows: Iterable[Row], user, problems: list[Problem]) -> tuple[l
                 f"You may not post updates for initiative {entry.code}: you do not own it "
                 "and are not in its department.",
             )
+            continue
+        # The row reports for the period owed on its date (a file names no period).
+        reports_for = initiative.plan.reporting_period_owed(entry.as_of).ends_on
+        closed_one = closed_containing(closed[initiative.plan_id], reports_for)
+        if closed_one is not None:
+            check.problem("as_of", closed_refusal(closed_one, what="its status updates"))
             continue
         update = StatusUpdate(
             initiative=initiative,

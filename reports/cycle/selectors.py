@@ -19,6 +19,7 @@ from initiatives.models import Initiative, StatusUpdate
 from planboard.core import permissions, progress
 from planboard.core.periods import Period
 from planboard.core.progress import ReportState
+from planboard.core.reporting import metric_calendar
 
 
 @dataclass
@@ -65,7 +66,7 @@ def metric_reporting(metric: Metric, today: datetime.date) -> tuple[Period | Non
     if plan.status == Plan.Status.ARCHIVED:
         return None, ReportState.NOT_OWED
     period = progress.owed_period(
-        calendar=progress.metric_calendar(
+        calendar=metric_calendar(
             frequency=metric.frequency,
             fiscal_year_start_month=plan.fiscal_year_start_month,
             due_days=plan.reporting_due_days,

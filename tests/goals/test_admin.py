@@ -9,8 +9,9 @@ from django.contrib import admin
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
-from goals.models import DepartmentMembership, Goal, Metric, Pillar, Plan
+from goals.models import DepartmentMembership, Goal, Metric, Pillar, Plan, ReportingPeriod
 from initiatives.models import StatusUpdate
 from reports.models import ProgressSnapshot, ReportCard
 from tests.factories import (
@@ -267,6 +268,20 @@ def _status_update(n: int):
     )
 
 
+def _closed_period(n: int):
+    plan = PlanFactory()
+    period = plan.period_from_key("FY2023-Q1")
+    return ReportingPeriod.objects.create(
+        plan=plan,
+        starts_on=period.starts_on,
+        ends_on=period.ends_on,
+        due_on=period.due_on,
+        key=period.key,
+        closed_at=timezone.now(),
+        closed_by=UserFactory(),
+    )
+
+
 def _driver(n: int):
     plan = PlanFactory()
     return DriverFactory(plan=plan, pillar=PillarFactory(plan=plan))
@@ -291,6 +306,7 @@ ROW_MAKERS = {
     "goals.objective": lambda n: ObjectiveFactory(),
     "goals.metric": lambda n: MetricFactory(owner=UserFactory()),
     "goals.metricreading": lambda n: ReadingFactory(entered_by=UserFactory()),
+    "goals.reportingperiod": _closed_period,
     "initiatives.initiative": _initiative,
     "initiatives.statusupdate": _status_update,
     "initiatives.milestone": lambda n: MilestoneFactory(),
@@ -330,7 +346,8 @@ def test_changelist_renders_and_its_query_count_does_not_grow_with_rows(
     assert first.context["cl"].result_count == 3 and second.context["cl"].result_count == 30
 
 
-NO_ADD_PAGE = {"reports.reportcard", "reports.progresssnapshot"}  # made by the report service and the nightly run
+# Made by the report service, the nightly run and the closing of a period.
+NO_ADD_PAGE = {"reports.reportcard", "reports.progresssnapshot", "goals.reportingperiod"}
 
 
 @pytest.mark.parametrize("label", sorted(ROW_MAKERS))

@@ -11,8 +11,9 @@ import pytest
 from django.apps import apps
 from django.core.cache import cache
 from django.db import connection, transaction
+from django.utils import timezone
 
-from goals.models import Department, Plan, PlanChange
+from goals.models import Department, Plan, PlanChange, ReportingPeriod
 from initiatives.models import Initiative
 from planboard.api_cache import generation
 from planboard.core import changes
@@ -63,9 +64,10 @@ def rename(initiative: Initiative, title: str) -> None:
 def test_plan_data_is_the_plan_models_their_inner_links_and_their_history():
     assert changes.plan_tables() == {
         *(f"goals_{name}" for name in ("plan", "pillar", "businessdriver", "theme", "goal", "objective")),
-        *(f"goals_{name}" for name in ("metric", "metricreading", "planchange")),
+        *(f"goals_{name}" for name in ("metric", "metricreading", "planchange", "reportingperiod")),
         *(f"goals_historical{name}" for name in ("plan", "pillar", "businessdriver", "theme", "goal", "objective")),
         *(f"goals_historical{name}" for name in ("objective_aligned_to", "metric", "metricreading")),
+        "goals_historicalreportingperiod",
         *(f"initiatives_{name}" for name in ("initiative", "initiative_supports", "statusupdate", "milestone")),
         "initiatives_alignmentscore",
         *(f"initiatives_historical{name}" for name in ("initiative", "initiative_supports", "milestone")),
@@ -91,8 +93,17 @@ def test_every_plan_path_leads_from_a_row_to_its_plan():
     ReadingFactory(metric__objective__goal__plan=plan)
     ProgressSnapshot.objects.create(plan=plan, node_type="plan", node_id=plan.pk, taken_on=datetime.date(2024, 1, 1))
     PlanChange.objects.create(plan=plan)
+    period = plan.period_from_key("FY2023-Q1")
+    ReportingPeriod.objects.create(
+        plan=plan,
+        starts_on=period.starts_on,
+        ends_on=period.ends_on,
+        due_on=period.due_on,
+        key=period.key,
+        closed_at=timezone.now(),
+    )
     plan_models = [model for model in apps.get_models() if changes.plan_path(model) is not None]
-    assert len(plan_models) == 14
+    assert len(plan_models) == 15
     for model in plan_models:
         assert model._default_manager.exists(), model.__name__
         path = changes.plan_path(model)

@@ -6,9 +6,9 @@ import datetime
 
 import pytest
 
-from planboard.core import progress
+from planboard.core import progress, reporting
 from planboard.core.periods import ReportingCalendar
-from planboard.core.progress import ReportState, compute_plan
+from planboard.core.progress import ReportState
 from tests.reports.test_progress import _inputs
 
 D = datetime.date
@@ -66,8 +66,7 @@ def test_plan_reporting_leaves_out_cancelled_on_hold_and_completed():
     inputs = _inputs(reporting=QUARTERS)
     inputs.initiatives[0]["latest_period_end"] = D(2024, 6, 30)
     inputs.initiatives[3]["latest_period_end"] = D(2024, 3, 31)
-    figures = compute_plan(inputs, today)
-    by_id = figures.initiative_reporting
+    by_id, _ = reporting.plan_reporting(inputs, today)
     assert by_id[1000] == progress.Reporting(D(2024, 10, 15), D(2024, 6, 30), ReportState.DUE)
     assert by_id[1003] == progress.Reporting(D(2024, 7, 15), D(2024, 3, 31), ReportState.LATE)
     assert by_id[1001].report_state == by_id[1002].report_state == ReportState.NOT_OWED  # cancelled, completed
@@ -79,28 +78,28 @@ def test_metrics_report_at_their_own_frequency():
     inputs = _inputs(reporting=QUARTERS)
     inputs.metrics[0].update(frequency="annual", latest_on=D(2023, 6, 30))  # FY2023 reported
     inputs.metrics[1].update(frequency="monthly", latest_on=D(2024, 6, 30))  # June reported, July due 15 Aug
-    reporting = compute_plan(inputs, today).metric_reporting
+    _, by_metric = reporting.plan_reporting(inputs, today)
     # Annual: FY2024 (Jul 2023-Jun 2024) was due 15 July 2024 and is missing.
-    assert reporting[100] == progress.Reporting(D(2024, 7, 15), D(2023, 6, 30), ReportState.LATE)
-    assert reporting[101] == progress.Reporting(D(2024, 8, 15), D(2024, 6, 30), ReportState.DUE)
+    assert by_metric[100] == progress.Reporting(D(2024, 7, 15), D(2023, 6, 30), ReportState.LATE)
+    assert by_metric[101] == progress.Reporting(D(2024, 8, 15), D(2024, 6, 30), ReportState.DUE)
 
 
 def test_an_archived_plan_owes_nothing():
     inputs = dataclasses.replace(_inputs(reporting=QUARTERS), reports_owed=False)
-    figures = compute_plan(inputs, D(2024, 8, 1))
-    assert {r.report_state for r in figures.initiative_reporting.values()} == {ReportState.NOT_OWED}
-    assert {r.report_state for r in figures.metric_reporting.values()} == {ReportState.NOT_OWED}
+    initiatives, metrics = reporting.plan_reporting(inputs, D(2024, 8, 1))
+    assert {r.report_state for r in initiatives.values()} == {ReportState.NOT_OWED}
+    assert {r.report_state for r in metrics.values()} == {ReportState.NOT_OWED}
 
 
 def test_metric_reported_through_is_the_end_of_the_readings_period():
-    assert progress.metric_reported_through(
+    assert reporting.metric_reported_through(
         frequency="quarterly", latest_period_end=D(2024, 2, 15), fiscal_year_start_month=7
     ) == D(2024, 3, 31)
     assert (
-        progress.metric_reported_through(frequency="monthly", latest_period_end=None, fiscal_year_start_month=7) is None
+        reporting.metric_reported_through(frequency="monthly", latest_period_end=None, fiscal_year_start_month=7)
+        is None
     )
 
 
 def test_without_a_calendar_no_reporting_figures():
-    figures = compute_plan(_inputs(), D(2024, 8, 1))
-    assert figures.initiative_reporting == {} and figures.metric_reporting == {}
+    assert reporting.plan_reporting(_inputs(), D(2024, 8, 1)) == ({}, {})
