@@ -83,9 +83,9 @@ clean:
 # (bench/report_card.py) at scales 1 and 10 (bench-10 when BENCH_SCALES has made it, skipped
 # otherwise; BENCH_REPORT_CARD_SCALES=1 leaves it out; the card is bounded, so scale 10 renders in
 # about the time of scale 1, ~10 s), BENCH_REPEATS runs each as min/median/max with the load
-# average, the streamed plan export's seconds, bytes and peak memory of the serving
-# process at scale 1 and, when BENCH_SCALES made it, scale 10 (bench/export.py, Django's test
-# client in a fresh child), and fifty editors saving at once beside a Celery worker under each
+# average, the plan export's seconds, bytes and peak memory: the streamed answer's serving
+# process at scale 1 and, when BENCH_SCALES made it, the background job's worker at scale 10 with
+# the 202 that starts it (bench/export.py, Django's test client in a fresh child), and fifty editors saving at once beside a Celery worker under each
 # gunicorn setup (bench/saves.py; broker: database 3 of the local Redis, BENCH_BROKER_URL).
 # Every benchmark runs even when
 # an earlier one reports a FAIL; make fails at the end if any did. wrk comes from Debian: installed

@@ -13,6 +13,7 @@ from goals.api import views as goals
 from initiatives.api import views as initiatives
 from reports.api import views as reports
 from reports.api.export import PlanExportViewSet
+from reports.api.export_jobs import PlanExportJobViewSet
 from reports.api.report_cards import ReportCardViewSet
 
 # No `.json` suffix routes: JSON is the one format (PDFs are asked for with Accept or `?format=pdf`),
@@ -42,6 +43,7 @@ router.register(
 router.register("milestones", initiatives.MilestoneViewSet, basename="milestone")
 router.register("it-requests", initiatives.ITRequestViewSet, basename="it-request")
 router.register("report-cards", ReportCardViewSet, basename="report-card")
+router.register("plan-exports", PlanExportJobViewSet, basename="plan-export-job")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -188,6 +188,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.tasks.close_due_periods",
         "schedule": crontab(hour=(NIGHTLY_RECALCULATION_HOUR + 1) % 24, minute=0),
     },
+    # Deletes plan export files past PLANBOARD_EXPORT_KEEP_DAYS, queues again exports whose task was lost.
+    "plan-exports-expire": {
+        "task": "reports.tasks.expire_plan_exports",
+        "schedule": 15 * 60,
+    },
     # After the nightly snapshot: drafts the report card of a fiscal year that has just ended.
     "daily-report-card-catch-up": {
         "task": "reports.tasks.report_cards_catch_up",
@@ -278,6 +283,13 @@ TRANSFER_MAX_COMPRESSION_RATIO = env_int("TRANSFER_MAX_COMPRESSION_RATIO", 100, 
 # Uploads larger than this run as a Celery task with a progress bar; smaller ones run in the request.
 # 16 KB is a few hundred rows: well inside gunicorn's 60 s timeout at ~10-30 ms per status update.
 TRANSFER_INLINE_MAX_BYTES = env_int("TRANSFER_INLINE_MAX_BYTES", 16 * 1024, minimum=0)
+
+# The plan export (GET /api/v1/plans/{id}/export/, reports.export_jobs): plans with up to this many
+# initiatives are streamed in the answer; larger ones are written by a background job (202 and a job
+# to poll), since at ten times the city the stream outlasts gunicorn's 60-s timeout. Files of
+# background exports are deleted after PLANBOARD_EXPORT_KEEP_DAYS.
+PLANBOARD_EXPORT_SYNC_MAX_INITIATIVES = env_int("PLANBOARD_EXPORT_SYNC_MAX_INITIATIVES", 5000, minimum=0)
+PLANBOARD_EXPORT_KEEP_DAYS = env_int("PLANBOARD_EXPORT_KEEP_DAYS", 7, minimum=1)
 
 LOGGING = {
     "version": 1,

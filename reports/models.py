@@ -1,4 +1,4 @@
-"""Report cards and the daily progress snapshots behind trend charts."""
+"""Report cards, plan exports written in the background, and the daily progress snapshots behind trend charts."""
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -53,6 +53,53 @@ class ReportCard(models.Model):
 
     def __str__(self) -> str:
         return f"{self.plan} FY{self.fiscal_year} report card (rev. {self.revision})"
+
+
+class PlanExport(models.Model):
+    """A plan's export document written in the background (reports.export_jobs) for one person, kept
+    for download until `expires_at`. At most one queued or running export per plan and person."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+        EXPIRED = "expired", "Expired"  # done once; its file was deleted when it expired
+
+    WORKING = (State.QUEUED, State.RUNNING)
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="exports")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    state = models.CharField(max_length=8, choices=State.choices, default=State.QUEUED)
+    file = models.FileField(upload_to="plan-exports/", max_length=255, blank=True)
+    size = models.PositiveBigIntegerField(null=True, blank=True, help_text="The document's size in bytes.")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True, help_text="When the file is deleted.")
+    error = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            # Two clicks (or a client retrying) never start two exports of one plan for one person.
+            models.UniqueConstraint(
+                fields=["plan", "requested_by"],
+                condition=Q(state__in=["queued", "running"]),
+                name="planexport_one_working_per_plan_and_person",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["plan", "requested_by", "state"], name="planexport_plan_person_state"),
+            models.Index(fields=["state", "expires_at"], name="planexport_state_expiry"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Export {self.pk} of {self.plan} ({self.get_state_display().lower()})"
 
 
 class ProgressSnapshot(models.Model):

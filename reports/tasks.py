@@ -86,3 +86,29 @@ def close_due_periods() -> int:
     from reports.cycle.services import periods_close_due
 
     return periods_close_due()
+
+
+# At ten times the city the document takes minutes to write: past the default five-minute limit.
+@shared_task(
+    base=TransactionAwareTask,
+    queued_what="the plan export",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    soft_time_limit=3600,
+    time_limit=3660,
+)
+def write_plan_export(job_id: int) -> str | None:
+    """Write one plan export's file. Idempotent: a second delivery finds the job done and stops; a
+    job left running by a worker that died is written again (acks late, so it is redelivered)."""
+    from reports.export_jobs.services import plan_export_write_file
+
+    job = plan_export_write_file(job_id=job_id)
+    return job.state if job else None
+
+
+@shared_task(acks_late=True)
+def expire_plan_exports() -> int:
+    """Every quarter of an hour: delete expired export files, queue again exports whose task was lost."""
+    from reports.export_jobs.services import plan_exports_expire
+
+    return plan_exports_expire()

@@ -1,6 +1,6 @@
-"""URLs of the report card pages, mounted at /reports/."""
+"""URLs of the report card pages and the background plan exports, mounted at /reports/."""
 
-from django.urls import path
+from django.urls import include, path
 
 from reports import views
 
@@ -14,4 +14,5 @@ urlpatterns = [
     path("<int:pk>/regenerate", views.report_card_regenerate, name="report-card-regenerate"),
     path("<int:pk>/final", views.report_card_mark_final, name="report-card-final"),
     path("<int:pk>/narrative", views.report_card_narrative, name="report-card-narrative"),
+    path("exports/", include("reports.export_jobs.urls")),
 ]

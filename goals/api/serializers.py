@@ -13,7 +13,14 @@ from rest_framework import serializers
 
 from goals import visibility as goals_visible
 from goals.models import BusinessDriver, Department, Goal, Metric, MetricReading, Objective, Pillar, Plan, Theme
-from planboard.core.api import PROGRESS_FIELDS, ProgressSerializer, VersionedSerializer, VisibleKey
+from planboard.core.api import (
+    PROGRESS_FIELDS,
+    REPORTING_FIELDS,
+    ProgressSerializer,
+    ReportingSerializer,
+    VersionedSerializer,
+    VisibleKey,
+)
 
 TRACKING_FIELDS = ["id", "version", "created_at", "updated_at"]
 
@@ -139,7 +146,7 @@ class ObjectiveSerializer(ProgressSerializer):
         ]
 
 
-class MetricSerializer(ProgressSerializer):
+class MetricSerializer(ReportingSerializer, ProgressSerializer):
     objective = VisibleKey(Objective, goals_visible.visible_objectives)
     owner = VisibleKey(get_user_model(), active_people, allow_null=True, required=False)
 
@@ -159,10 +166,7 @@ class MetricSerializer(ProgressSerializer):
             "frequency",
             "owner",
             *PROGRESS_FIELDS,
-            # Cached by the progress engine (planboard.core.progress.report_state), read-only.
-            "report_due_on",
-            "reported_through",
-            "report_state",
+            *REPORTING_FIELDS,
         ]
 
 

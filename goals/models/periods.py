@@ -40,3 +40,15 @@ class ReportingPeriod(models.Model):
 
     def __str__(self) -> str:
         return f"{self.plan} {self.key} (closed)"
+
+    @classmethod
+    def closing(cls, plan: Plan, period, **fields) -> "ReportingPeriod":
+        """An unsaved row closing `period` (a planboard.core.periods.Period) of `plan`."""
+        return cls(
+            plan=plan,
+            starts_on=period.starts_on,
+            ends_on=period.ends_on,
+            due_on=period.due_on,
+            key=period.key,
+            **fields,
+        )

@@ -12,11 +12,18 @@ from goals.api.serializers import TRACKING_FIELDS, active_people
 from goals.models import Department, Objective, Plan, Theme
 from initiatives import visibility as initiatives_visible
 from initiatives.models import Initiative, InitiativeStatus, ITRequest, Milestone, StatusUpdate
-from planboard.core.api import PROGRESS_FIELDS, ProgressSerializer, VersionedSerializer, VisibleKey
+from planboard.core.api import (
+    PROGRESS_FIELDS,
+    REPORTING_FIELDS,
+    ProgressSerializer,
+    ReportingSerializer,
+    VersionedSerializer,
+    VisibleKey,
+)
 from planboard.core.progress import is_overdue, is_stale
 
 
-class InitiativeSerializer(ProgressSerializer):
+class InitiativeSerializer(ReportingSerializer, ProgressSerializer):
     plan = VisibleKey(Plan, goals_visible.visible_plans)
     theme = VisibleKey(Theme, goals_visible.visible_themes, allow_null=True, required=False)
     department = VisibleKey(Department, goals_visible.visible_departments, allow_null=True, required=False)
@@ -44,11 +51,6 @@ class InitiativeSerializer(ProgressSerializer):
         help_text="No status update within the update cadence (the rule of planboard.core.progress.is_stale)."
     )
 
-    report_state = serializers.CharField(
-        read_only=True,
-        help_text="This period's status update: reported, due, late (past due and missing), or empty when the "
-        "initiative owes none (cached by the recalculation).",
-    )
     overdue = serializers.SerializerMethodField(
         help_text="Target date passed and not completed or cancelled (planboard.core.progress.is_overdue)."
     )
@@ -81,19 +83,9 @@ class InitiativeSerializer(ProgressSerializer):
             "priority_score",
             "priority_rank",
             *PROGRESS_FIELDS,
-            # Cached by the progress engine (planboard.core.progress.report_state), read-only.
-            "report_due_on",
-            "reported_through",
-            "report_state",
+            *REPORTING_FIELDS,
         ]
-        read_only_fields = [
-            "status",
-            "percent_complete",
-            "completed_date",
-            "report_due_on",
-            "reported_through",
-            "report_state",
-        ]
+        read_only_fields = ["status", "percent_complete", "completed_date"]
 
     def get_stale(self, initiative: Initiative) -> bool:
         return is_stale(

@@ -71,8 +71,9 @@ CACHE_ERRORS = (ConnectionInterrupted, RedisError, OSError)
 # Statements that change no data. Anything else (INSERT, UPDATE, DELETE, COPY, DDL, a CTE) counts as
 # a write: when in doubt the cache is dropped, never kept.
 READ_PREFIXES = ("SELECT", "BEGIN", "SAVEPOINT", "RELEASE", "ROLLBACK", "SET ", "SHOW", "EXPLAIN", "PRAGMA")
-# Sessions change on every sign-in and flash message, and no API response reads them.
-UNWATCHED_TABLES = ('"django_session"',)
+# Sessions change on every sign-in and flash message, and no API response reads them; nor does any
+# cached list read the export jobs (their own endpoints are not cached), which a poll updates.
+UNWATCHED_TABLES = ('"django_session"', '"reports_planexport"', '"reports_historicalplanexport"')
 # Rows change through INSERT INTO, UPDATE and DELETE FROM, one statement at a time or several in a
 # CTE (the progress engine's `WITH … UPDATE`); each is followed by the table it writes, quoted or
 # not. `FOR [NO KEY] UPDATE` only locks, and `ON CONFLICT DO UPDATE` writes the INSERT's own table.

@@ -33,7 +33,7 @@ from rest_framework.settings import api_settings
 
 from planboard.core.choices import Health
 from planboard.core.exceptions import ConflictError
-from planboard.core.progress import grade
+from planboard.core.progress import ReportState, grade
 
 logger = logging.getLogger(__name__)
 
@@ -177,6 +177,27 @@ class ProgressSerializer(VersionedSerializer):
 
 
 PROGRESS_FIELDS = ["progress", "pace", "health", "computed_at", "grade"]
+
+
+class ReportingSerializer(serializers.Serializer):
+    """Mixed into initiatives' and metrics' serializers: the cached reporting figures, read-only
+    (planboard.core.progress.report_state); blank and null when the item owes nothing."""
+
+    report_due_on = serializers.DateField(
+        read_only=True, allow_null=True, help_text="Due date of the period the item owes a report for now."
+    )
+    reported_through = serializers.DateField(
+        read_only=True, allow_null=True, help_text="Last day of the latest period the item has reported for."
+    )
+    report_state = serializers.ChoiceField(
+        choices=[(value, label) for value, label in ReportState.LABELS.items() if value],
+        allow_blank=True,
+        read_only=True,
+        help_text="reported, due or late; blank when the item owes no report.",
+    )
+
+
+REPORTING_FIELDS = ["report_due_on", "reported_through", "report_state"]
 
 
 # --- Views ---------------------------------------------------------------------------------

@@ -76,12 +76,9 @@ def period_close(*, plan: Plan, period: Period, actor=None, today: datetime.date
             return existing
         plans_changed(plan.pk)  # the snapshot and the closed mark are this plan's data (the response cache)
         period_snapshot(plan_id=plan.pk, period=period)
-        closed = ReportingPeriod(
-            plan=plan,
-            starts_on=period.starts_on,
-            ends_on=period.ends_on,
-            due_on=period.due_on,
-            key=period.key,
+        closed = ReportingPeriod.closing(
+            plan,
+            period,
             closed_at=timezone.now(),
             closed_by=actor if actor is not None and actor.is_authenticated else None,
             closed_automatically=actor is None,

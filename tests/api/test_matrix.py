@@ -16,7 +16,7 @@ from django.urls import URLPattern, URLResolver
 from goals.models import Department, DepartmentMembership
 from initiatives.models import ITRequest
 from planboard import api
-from reports.models import ReportCard
+from reports.models import PlanExport, ReportCard
 from tests.factories import (
     DepartmentFactory,
     DriverFactory,
@@ -91,6 +91,10 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
         for name in ("plan", "goal", "objective", "metric", "initiative")
     },
     ("plan-export-export", "GET"): READ_UNPUBLISHED,
+    # Background exports: whoever may read the plan starts one (202) and reads its job and file.
+    ("plan-export-exports", "POST"): row(401, 202, 202, 202, 202, 202),
+    ("plan-export-job-detail", "GET"): READ_UNPUBLISHED,
+    ("plan-export-job-download", "GET"): READ_UNPUBLISHED,
     ("metric-reading-list", "GET"): READ_UNPUBLISHED,
     ("metric-reading-list", "POST"): EDIT_ENTERPRISE["POST"],
     ("initiative-update-list", "GET"): READ_UNPUBLISHED,
@@ -234,6 +238,10 @@ def call(client, route: str, method: str, targets: Targets, city):
         return client.generic(method, url, data=_json(body), content_type="application/json")
     if route.startswith("report-card"):
         return _call_report_cards(client, route, method, city)
+    if route == "plan-export-exports":
+        return client.post(f"/api/v1/plans/{targets.spare_plan.pk}/exports/")
+    if route.startswith("plan-export-job"):
+        return _call_export_job(client, route, targets.spare_plan)
     if route.startswith("plan-planning-"):
         return client.get(f"/api/v1/plans/{city.enterprise.pk}/{kind}/")
     if route in {f"it-request-{action}" for action in ("submit", "approve", "reject", "exception")}:
@@ -275,6 +283,16 @@ def _call_report_cards(client, route: str, method: str, city):
         # would fire request_finished and close the test's database connection (PostgreSQL).
         b"".join(response.streaming_content)
     card.pdf.delete()
+    return response
+
+
+def _call_export_job(client, route: str, plan):
+    job = PlanExport.objects.create(plan=plan, state="done")
+    job.file.save("matrix.json", ContentFile(b"{}"))
+    response = client.get(f"/api/v1/plan-exports/{job.pk}/{'download/' if route.endswith('-download') else ''}")
+    if response.streaming:
+        b"".join(response.streaming_content)  # as for the report card's PDF, below
+    job.file.delete()
     return response
 
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from goals.models import DepartmentMembership, Goal, Metric, Pillar, Plan, ReportingPeriod
 from initiatives.models import StatusUpdate
-from reports.models import ProgressSnapshot, ReportCard
+from reports.models import PlanExport, ProgressSnapshot, ReportCard
 from tests.factories import (
     AlignmentScoreFactory,
     DepartmentFactory,
@@ -271,15 +271,9 @@ def _status_update(n: int):
 def _closed_period(n: int):
     plan = PlanFactory()
     period = plan.period_from_key("FY2023-Q1")
-    return ReportingPeriod.objects.create(
-        plan=plan,
-        starts_on=period.starts_on,
-        ends_on=period.ends_on,
-        due_on=period.due_on,
-        key=period.key,
-        closed_at=timezone.now(),
-        closed_by=UserFactory(),
-    )
+    closed = ReportingPeriod.closing(plan, period, closed_at=timezone.now(), closed_by=UserFactory())
+    closed.save()
+    return closed
 
 
 def _driver(n: int):
@@ -314,6 +308,7 @@ ROW_MAKERS = {
     "initiatives.itrequest": lambda n: ITRequestFactory(requested_by=UserFactory()),
     "reports.reportcard": _report_card,
     "reports.progresssnapshot": _snapshot,
+    "reports.planexport": lambda n: PlanExport.objects.create(plan=PlanFactory(), requested_by=UserFactory()),
 }
 
 
@@ -346,8 +341,8 @@ def test_changelist_renders_and_its_query_count_does_not_grow_with_rows(
     assert first.context["cl"].result_count == 3 and second.context["cl"].result_count == 30
 
 
-# Made by the report service, the nightly run and the closing of a period.
-NO_ADD_PAGE = {"reports.reportcard", "reports.progresssnapshot", "goals.reportingperiod"}
+# Made by their services (the nightly run, the closing of a period, an export).
+NO_ADD_PAGE = {"reports.reportcard", "reports.progresssnapshot", "reports.planexport", "goals.reportingperiod"}
 
 
 @pytest.mark.parametrize("label", sorted(ROW_MAKERS))

@@ -314,6 +314,22 @@ liaison_closed  .          .
 inactive        .          .
 """
 
+# Closing a reporting period (and correcting a closed one): the CIO alone, on any plan.
+CLOSE_PERIOD = """
+                ent_draft  a
+anonymous       .          .
+signed_in       .          .
+viewer          .          .
+editor          .          .
+admin           yes        yes
+superuser       yes        yes
+owner           .          .
+member_a        .          .
+liaison_a       .          .
+liaison_closed  .          .
+inactive        .          .
+"""
+
 READS_IT_REQUESTS = """
                 req_a  req_b
 anonymous       .      .
@@ -365,6 +381,7 @@ CHECKS = {
     "can_decide_it_request": lambda user, w, item: permissions.can_decide_it_request(user),
     "can_edit_department": lambda user, w, item: permissions.can_edit_department(user),
     "can_generate_report_card": lambda user, w, item: permissions.can_generate_report_card(user, w.plans[item]),
+    "can_close_period": lambda user, w, item: permissions.can_close_period(user, w.plans[item]),
 }
 
 CELLS = [
@@ -378,6 +395,7 @@ CELLS = [
     *grid("can_decide_it_request", DECIDE_IT_REQUEST),
     *grid("can_edit_department", DECIDE_IT_REQUEST),  # the same rule: administrators only
     *grid("can_generate_report_card", GENERATE_REPORT_CARD),
+    *grid("can_close_period", CLOSE_PERIOD),
 ]
 
 

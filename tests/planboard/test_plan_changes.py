@@ -94,14 +94,7 @@ def test_every_plan_path_leads_from_a_row_to_its_plan():
     ProgressSnapshot.objects.create(plan=plan, node_type="plan", node_id=plan.pk, taken_on=datetime.date(2024, 1, 1))
     PlanChange.objects.create(plan=plan)
     period = plan.period_from_key("FY2023-Q1")
-    ReportingPeriod.objects.create(
-        plan=plan,
-        starts_on=period.starts_on,
-        ends_on=period.ends_on,
-        due_on=period.due_on,
-        key=period.key,
-        closed_at=timezone.now(),
-    )
+    ReportingPeriod.closing(plan, period, closed_at=timezone.now()).save()
     plan_models = [model for model in apps.get_models() if changes.plan_path(model) is not None]
     assert len(plan_models) == 15
     for model in plan_models:
