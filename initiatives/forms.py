@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from goals.forms import DateInput
 from initiatives.models import InitiativeStatus
+from initiatives.reopening import REOPEN_REASON_MAX
 
 
 class StatusUpdateForm(forms.Form):
@@ -28,7 +29,7 @@ class StatusUpdateForm(forms.Form):
     reopen_reason = forms.CharField(
         label="Reason for reopening",
         required=False,
-        max_length=1000,
+        max_length=REOPEN_REASON_MAX,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Required to reopen a completed initiative (a status other than Completed); kept in its history.",
     )

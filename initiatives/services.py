@@ -1,6 +1,7 @@
-"""Writes to initiatives: status updates, and the named services of initiatives and milestones
-(`initiative_create`, `milestone_update`, ...) over the engine of goals/services/engine.py. IT requests
-have theirs in initiatives/it_requests.py."""
+"""Writes to initiatives: status updates (the rule of reopening a completed initiative, which
+every path shares through these services, is initiatives/reopening.py), and the named services
+of initiatives and milestones (`initiative_create`, `milestone_update`, ...) over the engine of
+goals/services/engine.py. IT requests have theirs in initiatives/it_requests.py."""
 
 import datetime
 from collections.abc import Sequence
@@ -24,7 +25,9 @@ from goals.services import (
     plan_item_update,
     plan_mark_changed,
 )
-from initiatives.models import Initiative, InitiativeStatus, Milestone, StatusUpdate
+from initiatives.models import Initiative, Milestone, StatusUpdate
+from initiatives.reopening import audit_reason, reopen_check
+from initiatives.reopening import move_status as _move_status
 from planboard.core import permissions
 from planboard.core.audit import history_create
 from planboard.core.exceptions import ConflictError
@@ -73,87 +76,6 @@ def _validated_update(
             }
         )
     return update
-
-
-def _is_newest(initiative: Initiative, update: StatusUpdate) -> bool:
-    return initiative.last_update_on is None or update.as_of >= initiative.last_update_on
-
-
-def reopens(initiative: Initiative, update: StatusUpdate) -> bool:
-    """Would posting `update` reopen `initiative`: it is completed, and the update is the newest
-    and reports another status. (An older-dated update joins the record without moving anything.)"""
-    return (
-        initiative.status == InitiativeStatus.COMPLETED
-        and update.status != InitiativeStatus.COMPLETED
-        and _is_newest(initiative, update)
-    )
-
-
-def reopen_refusal(initiative: Initiative, update: StatusUpdate) -> str:
-    """Why an update that would reopen `initiative` needs a reason (the message for `reopen_reason`)."""
-    since = f" on {initiative.completed_date:%Y-%m-%d}" if initiative.completed_date else ""
-    return (
-        f"{initiative.code} was completed{since}. Posting “{update.get_status_display()}” would reopen it: "
-        "give the reason for reopening, or keep the status Completed."
-    )
-
-
-@dataclass
-class _StatusSeen:
-    """What the reopening rule reads of an initiative, as a batch leaves it."""
-
-    code: str
-    status: str
-    last_update_on: datetime.date | None
-    completed_date: datetime.date | None
-
-
-def reopen_check(
-    *, items: Sequence[tuple[int, Initiative, StatusUpdate, str]]
-) -> tuple[dict[int, str], dict[int, list[str]]]:
-    """The reopening rule over a batch of (position, initiative, update, reopen reason), without
-    writing: the updates are taken oldest first (positions in order within a day), each against
-    the state the earlier ones leave, as the batch service applies them. Returns the refusals by
-    position (a reopening without a reason) and the reasons of the reopenings by initiative id.
-    Shared by initiative_post_updates and the import's check (planboard.transfer.updates)."""
-    seen: dict[int, _StatusSeen] = {}
-    refused: dict[int, str] = {}
-    reasons: dict[int, list[str]] = {}
-    for position, initiative, update, reason in sorted(items, key=lambda item: (item[2].as_of, item[0])):
-        state = seen.setdefault(
-            initiative.pk,
-            _StatusSeen(initiative.code, initiative.status, initiative.last_update_on, initiative.completed_date),
-        )
-        if reopens(state, update) and not (reason or "").strip():
-            refused[position] = reopen_refusal(state, update)
-            continue
-        if reopens(state, update):
-            reasons.setdefault(initiative.pk, []).append(reason.strip())
-        _move_status(state, update)
-    return refused, reasons
-
-
-def _move_status(initiative: Initiative, update: StatusUpdate) -> None:
-    """Make `update` the initiative's current status, unless a newer one is already recorded.
-
-    The completed date is set when the initiative becomes completed (a further "completed"
-    update keeps the first date) and cleared only when it is reopened, which `reopen_check`
-    allows only with a reason.
-    """
-    if _is_newest(initiative, update):
-        was_completed = initiative.status == InitiativeStatus.COMPLETED
-        initiative.status = update.status
-        initiative.percent_complete = update.percent_complete
-        initiative.last_update_on = update.as_of
-        if update.status != InitiativeStatus.COMPLETED:
-            initiative.completed_date = None
-        elif not (was_completed and initiative.completed_date):
-            initiative.completed_date = update.as_of
-
-
-def _audit_reason(update: StatusUpdate, reopened: str) -> str:
-    reason = f"Status update as of {update.as_of:%Y-%m-%d}"
-    return f"{reason}; reopened: {reopened}" if reopened else reason
 
 
 def initiative_post_update(
@@ -215,8 +137,8 @@ def initiative_post_update(
         current.skip_history_when_saving = True
         current.save(update_fields=STATUS_FIELDS)
         del current.skip_history_when_saving
-        reason = _audit_reason(update, "; ".join(reasons.get(current.pk, [])))
-        history_create([current], actor=author, reason=f"{reason}. {correction}" if correction else reason)
+        reason = audit_reason(f"Status update as of {update.as_of:%Y-%m-%d}", reasons.get(current.pk, []), correction)
+        history_create([current], actor=author, reason=reason)
         plan_mark_changed(plan_id=current.plan_id)
     for name in [*STATUS_FIELDS, "version", "updated_at"]:
         setattr(initiative, name, getattr(current, name))
@@ -305,7 +227,7 @@ def initiative_post_updates(
         touched = [current[pk] for pk in {update.initiative_id for update in rows}]
         for initiative in touched:
             if initiative.pk in reopened:
-                initiative._change_reason = f"{reason}; reopened: {'; '.join(reopened[initiative.pk])}"
+                initiative._change_reason = audit_reason(reason, reopened[initiative.pk])
         now = timezone.now()
         for initiative in touched:
             initiative.version += 1

@@ -11,6 +11,7 @@ from django.utils import timezone
 from initiatives import visibility as initiatives_visible
 from initiatives.admin.common import ONLY_RELATED, may_edit_some_initiative
 from initiatives.models import Initiative, StatusUpdate
+from initiatives.reopening import REOPEN_REASON_MAX
 from initiatives.services import initiative_post_update
 from planboard.core.admin import PlanboardInline, PlanboardReadAdmin
 from planboard.core.exceptions import ConflictError
@@ -32,7 +33,7 @@ class StatusUpdateForm(forms.ModelForm):
     reopen_reason = forms.CharField(
         label="Reason for reopening",
         required=False,
-        max_length=1000,
+        max_length=REOPEN_REASON_MAX,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Required when the initiative is completed and this update, the newest, gives another status: "
         "why it is reopened. Kept in the initiative's history.",

@@ -12,6 +12,7 @@ from goals.api.serializers import TRACKING_FIELDS, active_people
 from goals.models import Department, Objective, Plan, Theme
 from initiatives import visibility as initiatives_visible
 from initiatives.models import Initiative, InitiativeStatus, ITRequest, Milestone, StatusUpdate
+from initiatives.reopening import REOPEN_REASON_MAX
 from planboard.core.api import (
     PROGRESS_FIELDS,
     REPORTING_FIELDS,
@@ -115,7 +116,7 @@ class StatusUpdateSerializer(serializers.ModelSerializer):
         write_only=True,
         required=False,
         allow_blank=True,
-        max_length=1000,
+        max_length=REOPEN_REASON_MAX,
         help_text="Required when the update would reopen a completed initiative (the newest update, with "
         "another status): why it is reopened; recorded in the initiative's history. Ignored otherwise.",
     )

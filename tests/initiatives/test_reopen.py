@@ -58,7 +58,7 @@ def _reopened(initiative: Initiative) -> None:
     initiative.refresh_from_db()
     assert initiative.status == InitiativeStatus.ON_TRACK and initiative.completed_date is None
     record = initiative.history.order_by("-history_id").first()
-    assert REASON in record.history_change_reason and "reopened" in record.history_change_reason
+    assert record.history_change_reason == f"Reopened: {REASON}"
 
 
 # --- The service ---------------------------------------------------------------------------------
@@ -248,3 +248,13 @@ def test_the_import_sees_a_completion_earlier_in_the_same_file(owner):
         _import(owner, rows)
     assert [(p.row, p.column) for p in caught.value.problems] == [(3, "reopen_reason")]
     assert not StatusUpdate.objects.filter(initiative__code="PHX-8").exists()
+
+
+def test_a_reason_too_long_for_the_history_is_refused_naming_reopen_reason(done, owner):
+    with pytest.raises(ValidationError) as caught:
+        post(done, owner, reopen_reason="x" * 91)
+    assert "at most 90 characters" in caught.value.message_dict["reopen_reason"][0]
+    _unchanged(done)
+    post(done, owner, reopen_reason="x" * 90)  # "Reopened: " and 90 fill the history's 100
+    done.refresh_from_db()
+    assert done.history.order_by("-history_id").first().history_change_reason == "Reopened: " + "x" * 90
