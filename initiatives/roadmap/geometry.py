@@ -79,8 +79,12 @@ class RoadmapRow:
 
     @property
     def marker_x(self) -> float:
-        """Where "⚠ overdue" is written: just after the bar's end, kept inside the chart."""
-        return round(min(self.x + self.width + 4, CHART_WIDTH - OVERDUE_MARK_WIDTH), 2)
+        """Where "⚠ overdue" is written: just after the bar's end (after a milestone's diamond and
+        "!" drawn there), kept inside the chart."""
+        end = self.x + self.width
+        if any(m.x >= end - 8 for m in self.milestones):
+            end = max(m.x for m in self.milestones) + 14
+        return round(min(end + 4, CHART_WIDTH - OVERDUE_MARK_WIDTH), 2)
 
     @property
     def bar_y(self) -> float:
