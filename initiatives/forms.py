@@ -1,12 +1,13 @@
 """The "Post an update" form. The rules (completed means 100%, no future dates, the version
-check) live in initiatives.services.initiative_post_update and the models; this form reads the
-input and carries the version the writer saw."""
+check, a reason to reopen a completed initiative) live in initiatives.services.initiative_post_update
+and the models; this form reads the input and carries the version the writer saw."""
 
 from django import forms
 from django.utils import timezone
 
 from goals.forms import DateInput
 from initiatives.models import InitiativeStatus
+from initiatives.reopening import REOPEN_REASON_MAX
 
 
 class StatusUpdateForm(forms.Form):
@@ -26,6 +27,13 @@ class StatusUpdateForm(forms.Form):
         "the initiative turns at risk or off track.",
     )
     as_of = forms.DateField(label="As of", widget=DateInput, help_text="The date this update describes.")
+    reopen_reason = forms.CharField(
+        label="Reason for reopening",
+        required=False,
+        max_length=REOPEN_REASON_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Required to reopen a completed initiative (a status other than Completed); kept in its history.",
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     correction_reason = forms.CharField(
         label="Correction reason (closed periods, CIO only)",

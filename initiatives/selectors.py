@@ -20,8 +20,16 @@ from django.utils import timezone
 from goals.models import Department, Health, Metric, Objective, Plan, Term
 from goals.selectors import alignment_targets
 from initiatives.models import Initiative, InitiativeStatus, Milestone, StatusUpdate
+from initiatives.overdue import filter_overdue
 from planboard.core import progress
 
+# The list's reporting filter: the cached report_state (planboard.core.progress.ReportState).
+REPORT_STATE_CHOICES = [
+    (progress.ReportState.LATE, "Update late"),
+    (progress.ReportState.DUE, "Update due"),
+    (progress.ReportState.REPORTED, "Reported for the period"),
+    ("none", "Owes no update"),
+]
 DEADLINE_WINDOW_DAYS = 60
 # The dashboard lists this many of each kind of deadline and counts the rest.
 DEADLINES_SHOWN = 10
@@ -123,6 +131,8 @@ class InitiativeFilters:
     owner: int | None = None
     stale: str = ""  # "yes", "no" or blank
     goal: int | None = None
+    overdue: str = ""  # "yes" (target date passed, not completed), "no" or blank
+    report_state: str = ""  # "late", "due", "reported", "none" (not owed) or blank
 
 
 def initiative_list(plan: Plan, filters: InitiativeFilters, today: datetime.date) -> QuerySet[Initiative]:
@@ -150,6 +160,10 @@ def initiative_list(plan: Plan, filters: InitiativeFilters, today: datetime.date
         )
     if filters.stale in ("yes", "no"):
         queryset = filter_stale(queryset, filters.stale == "yes", today)
+    if filters.overdue in ("yes", "no"):
+        queryset = filter_overdue(queryset, filters.overdue == "yes", today)
+    if filters.report_state:
+        queryset = queryset.filter(report_state="" if filters.report_state == "none" else filters.report_state)
     return queryset.order_by("code")
 
 
@@ -167,6 +181,7 @@ def filter_choices(plan: Plan) -> dict:
         "goals": list(plan.goals.order_by("number")),
         "terms": Term.choices,
         "healths": [*Health.choices, ("none", "Not rated")],
+        "report_states": REPORT_STATE_CHOICES,
     }
 
 

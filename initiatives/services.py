@@ -1,6 +1,7 @@
-"""Writes to initiatives: status updates, and the named services of initiatives and milestones
-(`initiative_create`, `milestone_update`, ...) over the engine of goals/services/engine.py. IT requests
-have theirs in initiatives/it_requests.py."""
+"""Writes to initiatives: status updates (the rule of reopening a completed initiative, which
+every path shares through these services, is initiatives/reopening.py), and the named services
+of initiatives and milestones (`initiative_create`, `milestone_update`, ...) over the engine of
+goals/services/engine.py. IT requests have theirs in initiatives/it_requests.py."""
 
 import datetime
 from collections.abc import Sequence
@@ -24,7 +25,9 @@ from goals.services import (
     plan_item_update,
     plan_mark_changed,
 )
-from initiatives.models import Initiative, InitiativeStatus, Milestone, StatusUpdate
+from initiatives.models import Initiative, Milestone, StatusUpdate
+from initiatives.reopening import audit_reason, reopen_check
+from initiatives.reopening import move_status as _move_status
 from planboard.core import permissions
 from planboard.core.audit import history_create
 from planboard.core.exceptions import ConflictError
@@ -49,30 +52,31 @@ def _validated_update(
     field validator, so nothing here needs a query. Without `period_ends_on` the update reports for
     the plan's period owed on its date (planboard.core.periods.period_owed_on).
     """
-    as_of = as_of or timezone.localdate()
-    if period_ends_on is None and isinstance(as_of, datetime.date):
-        try:
-            period_ends_on = initiative.plan.reporting_period_owed(as_of).ends_on
-        except (ValueError, OverflowError):
-            pass  # a date with no period (year one): the update's own rules refuse `as_of` below
     update = StatusUpdate(
         initiative=initiative,
         author=author,
-        as_of=as_of,
+        as_of=as_of or timezone.localdate(),
         status=status,
         percent_complete=percent_complete,
         narrative=narrative,
         period_ends_on=period_ends_on,
     )
     update.clean_fields(exclude=["initiative", "author"])
-    update.clean()
-    period_ends_on = update.period_ends_on
-    period = initiative.plan.reporting_period_containing(period_ends_on)
-    if period.ends_on != period_ends_on:
+    update.clean()  # the dates are checked (and read) before any period is worked out from them
+    plan = initiative.plan
+    try:
+        if update.period_ends_on is None:
+            update.period_ends_on = plan.reporting_period_owed(update.as_of).ends_on
+        period = plan.reporting_period_containing(update.period_ends_on)
+    except (ValueError, OverflowError):
+        raise ValidationError(
+            {"period_ends_on": "That date lies outside any reporting period; check the year."}
+        ) from None
+    if period.ends_on != update.period_ends_on:
         raise ValidationError(
             {
-                "period_ends_on": f"{period_ends_on:%Y-%m-%d} is not the last day of a reporting period of the plan; "
-                f"the period it falls in, {period.label}, ends on {period.ends_on:%Y-%m-%d}."
+                "period_ends_on": f"{update.period_ends_on:%Y-%m-%d} is not the last day of a reporting period of "
+                f"the plan; the period it falls in, {period.label}, ends on {period.ends_on:%Y-%m-%d}."
             }
         )
     return update
@@ -105,15 +109,6 @@ def status_update_check(
     return {}
 
 
-def _move_status(initiative: Initiative, update: StatusUpdate) -> None:
-    """Make `update` the initiative's current status, unless a newer one is already recorded."""
-    if initiative.last_update_on is None or update.as_of >= initiative.last_update_on:
-        initiative.status = update.status
-        initiative.percent_complete = update.percent_complete
-        initiative.last_update_on = update.as_of
-        initiative.completed_date = update.as_of if update.status == InitiativeStatus.COMPLETED else None
-
-
 def initiative_post_update(
     *,
     initiative: Initiative,
@@ -124,6 +119,7 @@ def initiative_post_update(
     as_of: datetime.date | None = None,
     version: int,
     period_ends_on: datetime.date | None = None,
+    reopen_reason: str = "",
     correction_reason: str = "",
 ) -> StatusUpdate:
     """Append a status update and, when it is the newest, move the initiative's current status.
@@ -132,6 +128,10 @@ def initiative_post_update(
     period it shows); by default the plan's period owed on `as_of`. A closed period refuses it
     (PeriodClosed, naming `period_ends_on`, or `as_of` when the period came from the date) unless
     the CIO gives `correction_reason`, which the initiative's audit entry records.
+
+    Reopening is explicit: an update that would move a completed initiative to another status is
+    refused (ValidationError on `reopen_reason`) unless `reopen_reason` says why; the reason is
+    recorded in the initiative's history, and only then is its completed date cleared.
 
     `version` is the initiative's version the author saw; if anyone changed the initiative since,
     ConflictError is raised and nothing is stored. Bad values raise ValidationError naming the field.
@@ -151,6 +151,9 @@ def initiative_post_update(
             as_of=as_of,
             period_ends_on=period_ends_on,
         )
+        refused, reasons = reopen_check(items=[(0, current, update, reopen_reason)])
+        if refused:
+            raise ValidationError({"reopen_reason": refused[0]})
         correction = closed_period_allow(
             closed=closed_period(plan_id=current.plan_id, day=update.period_ends_on),
             actor=author,
@@ -160,13 +163,13 @@ def initiative_post_update(
         )
         update.save()
         _move_status(current, update)
-        reason = f"Status update as of {update.as_of:%Y-%m-%d}"
         # Only the status fields change, and the update's own rules checked them. The audit entry
         # is written by history_create, in three queries where simple-history's signal takes seven.
         current.skip_history_when_saving = True
         current.save(update_fields=STATUS_FIELDS)
         del current.skip_history_when_saving
-        history_create([current], actor=author, reason=f"{reason}. {correction}" if correction else reason)
+        reason = audit_reason(f"Status update as of {update.as_of:%Y-%m-%d}", reasons.get(current.pk, []), correction)
+        history_create([current], actor=author, reason=reason)
         plan_mark_changed(plan_id=current.plan_id)
     for name in [*STATUS_FIELDS, "version", "updated_at"]:
         setattr(initiative, name, getattr(current, name))
@@ -183,6 +186,7 @@ class UpdateSpec:
     as_of: datetime.date
     narrative: str = ""
     period_ends_on: datetime.date | None = None  # None: the plan's period owed on `as_of`
+    reopen_reason: str = ""  # required when the update would reopen a completed initiative
     # The initiative's version the author saw (the update-all page); None (imports): not compared.
     version: int | None = None
 
@@ -196,7 +200,9 @@ def initiative_post_updates(
     appended, and the newest moves its initiative's status; every initiative touched gets one new
     version and one audit entry naming `author` and `reason`. No `version` is compared: a batch
     appends to the record and reads each initiative's current state under a lock. Any bad item
-    raises ValidationError keyed by the item's position ("0", "1", ...) and nothing is stored.
+    raises ValidationError keyed by the item's position ("0", "1", ...) and nothing is stored;
+    an item that would reopen a completed initiative (as the batch leaves it before that item)
+    without a `reopen_reason` is one, and a reason given is recorded in the history.
     """
     if not updates:
         return []
@@ -213,6 +219,7 @@ def initiative_post_updates(
         closed = closed_ends_by_plan({initiative.plan_id for initiative in current.values()})
         errors: dict[str, list[str]] = {}
         rows: list[StatusUpdate] = []
+        checked: list[tuple[int, Initiative, StatusUpdate, str]] = []  # position, initiative, update, reason
         for index, spec in enumerate(updates):
             initiative = current.get(spec.initiative_id)
             if initiative is None:
@@ -226,33 +233,39 @@ def initiative_post_updates(
                 ]
             else:
                 try:
-                    rows.append(
-                        _validated_update(
-                            initiative=initiative,
-                            author=author,
-                            status=spec.status,
-                            percent_complete=spec.percent_complete,
-                            narrative=spec.narrative,
-                            as_of=spec.as_of,
-                            period_ends_on=spec.period_ends_on,
-                        )
+                    update = _validated_update(
+                        initiative=initiative,
+                        author=author,
+                        status=spec.status,
+                        percent_complete=spec.percent_complete,
+                        narrative=spec.narrative,
+                        as_of=spec.as_of,
+                        period_ends_on=spec.period_ends_on,
                     )
                 except ValidationError as error:
                     errors[str(index)] = error.messages
                 else:
-                    if rows[-1].period_ends_on in closed[initiative.plan_id]:
-                        period = initiative.plan.reporting_period_containing(rows.pop().period_ends_on)
+                    if update.period_ends_on in closed[initiative.plan_id]:
+                        period = initiative.plan.reporting_period_containing(update.period_ends_on)
                         errors[str(index)] = [
                             f"The reporting period {period.key} is closed: its status updates can no longer be "
                             "changed. Only the CIO may correct it, giving a reason, on the initiative's page."
                         ]
+                    else:
+                        rows.append(update)
+                        checked.append((index, initiative, update, spec.reopen_reason))
+        refused, reopened = reopen_check(items=checked)
+        errors |= {str(index): [message] for index, message in refused.items()}
         if errors:
             raise ValidationError(errors)
-        StatusUpdate.objects.bulk_create(rows, batch_size=1000)
         # Oldest first, file order within a day, so the last one applied is the newest.
         for update in sorted(rows, key=lambda update: update.as_of):
             _move_status(current[update.initiative_id], update)
+        StatusUpdate.objects.bulk_create(rows, batch_size=1000)
         touched = [current[pk] for pk in {update.initiative_id for update in rows}]
+        for initiative in touched:
+            if initiative.pk in reopened:
+                initiative._change_reason = audit_reason(reason, reopened[initiative.pk])
         now = timezone.now()
         for initiative in touched:
             initiative.version += 1

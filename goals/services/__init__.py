@@ -25,7 +25,7 @@ from goals.services.periods import (
     closed_refusal,
 )
 from goals.services.readings import metric_record_reading, reading_delete
-from goals.services.recalculation import plan_mark_changed
+from goals.services.recalculation import plan_mark_changed, plan_recalculation_state
 from goals.services.structure import (
     ALIGNED_WHERE,
     DEPARTMENT_RULES,
@@ -72,6 +72,7 @@ __all__ = [
     "closed_period_allow",
     "closed_refusal",
     "plan_mark_changed",
+    "plan_recalculation_state",
     "metric_record_reading",
     "reading_delete",
     "membership_create",

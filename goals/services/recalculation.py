@@ -80,3 +80,15 @@ def plan_changes_clear(*, change_ids: list[int]) -> None:
     """Delete the changes a recalculation accounted for (inside the transaction storing its figures)."""
     if change_ids:
         PlanChange.objects.filter(pk__in=change_ids).delete()
+
+
+def plan_recalculation_state(*, plan) -> str:
+    """What became of the plan's figures after a change committed, for the message a writer sees:
+    "recalculated" when no change is pending (tasks run inline, without a broker), "queued" when
+    a broker holds the recalculation, "waiting" when it could not be queued (the broker is
+    unreachable) and the next scheduled run will catch up. One query."""
+    if not plan.needs_recalculation:
+        return "recalculated"
+    if registered(RECALCULATE_PLAN).broker_unreachable:
+        return "waiting"
+    return "queued"

@@ -11,6 +11,7 @@ from django.utils import timezone
 from initiatives import visibility as initiatives_visible
 from initiatives.admin.common import ONLY_RELATED, may_edit_some_initiative
 from initiatives.models import Initiative, StatusUpdate
+from initiatives.reopening import REOPEN_REASON_MAX
 from initiatives.services import initiative_post_update
 from planboard.core.admin import PlanboardInline, PlanboardReadAdmin
 from planboard.core.exceptions import ConflictError
@@ -29,6 +30,14 @@ class StatusUpdateForm(forms.ModelForm):
     """
 
     opened_version = forms.CharField(required=False, widget=forms.HiddenInput)
+    reopen_reason = forms.CharField(
+        label="Reason for reopening",
+        required=False,
+        max_length=REOPEN_REASON_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Required when the initiative is completed and this update, the newest, gives another status: "
+        "why it is reopened. Kept in the initiative's history.",
+    )
     author = None
 
     class Meta:
@@ -67,6 +76,7 @@ class StatusUpdateForm(forms.ModelForm):
                 narrative=data["narrative"],
                 as_of=data["as_of"],
                 version=self.version_seen(initiative),
+                reopen_reason=data.get("reopen_reason", ""),
             )
         except ConflictError as conflict:
             self.add_error(None, str(conflict))
@@ -97,7 +107,7 @@ class StatusUpdateAdmin(PlanboardReadAdmin):
 
     def get_fields(self, request, obj=None):
         if obj is None:
-            return ["initiative", "as_of", "status", "percent_complete", "narrative", "opened_version"]
+            return ["initiative", "as_of", "status", "percent_complete", "narrative", "reopen_reason", "opened_version"]
         return ["initiative", "as_of", "status", "percent_complete", "narrative", "author", "created_at"]
 
     def get_form(self, request, obj=None, change=False, **kwargs):

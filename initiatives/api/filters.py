@@ -1,16 +1,19 @@
 """Filters for initiatives, milestones and IT requests, named after the fields.
 
 `?stale=true` is initiatives.selectors.filter_stale, the stale rule in the database (the same
-selector the pages' lists use).
+selector the pages' lists use); `?overdue=true` likewise initiatives.overdue.filter_overdue.
 """
 
 import django_filters as filters
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from goals.api.filters import IdFilter
 from goals.models import Health, Term
 from initiatives.models import Initiative, InitiativeStatus, ITRequest, Milestone, StatusUpdate
+from initiatives.overdue import filter_overdue
 from initiatives.selectors import filter_stale
+from planboard.core.progress import ReportState
 
 
 class InitiativeFilter(filters.FilterSet):
@@ -28,13 +31,39 @@ class InitiativeFilter(filters.FilterSet):
         method="filter_stale",
         help_text="true: no status update within the update cadence; false: the others.",
     )
+    overdue = filters.ChoiceFilter(
+        choices=[("true", "Overdue"), ("false", "Not overdue")],
+        method="filter_overdue",
+        help_text="true: target date passed (in the city's today) and not completed or cancelled; false: the others.",
+    )
+
+    report_state = filters.ChoiceFilter(
+        choices=[(value, label) for value, label in ReportState.LABELS.items() if value],
+        help_text="The cached reporting state: late (the owed period's update is past due and missing), due, "
+        "or reported.",
+    )
 
     class Meta:
         model = Initiative
-        fields = ["plan", "objective", "goal", "department", "theme", "owner", "status", "health", "term", "stale"]
+        fields = [
+            "plan",
+            "objective",
+            "goal",
+            "department",
+            "theme",
+            "owner",
+            "status",
+            "health",
+            "term",
+            "stale",
+            "overdue",
+        ]
 
     def filter_stale(self, queryset: QuerySet, _name: str, value: str) -> QuerySet:
         return filter_stale(queryset, value == "true")
+
+    def filter_overdue(self, queryset: QuerySet, _name: str, value: str) -> QuerySet:
+        return filter_overdue(queryset, value == "true", timezone.localdate())
 
 
 class MilestoneFilter(filters.FilterSet):

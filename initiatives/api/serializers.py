@@ -12,6 +12,7 @@ from goals.api.serializers import TRACKING_FIELDS, active_people
 from goals.models import Department, Objective, Plan, Theme
 from initiatives import visibility as initiatives_visible
 from initiatives.models import Initiative, InitiativeStatus, ITRequest, Milestone, StatusUpdate
+from initiatives.reopening import REOPEN_REASON_MAX
 from planboard.core.api import (
     PROGRESS_FIELDS,
     REPORTING_FIELDS,
@@ -20,7 +21,7 @@ from planboard.core.api import (
     VersionedSerializer,
     VisibleKey,
 )
-from planboard.core.progress import is_stale
+from planboard.core.progress import is_overdue, is_stale
 
 
 class InitiativeSerializer(ReportingSerializer, ProgressSerializer):
@@ -51,6 +52,10 @@ class InitiativeSerializer(ReportingSerializer, ProgressSerializer):
         help_text="No status update within the update cadence (the rule of planboard.core.progress.is_stale)."
     )
 
+    overdue = serializers.SerializerMethodField(
+        help_text="Target date passed and not completed or cancelled (planboard.core.progress.is_overdue)."
+    )
+
     class Meta:
         model = Initiative
         fields = [
@@ -73,6 +78,7 @@ class InitiativeSerializer(ReportingSerializer, ProgressSerializer):
             "update_cadence_days",
             "last_update_on",
             "stale",
+            "overdue",
             "supports",
             "aligned_to",
             "priority_score",
@@ -91,6 +97,9 @@ class InitiativeSerializer(ReportingSerializer, ProgressSerializer):
             today=timezone.localdate(),
         )
 
+    def get_overdue(self, initiative: Initiative) -> bool:
+        return is_overdue(status=initiative.status, target_date=initiative.target_date, today=timezone.localdate())
+
 
 class StatusUpdateSerializer(serializers.ModelSerializer):
     """An owner's report at a date. Posting one moves the initiative's status when it is the newest."""
@@ -103,6 +112,14 @@ class StatusUpdateSerializer(serializers.ModelSerializer):
     )
     as_of = serializers.DateField(required=False, help_text="The date the report is as of; today when left out.")
     status = serializers.ChoiceField(choices=InitiativeStatus.choices)
+    reopen_reason = serializers.CharField(
+        write_only=True,
+        required=False,
+        allow_blank=True,
+        max_length=REOPEN_REASON_MAX,
+        help_text="Required when the update would reopen a completed initiative (the newest update, with "
+        "another status): why it is reopened; recorded in the initiative's history. Ignored otherwise.",
+    )
     period_ends_on = serializers.DateField(
         required=False,
         allow_null=True,
@@ -128,6 +145,7 @@ class StatusUpdateSerializer(serializers.ModelSerializer):
             "author",
             "created_at",
             "version",
+            "reopen_reason",
             "period_ends_on",
             "correction_reason",
         ]

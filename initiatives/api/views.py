@@ -119,6 +119,7 @@ class StatusUpdateViewSet(CachedListMixin, mixins.ListModelMixin, mixins.CreateM
             narrative=data.get("narrative", ""),
             as_of=data.get("as_of"),
             version=data["version"],
+            reopen_reason=data.get("reopen_reason", ""),
             period_ends_on=data.get("period_ends_on"),
             correction_reason=data.get("correction_reason", ""),
         )

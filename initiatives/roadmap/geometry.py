@@ -11,6 +11,9 @@ the screen and print look the same. Reading it:
 - short-term bars are solid, long-term bars hatched, and the term is also written in the label
   (colour and pattern are never the only signal);
 - milestones are diamonds on the bar's row: filled when done, hollow when open;
+- an overdue initiative (planboard.core.progress.is_overdue: target date passed, not completed)
+  has "⚠ overdue" written after its bar, and an overdue milestone (due date passed, not done) a
+  "!" beside its diamond; both say so in their labels and in the table (never colour alone);
 - initiatives without both dates cannot be placed; they are listed under the chart.
 
 The same rows (`RoadmapRow`) fill the text alternative: a table with one row per initiative and
@@ -21,6 +24,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from goals.models import Plan, Term
+from planboard.core import progress
 from planboard.core.charts import LinearScale, chart_id, clean_label
 from planboard.core.fiscal import fiscal_year_end, fiscal_year_start
 
@@ -31,6 +35,7 @@ BAR_HEIGHT = 12
 GROUP_HEADER = 26
 AXIS_HEIGHT = 30
 NO_THEME = "No theme"
+OVERDUE_MARK_WIDTH = 62  # "⚠ overdue" at 11 px, bold
 
 
 @dataclass
@@ -40,6 +45,7 @@ class MilestoneMark:
     done: bool
     x: float
     mid_y: float = 0
+    overdue: bool = False
 
     @property
     def points(self) -> str:
@@ -63,11 +69,22 @@ class RoadmapRow:
     clipped: bool
     url: str
     milestones: list[MilestoneMark] = field(default_factory=list)
+    overdue: bool = False
 
     @property
     def label(self) -> str:
         clipped = " (runs beyond the plan's years)" if self.clipped else ""
-        return clean_label(f"{self.code} {self.title} · {self.term_label}{clipped}")
+        overdue = " · overdue: target date passed, not completed" if self.overdue else ""
+        return clean_label(f"{self.code} {self.title} · {self.term_label}{clipped}{overdue}")
+
+    @property
+    def marker_x(self) -> float:
+        """Where "⚠ overdue" is written: just after the bar's end (after a milestone's diamond and
+        "!" drawn there), kept inside the chart."""
+        end = self.x + self.width
+        if any(m.x >= end - 8 for m in self.milestones):
+            end = max(m.x for m in self.milestones) + 14
+        return round(min(end + 4, CHART_WIDTH - OVERDUE_MARK_WIDTH), 2)
 
     @property
     def bar_y(self) -> float:
@@ -129,7 +146,20 @@ class Roadmap:
             f"{count} initiative{'s' if count != 1 else ''} on a timeline of fiscal years {years}, grouped by theme "
             f"({', '.join(g.theme for g in self.groups) or 'none'}). Solid bars are short term, hatched bars long "
             "term; filled diamonds are milestones done, hollow diamonds milestones still open. "
+            f"{self.overdue_text}"
             "The table after the chart lists the same initiatives and milestones."
+        )
+
+    @property
+    def overdue_text(self) -> str:
+        """How many bars and milestones are overdue, as a sentence (empty when none)."""
+        bars = sum(row.overdue for row in self.rows)
+        marks = sum(m.overdue for row in self.rows for m in row.milestones)
+        if not bars and not marks:
+            return ""
+        return (
+            f"{bars} initiative{'s are' if bars != 1 else ' is'} overdue (marked ⚠ overdue) and "
+            f"{marks} milestone{'s are' if marks != 1 else ' is'} past due (marked !). "
         )
 
 
@@ -187,9 +217,19 @@ def roadmap(plan: Plan, initiatives, today: datetime.date, url_for=lambda i: "")
                 width=max(round(right - left, 2), 2),
                 clipped=first < start or last > end,
                 url=url_for(initiative),
+                overdue=progress.is_overdue(status=initiative.status, target_date=initiative.target_date, today=today),
             )
+            # A completed or cancelled initiative's open milestone is history, not late.
+            open_work = initiative.status not in progress.NEVER_OVERDUE_STATUSES
             row.milestones = [
-                MilestoneMark(clean_label(m.title), m.due, m.done_on is not None, x(m.due), row.mid_y)
+                MilestoneMark(
+                    clean_label(m.title),
+                    m.due,
+                    m.done_on is not None,
+                    x(m.due),
+                    row.mid_y,
+                    overdue=open_work and progress.milestone_is_overdue(due=m.due, done_on=m.done_on, today=today),
+                )
                 for m in initiative.milestones.all()
                 if start <= m.due <= end
             ]

@@ -1,4 +1,4 @@
-"""The progress method: the one home of roll-up, pace, health, grades and staleness.
+"""The progress method: the one home of roll-up, pace, health, grades, staleness and lateness.
 
 Everything here is the public method of DESIGN.md "How progress is computed", written so a
 reader can redo any figure with a calculator. Progress is a fraction 0..1, or None when there is
@@ -49,6 +49,11 @@ FAILING_GRADE = "F"
 EXCLUDED_STATUSES = frozenset({InitiativeStatus.CANCELLED, InitiativeStatus.ON_HOLD})
 # Initiatives in these states are not expected to post updates, so they are never stale.
 NEVER_STALE_STATUSES = frozenset({InitiativeStatus.COMPLETED, InitiativeStatus.CANCELLED, InitiativeStatus.ON_HOLD})
+
+# Initiatives in these states are never overdue: the work is done, or withdrawn. An initiative on
+# hold past its target date IS overdue: pausing the work does not move the date the plan promised,
+# and a council reader should see it among the late ones (it stays out of the roll-ups).
+NEVER_OVERDUE_STATUSES = frozenset({InitiativeStatus.COMPLETED, InitiativeStatus.CANCELLED})
 
 # A metric's reading is due this long after the end of the period following the latest one.
 READING_GRACE_DAYS = 30
@@ -207,6 +212,21 @@ def is_stale(
     if reference is None:
         return True
     return (today - reference).days > cadence_days
+
+
+def is_overdue(*, status: str, target_date: datetime.date | None, today: datetime.date) -> bool:
+    """An initiative whose target date has passed (it is before `today`) and that is not completed.
+
+    `status` is the status as of `today` (for a past date, the one reported by then). Cancelled
+    initiatives are not overdue; on-hold ones are (see NEVER_OVERDUE_STATUSES). Without a target
+    date nothing is overdue. On its target date itself an initiative is due, not yet overdue.
+    """
+    return target_date is not None and target_date < today and status not in NEVER_OVERDUE_STATUSES
+
+
+def milestone_is_overdue(*, due: datetime.date, done_on: datetime.date | None, today: datetime.date) -> bool:
+    """A milestone whose due date has passed (before `today`) and that was not done by `today`."""
+    return due < today and (done_on is None or done_on > today)
 
 
 class ReportState:

@@ -18,6 +18,7 @@ from goals import selectors as plan_selectors
 from goals.models import Goal, Metric, Objective, Plan
 from initiatives import selectors as initiative_selectors
 from initiatives.models import Initiative
+from initiatives.overdue import plan_late_items
 from planboard.core import permissions
 from planboard.core.views import refuse
 from planboard.dashboard.goal_list import goal_list_html
@@ -60,6 +61,7 @@ def dashboard_context(plan: Plan, today: datetime.date) -> dict:
         "stale": initiative_selectors.plan_stale_initiatives(plan, today),
         "stale_count": counts["stale"],
         "deadlines": initiative_selectors.plan_deadlines(plan, today),
+        "late": plan_late_items(plan, today),
         "recently_completed": initiative_selectors.plan_recently_completed(plan),
         "today": today,
         "nav": "dashboard",
@@ -79,7 +81,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def plan_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
-    """`/plans/<slug>/`: overall progress against pace, goals, stale items, deadlines, completions."""
+    """`/plans/<slug>/`: overall progress against pace, goals, late and stale items, deadlines, completions."""
     plan = plan_selectors.plan_by_slug(slug)
     if plan is None:
         raise Http404("No plan by that name.")

@@ -166,6 +166,7 @@ def updates_sheet(plan: Plan) -> Sheet:
             u.status,
             u.percent_complete,
             u.narrative,
+            None,  # reopen_reason: kept in the initiative's history, not on the update
             u.author.username if u.author else None,
         ]
         for u in updates.iterator(chunk_size=2000)

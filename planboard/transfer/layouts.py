@@ -60,6 +60,13 @@ UPDATES = Layout(
         Column("status", STATUS_HELP, True, "on_track"),
         Column("percent_complete", "A whole number from 0 to 100; completed means 100.", True, "45"),
         Column("narrative", "What happened since the last update (optional).", False, "Vendor selected."),
+        Column(
+            "reopen_reason",
+            "Only for a row that reopens a completed initiative (its newest update, with a status other than "
+            "completed): why it is reopened. Such a row is refused without it.",
+            False,
+            "",
+        ),
         Column("author", "Who posted it (written by the export; the import records you as author).", export_only=True),
     ),
     "One row per status update. A row identical to an update already recorded is skipped, so a file "

@@ -8,6 +8,10 @@ A file carries no version: the service reads each initiative's current state und
 inside the import's transaction. That is safe because a status update is appended, never
 overwrites anything.
 
+A row that would reopen a completed initiative (the newest update for it, as the file's rows
+before it leave it, with another status) is refused unless its "reopen_reason" column says why:
+initiatives.services.reopen_check, the rule every path shares.
+
 A row identical to an update already recorded (same initiative, date, status, percent and
 narrative) is skipped, so importing a file twice, or re-importing an export, posts nothing twice.
 A row repeated within the file, and not already recorded, is a duplicate row. Two different
@@ -25,7 +29,7 @@ from django.db.models import Q
 
 from goals.services import closed_containing, closed_periods_by_plan, closed_refusal
 from initiatives.models import Initiative, InitiativeStatus, StatusUpdate
-from initiatives.services import UpdateSpec, initiative_post_updates
+from initiatives.services import UpdateSpec, initiative_post_updates, reopen_check
 from planboard.core import permissions
 from planboard.transfer.cells import RowCheck
 from planboard.transfer.problems import ImportRefused, Problem
@@ -43,7 +47,9 @@ class UpdateRow:
     status: str | None
     percent: int | None
     narrative: str
+    reopen_reason: str = ""
     initiative: Initiative | None = None
+    update: StatusUpdate | None = None
 
 
 def _read(rows: Iterable[Row], problems: list[Problem]) -> list[UpdateRow]:
@@ -59,6 +65,7 @@ def _read(rows: Iterable[Row], problems: list[Problem]) -> list[UpdateRow]:
                 status=check.choice("status", InitiativeStatus, required=True),
                 percent=check.whole("percent_complete", required=True, low=0, high=100, percent=True),
                 narrative=check.text("narrative"),
+                reopen_reason=check.text("reopen_reason"),
             )
         )
     return parsed
@@ -120,12 +127,6 @@ def updates_check(rows: Iterable[Row], user, problems: list[Problem]) -> tuple[l
                 "and are not in its department.",
             )
             continue
-        # The row reports for the period owed on its date (a file names no period).
-        reports_for = initiative.plan.reporting_period_owed(entry.as_of).ends_on
-        closed_one = closed_containing(closed[initiative.plan_id], reports_for)
-        if closed_one is not None:
-            check.problem("as_of", closed_refusal(closed_one, what="its status updates"))
-            continue
         update = StatusUpdate(
             initiative=initiative,
             as_of=entry.as_of,
@@ -135,9 +136,31 @@ def updates_check(rows: Iterable[Row], user, problems: list[Problem]) -> tuple[l
         )
         check.model_problems(update, exclude=["initiative", "author", "created_at"])
         if check.ok:
+            # The row reports for the period owed on its date (a file names no period); its date
+            # passed the model's checks, so it lies within the plan's years.
+            reports_for = initiative.plan.reporting_period_owed(entry.as_of).ends_on
+            closed_one = closed_containing(closed[initiative.plan_id], reports_for)
+            if closed_one is not None:
+                check.problem("as_of", closed_refusal(closed_one, what="its status updates"))
+                continue
             entry.initiative = initiative
+            entry.update = update
             to_post.append(entry)
-    return to_post, unchanged
+    _reopen_problems(to_post, problems)
+    return [entry for entry in to_post if entry.initiative is not None], unchanged
+
+
+def _reopen_problems(to_post: list[UpdateRow], problems: list[Problem]) -> None:
+    """Rows that would reopen a completed initiative without a reason: a problem on the row's
+    "reopen_reason", and the row is dropped (its `initiative` cleared)."""
+    refused, _reasons = reopen_check(
+        items=[(n, entry.initiative, entry.update, entry.reopen_reason) for n, entry in enumerate(to_post)]
+    )
+    for n in refused:
+        entry = to_post[n]
+        rule = f"{refused[n]} Add the reason in the “reopen_reason” column (“Reopen reason”) of this row."
+        RowCheck(entry.row, problems).problem("reopen_reason", rule, entry.reopen_reason)
+        entry.initiative = None
 
 
 # Rows posted per call of the batch service; the progress bar moves after each chunk.
@@ -160,6 +183,7 @@ def updates_apply(to_post: list[UpdateRow], user, progress: Progress | None = No
                     percent_complete=entry.percent,
                     as_of=entry.as_of,
                     narrative=entry.narrative,
+                    reopen_reason=entry.reopen_reason,
                 )
                 for entry in chunk
             ]

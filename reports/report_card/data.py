@@ -34,6 +34,7 @@ from planboard.core.fiscal import fiscal_year_end, fiscal_year_of, fiscal_year_s
 from reports.plan_tree import plan_tree
 from reports.report_card import digest
 from reports.report_card.figures import Figures
+from reports.report_card.overdue import overdue_initiative_ids
 from reports.report_card.sections import Sections
 
 # Bump when the shape of the dict changes; html.py can then still draw cards frozen earlier.
@@ -41,7 +42,9 @@ from reports.report_card.sections import Sections
 # are capped beside exact counts (digest.py).
 # 3: goals, objectives and metrics are capped plan-wide too (only those shown are frozen, with
 # counts of all), the caps and the plan-wide lists of the appendix are frozen with the card.
-SCHEMA_VERSION = 3
+# 4: the initiatives overdue on the card's date, counted for the plan and per goal, the longest
+# overdue listed plan-wide (`overdue`).
+SCHEMA_VERSION = 4
 ALIGNMENT_COUNTS = ("objectives_aligned", "objectives_unaligned", "initiatives_aligned", "initiatives_unaligned")
 
 
@@ -155,9 +158,12 @@ def report_card_data(plan: Plan, fiscal_year: int, *, today: datetime.date | Non
     # Without details or readings: the figures choose what is shown; Sections reads the rest for it.
     tree = plan_tree(plan.pk, readings=None)
     figures = Figures(tree, fy_end, today)
-    sections = Sections(tree, figures, fy_start, fy_end)
+    # Overdue as of the year's last day for a year that has ended, else as of today.
+    overdue_as_of = min(fy_end, today)
+    sections = Sections(tree, figures, fy_start, fy_end, overdue_initiative_ids(plan.pk, overdue_as_of))
     goal_rows = sections.goals()
     metrics_behind, initiatives_behind = sections.metrics_behind(), sections.initiatives_behind()
+    overdue = {"as_of": overdue_as_of, "count": len(sections.overdue), "items": sections.overdue_list()}
     sections.add_people()
     sections.chart_readings(fy_end)
 
@@ -196,6 +202,7 @@ def report_card_data(plan: Plan, fiscal_year: int, *, today: datetime.date | Non
         "goals": goal_rows,
         "metrics_behind": metrics_behind,
         "initiatives_behind": initiatives_behind,
+        "overdue": overdue,
         "links": card_links(slug=node.slug, plan_id=node.id),
         "alignment": {**_alignment(plan), "it_requests": _it_requests(plan, fiscal_year)},
         "method": {

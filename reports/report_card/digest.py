@@ -22,6 +22,8 @@ and every list it draws has a cap, so the card's length does not grow with the p
   (at most GOALS_AT_A_GLANCE), a goal's objectives (when its section shows all), an objective's
   metrics (when all are drawn) and supporting initiatives (at most INITIATIVES_PER_OBJECTIVE);
   beyond that it gives the mean and the count, and the explanation page that lists every input.
+- Overdue initiatives (target date passed, not completed, as of the card's date): counted for
+  the plan and per goal, the OVERDUE_LISTED longest overdue listed plan-wide.
 - Plan-wide, the appendix lists the METRICS_BEHIND metrics and the INITIATIVES_BEHIND
   initiatives (at risk or off track) furthest behind pace, the DEPARTMENT_PLANS department plans
   (by title) and the EXCEPTIONS IT requests approved with a CIO exception, each with its exact count.
@@ -51,6 +53,7 @@ METRICS_BEHIND = 30
 INITIATIVES_BEHIND = 60
 DEPARTMENT_PLANS = 30
 EXCEPTIONS = 10
+OVERDUE_LISTED = 20
 # Bucket sizes in months, tried in order until the history fits in MAX_CHART_POINTS buckets.
 _BUCKET_MONTHS = (3, 6, 12, 24, 60, 120)
 
@@ -70,6 +73,7 @@ def caps() -> dict[str, int]:
         "initiatives_behind": INITIATIVES_BEHIND,
         "department_plans": DEPARTMENT_PLANS,
         "exceptions": EXCEPTIONS,
+        "overdue": OVERDUE_LISTED,
     }
 
 

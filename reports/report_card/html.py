@@ -223,6 +223,14 @@ def _plan_lists(data: dict) -> None:
             "url": f"{data['links']['initiatives']}?health=off_track",
             "also_url": f"{data['links']['initiatives']}?health=at_risk",
         }
+    overdue = data.get("overdue")
+    if overdue is not None:
+        data["overdue_list"] = {
+            "items": overdue["items"],
+            "count": overdue["count"],
+            "more": overdue["count"] - len(overdue["items"]),
+            "url": f"{data['links']['initiatives']}?overdue=yes",
+        }
     alignment["department_plans_more"] = alignment["department_plan_count"] - len(alignment["department_plans"])
     requests = alignment["it_requests"]
     requests["exceptions_more"] = requests["exception_count"] - len(requests["exceptions"])

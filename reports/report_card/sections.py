@@ -91,8 +91,17 @@ def tally(figures: list[dict]) -> dict[str, int]:
 class Sections:
     """What the card shows of one plan's tree, at the figures of `figures`."""
 
-    def __init__(self, tree: PlanTree, figures: Figures, fy_start: datetime.date, fy_end: datetime.date):
+    def __init__(
+        self,
+        tree: PlanTree,
+        figures: Figures,
+        fy_start: datetime.date,
+        fy_end: datetime.date,
+        overdue: set[int] = frozenset(),
+    ):
         self.tree, self.figures = tree, figures
+        # The initiatives overdue on the card's date (reports.report_card.overdue), over the whole plan.
+        self.overdue = set(overdue)
         # Which initiatives are in each of the card's lists (sets of ids, over the whole plan).
         self.lists: dict[str, set[int]] = {"completed": set(), "needs_attention": set(), "stale": set()}
         for item in tree.initiatives:
@@ -179,6 +188,7 @@ class Sections:
             "objective_count": len(objectives),
             "metric_count": sum(len(self.tree.metrics_of.get(o.id, ())) for o in objectives),
             "initiative_count": len(members),
+            "overdue_count": sum(i in self.overdue for i in members),
         }
         if shown is None:
             row.update({f"{name}_count": sum(i in ids for i in members) for name, ids in self.lists.items()})
@@ -286,6 +296,7 @@ class Sections:
             "counted": sum(progress.is_counted(i.status) for i in everything),
             "unlinked": sum(i.id not in linked for i in everything),
             **{name: len(ids) for name, ids in self.lists.items()},
+            "overdue": len(self.overdue),
             "goals": len(self.tree.goals),
             "goal_tally": tally(goal_figures),
             "objectives": len(self.tree.objectives),
@@ -302,6 +313,13 @@ class Sections:
             row = metric_row(metric, self.figures, self.latest.get(metric.id))
             del row["readings"]
             rows.append({**row, "objective_code": objective.code, "goal_number": goals[objective.goal_id].number})
+        return rows
+
+    def overdue_list(self) -> list[dict]:
+        """The OVERDUE_LISTED overdue initiatives of the plan longest overdue (earliest target date)."""
+        items = sorted((self.initiatives[i] for i in self.overdue), key=lambda i: (i.target_date, i.code))
+        rows = [initiative_row(item, self.figures) for item in items[: digest.OVERDUE_LISTED]]
+        self.listed += rows
         return rows
 
     def initiatives_behind(self) -> list[dict]:

@@ -1,7 +1,7 @@
-"""Cards frozen under earlier schemas, shaped as the current one (3) before they are drawn.
+"""Cards frozen under earlier schemas, shaped as the current one (4) before they are drawn.
 
 A report card's data is frozen when it is requested and drawn again whenever it is previewed,
-years later too, so html.py draws every schema: this module brings an older dict to schema 3
+years later too, so html.py draws every schema: this module brings an older dict to schema 4
 with the same rules (digest.py) the data builder applies, in place.
 
 - Schema 1 (every reading, whole initiative lists, no counts beside them): readings thinned and
@@ -11,6 +11,8 @@ with the same rules (digest.py) the data builder applies, in place.
   of metrics furthest behind pace made from the frozen metrics. The plan-wide list of
   initiatives at risk or off track is not (a schema-2 card froze only each goal's most urgent):
   it is left out, and the card says so.
+- Schema 3 (no overdue initiatives): the overdue count and list were not frozen and cannot be
+  rebuilt from the frozen data; they are left out (`overdue` None), and the card says so.
 """
 
 from reports.report_card import digest
@@ -19,13 +21,17 @@ from reports.report_card.sections import tally
 
 
 def upgrade(data: dict) -> None:
-    """Bring a frozen card's dict to schema 3, in place (a schema-3 dict is left as it is)."""
+    """Bring a frozen card's dict to schema 4, in place (a schema-4 dict is left as it is)."""
     schema = data.get("schema", 1)
-    if schema >= 3:
+    if schema >= 4:
         return
     if schema < 2:
         _from_schema_1(data)
-    _from_schema_2(data)
+    if schema < 3:
+        _from_schema_2(data)
+    data["overdue"] = None
+    for goal in data["goals"]:
+        goal["overdue_count"] = None
 
 
 def _from_schema_1(data: dict) -> None:

@@ -68,6 +68,9 @@ def test_owner_posts_an_update_and_the_plans_figures_change_in_place(new_page, s
     assert page.locator("#plan-progress").inner_text() == "60%"
     assert page.locator("#initiative-progress").inner_text() == "60%"
     assert "Pilot group of 600 accounts enrolled." in page.locator(".timeline").inner_text()
+    # The Details block and the change history, outside the live part, are swapped out of band.
+    assert "On track, 60%" in page.locator("#initiative-details").inner_text()
+    assert "Percent complete: 20 → 60" in page.locator("#initiative-history").inner_text()
     screenshot(page, "initiative-after-update")
 
     stale.get_by_label("Percent complete").fill("35")

@@ -2,14 +2,19 @@
 item, IT requests in every state; and every planning page renders on it."""
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import transaction
+from django.utils import timezone
 
 from goals.models import Plan
 from initiatives.alignment.rules import alignment_summary, department_plans_of
 from initiatives.models import ITRequest
+from initiatives.overdue import plan_late_items
 from initiatives.priority.rules import plan_ranking
+from planboard.core.fiscal import fiscal_year_of
 from planboard.demo import aurora, phoenix
+from reports.report_card import report_card_data
 
 
 @pytest.fixture(scope="module")
@@ -46,8 +51,25 @@ def test_it_requests_in_every_state_and_one_cio_exception():
 @pytest.mark.parametrize("page", ["alignment/", "it-requests/", "priority/", "priority/sensitivity/", "roadmap/"])
 @pytest.mark.parametrize("slug", [phoenix.SLUG, aurora.SLUG])
 def test_planning_pages_render_on_the_demo(client, slug, page):
-    from django.contrib.auth import get_user_model
-
     client.force_login(get_user_model().objects.get(username="cio"))
     response = client.get(f"/plans/{slug}/{page}")
     assert response.status_code == 200
+
+
+def test_phoenix_shows_its_four_past_target_initiatives_everywhere(client):
+    plan = Plan.objects.get(slug=phoenix.SLUG)
+    today = timezone.localdate()
+    late = plan_late_items(plan, today)
+    assert late.initiative_count == 4, [i.code for i in late.initiatives]
+    codes = [i.code for i in late.initiatives]
+    client.force_login(get_user_model().objects.get(username="cio"))
+    dashboard = client.get(f"/plans/{plan.slug}/").content.decode()
+    listed = client.get(f"/plans/{plan.slug}/initiatives/?overdue=yes").content.decode()
+    roadmap = client.get(f"/plans/{plan.slug}/roadmap/").content.decode()
+    assert "4 initiatives match" in listed
+    for code in codes:
+        assert code in dashboard.split('id="late"')[1].split("</section>")[0]
+        assert code in listed
+    assert roadmap.count("⚠ overdue<title>") == 4
+    card = report_card_data(plan, fiscal_year_of(today, plan.fiscal_year_start_month), today=today)
+    assert card["overdue"]["count"] == 4

@@ -29,17 +29,18 @@ def test_the_recalculation_reads_its_inputs_in_six_queries(django_assert_num_que
     assert_same_queries(build_plan(), lambda plan: load_inputs(plan.pk), 6, django_assert_num_queries)
 
 
-def test_the_report_card_data_costs_fourteen_queries(django_assert_num_queries):
+def test_the_report_card_data_costs_fifteen_queries(django_assert_num_queries):
     # The tree without details or readings (plan, goals, objectives, metrics, initiatives,
     # supports: 6) + the year-end snapshot (FY2025 has ended) + what is printed of the few shown
     # (reports.report_card.sections): the descriptions of the goals with a section, the latest
     # reading of each metric drawn, the owners and departments of the initiatives listed, the
     # charted metrics' readings (4) + the department plans aligned to it (1: none here, so the
     # alignment rule, initiatives.alignment.rules.plans_alignment, has nothing to read) + IT
-    # requests of the year counted by state, and the first of those with a CIO exception (2) = 14.
-    # Grown by 15 goals, the plan has more goals than the card gives sections (8): the same 14.
+    # requests of the year counted by state, and the first of those with a CIO exception (2) + the
+    # initiatives overdue at the year's end, with the status each had reported by then (1) = 15.
+    # Grown by 15 goals, the plan has more goals than the card gives sections (8): the same 15.
     read = lambda plan: report_card_data(plan, 2025, today=TODAY)  # noqa: E731
-    assert_same_queries(build_plan(), read, 14, django_assert_num_queries)
+    assert_same_queries(build_plan(), read, 15, django_assert_num_queries)
 
 
 def test_the_plan_export_costs_fourteen_queries(django_assert_num_queries):

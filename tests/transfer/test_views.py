@@ -102,7 +102,7 @@ def test_a_blank_template_has_instructions_and_the_header(client, db):
     workbook = load_workbook(io.BytesIO(response.content), read_only=True)
     assert workbook.sheetnames == ["Instructions", "Status updates"]
     assert next(workbook["Status updates"].iter_rows(values_only=True)) == tuple(
-        ["plan", "initiative", "as_of", "status", "percent_complete", "narrative", "author"]
+        ["plan", "initiative", "as_of", "status", "percent_complete", "narrative", "reopen_reason", "author"]
     )
 
 

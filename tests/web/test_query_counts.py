@@ -26,7 +26,8 @@ STATUSES = [InitiativeStatus.ON_TRACK, InitiativeStatus.AT_RISK, InitiativeStatu
 
 
 def grow(plan, objective, owner, department, count: int, today: datetime.date, prefix: str = "X") -> None:
-    """Add `count` initiatives of every kind the pages list: stale, due soon, completed, with milestones."""
+    """Add `count` initiatives of every kind the pages list: stale, due soon, overdue, completed, with
+    milestones (some past due)."""
     theme = ThemeFactory(plan=plan)
     rows = []
     for n in range(count):
@@ -42,7 +43,8 @@ def grow(plan, objective, owner, department, count: int, today: datetime.date, p
                 status=status,
                 percent_complete=100 if status == InitiativeStatus.COMPLETED else n % 90,
                 start_date=today - datetime.timedelta(days=100 + n % 50),
-                target_date=today + datetime.timedelta(days=n % 80 + 1),
+                # Every fifth past its target date (overdue unless completed).
+                target_date=today + datetime.timedelta(days=n % 80 + 1 if n % 5 else -(n % 30 + 1)),
                 last_update_on=today - datetime.timedelta(days=n % 70),
                 completed_date=today - datetime.timedelta(days=n % 9) if status == InitiativeStatus.COMPLETED else None,
             )
@@ -55,7 +57,10 @@ def grow(plan, objective, owner, department, count: int, today: datetime.date, p
         [Initiative.aligned_to.through(initiative=i, objective=objective) for i in created[::2]]
     )
     Milestone.objects.bulk_create(
-        [Milestone(initiative=i, title="Go-live", due=today + datetime.timedelta(days=5)) for i in created]
+        [
+            Milestone(initiative=i, title="Go-live", due=today + datetime.timedelta(days=5 if n % 3 else -3))
+            for n, i in enumerate(created)
+        ]
     )
     plan_recalculate(plan_id=plan.pk, snapshot=True)
 
@@ -78,6 +83,8 @@ def pages(plan, goal, initiative, metric, police_plan, liaison):
         reverse("plan-dashboard", args=[plan.slug]),
         reverse("initiative-list", args=[plan.slug]),
         reverse("initiative-list", args=[plan.slug]) + "?stale=no&term=short&q=Initiative",
+        reverse("initiative-list", args=[plan.slug]) + "?overdue=yes",
+        reverse("roadmap", args=[plan.slug]),
         reverse("goal-detail", args=[goal.pk]),
         reverse("initiative-detail", args=[initiative.pk]),
         reverse("metric-detail", args=[metric.pk]),

@@ -51,3 +51,31 @@ def test_bars_years_milestones_and_groups(db):
     assert [u["code"] for u in chart.unscheduled] == ["C-1"]
     assert chart.today_x == 629.55
     assert "3 initiatives" in chart.description and "hatched bars long term" in chart.description
+
+
+def test_overdue_bars_and_milestones_are_marked_in_words(db):
+    plan = PlanFactory(start_fiscal_year=2023, end_fiscal_year=2024)
+    late = InitiativeFactory(plan=plan, code="L-1", status="on_track", percent_complete=60, target_date=d(2023, 6, 30))
+    done = InitiativeFactory(
+        plan=plan,
+        code="D-1",
+        status="completed",
+        percent_complete=100,
+        target_date=d(2023, 6, 30),
+        completed_date=d(2023, 8, 1),
+    )
+    InitiativeFactory(plan=plan, code="F-1", status="on_track", target_date=d(2024, 6, 30))
+    MilestoneFactory(initiative=late, title="Pilot", due=d(2023, 3, 1))
+    MilestoneFactory(initiative=late, title="Training", due=d(2023, 4, 1), done_on=d(2023, 4, 2))
+    MilestoneFactory(initiative=done, title="Report", due=d(2023, 3, 1))  # its initiative is completed
+
+    chart = roadmap(plan, list(plan.initiatives.all()), today=d(2023, 9, 1))
+
+    rows = {row.code: row for row in chart.rows}
+    assert rows["L-1"].overdue and "overdue: target date passed" in rows["L-1"].label
+    assert not rows["D-1"].overdue and not rows["F-1"].overdue
+    assert [(m.title, m.overdue) for m in rows["L-1"].milestones] == [("Pilot", True), ("Training", False)]
+    assert [m.overdue for m in rows["D-1"].milestones] == [False]
+    assert "1 initiative is overdue (marked ⚠ overdue) and 1 milestone is past due (marked !)" in chart.description
+    # The mark follows the bar's end (2023-06-30 → x = 629.55 after the day): 629.55 + 4.
+    assert rows["L-1"].marker_x == 633.55
