@@ -106,7 +106,7 @@ def test_the_batch_refuses_a_reopening_without_a_reason_by_position_and_stores_n
         UpdateSpec(
             initiative_id=done.pk, status="completed", percent_complete=100, as_of=TODAY - datetime.timedelta(days=2)
         ),
-        UpdateSpec(initiative_id=done.pk, status="at_risk", percent_complete=90, as_of=TODAY),
+        UpdateSpec(initiative_id=done.pk, status="at_risk", percent_complete=90, as_of=TODAY, narrative="Slipped."),
     ]
     with pytest.raises(ValidationError) as caught:
         initiative_post_updates(author=owner, updates=specs)
