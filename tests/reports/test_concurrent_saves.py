@@ -107,6 +107,8 @@ def _editors_and_recalculations(busy_plan) -> None:
                     percent_complete=100 if status == "completed" else (number * 7 + offset) % 100,
                     narrative=f"Save {number}",
                     version=initiative.version,
+                    # After "completed" the next status reopens the initiative, which needs a reason.
+                    reopen_reason="More work found" if initiative.status == "completed" else "",
                 )
 
         return save_many
@@ -264,6 +266,7 @@ def test_a_save_does_not_wait_for_a_running_recalculation(busy_plan, monkeypatch
                     author=owner,
                     status="at_risk",
                     percent_complete=30,
+                    narrative="Waiting on the vendor",
                     version=initiative.version,
                 )
             )
