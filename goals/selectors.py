@@ -5,7 +5,7 @@ Figures (`progress`, `pace`, `health`, `computed_at`) are the cached ones; nothi
 a roll-up.
 """
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 
 from goals import visibility as goals_visible
 from goals.models import Department, Goal, Metric, MetricReading, Objective, Plan, PlanChange, ReportingPeriod
@@ -91,6 +91,14 @@ def plan_has_pending_changes(plan_id: int) -> bool:
 
 
 # --- Closed reporting periods --------------------------------------------------------------
+
+
+def closed_through(plan_ref: str = "pk") -> Subquery:
+    """The last day of the latest closed reporting period of the plan whose id is the outer
+    query's `plan_ref`, as an annotation (no query of its own): the rule of owed periods
+    (planboard.core.progress.owed_period) never owes a closed period."""
+    latest = ReportingPeriod.objects.filter(plan_id=OuterRef(plan_ref)).order_by("-ends_on")
+    return Subquery(latest.values("ends_on")[:1])
 
 
 def closed_period_ends(plan) -> set:

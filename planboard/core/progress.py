@@ -249,6 +249,7 @@ def owed_period(
     reported_through: datetime.date | None,
     owes_from: datetime.date,
     today: datetime.date,
+    closed_through: datetime.date | None = None,
 ) -> Period | None:
     """The period an item owes a report for now, or None when it owes nothing yet.
 
@@ -259,9 +260,17 @@ def owed_period(
     earlier), the item still owes that period, and is late. Otherwise it owes the current period,
     unless it begins after that period ends. Only the latest missed period counts: an item two
     periods behind is late once, not twice, and reporting for a later period clears the arrears.
+
+    A closed period (`closed_through`: the last day of the plan's latest closed period) takes no
+    more reports, so it is never owed: a missed period that has been closed stays missed in its
+    snapshot and the tracker, and the item owes the current period; a closed current period
+    leaves the item owing nothing until the next one.
     """
     current, previous = _owed_window(calendar, today)
-    if owes_from <= previous.ends_on and (reported_through is None or reported_through < previous.ends_on):
+    if closed_through is not None and current.ends_on <= closed_through:
+        return None
+    missed = reported_through is None or reported_through < previous.ends_on
+    if owes_from <= previous.ends_on and missed and (closed_through is None or previous.ends_on > closed_through):
         return previous
     if owes_from > current.ends_on:
         return None
@@ -372,6 +381,8 @@ class PlanInputs:
     # `latest_period_end` (of the updates), metrics `frequency` and `latest_on` (of the readings).
     reporting: ReportingCalendar | None = None
     reports_owed: bool = True
+    # The last day of the plan's latest closed reporting period (None: none is closed).
+    closed_through: datetime.date | None = None
 
 
 @dataclass

@@ -24,10 +24,17 @@ def reporting(
     owes_from: datetime.date,
     today: datetime.date,
     owes: bool = True,
+    closed_through: datetime.date | None = None,
 ) -> Reporting:
     """The reporting figures of one item; `owes` False (not counted, completed, an archived plan):
     nothing owed, though what it reported stays on record."""
-    period = owed_period(calendar=calendar, reported_through=reported_through, owes_from=owes_from, today=today)
+    period = owed_period(
+        calendar=calendar,
+        reported_through=reported_through,
+        owes_from=owes_from,
+        today=today,
+        closed_through=closed_through,
+    )
     if not owes or period is None:
         return Reporting(None, reported_through, ReportState.NOT_OWED)
     return Reporting(
@@ -84,6 +91,7 @@ def plan_reporting(inputs: PlanInputs, today: datetime.date) -> tuple[dict[int, 
             owes_from=row["start_date"] or inputs.window.start,
             today=today,
             owes=inputs.reports_owed and row["status"] not in NOT_REPORTING_STATUSES,
+            closed_through=inputs.closed_through,
         )
         for row in inputs.initiatives
     }
@@ -105,5 +113,6 @@ def plan_reporting(inputs: PlanInputs, today: datetime.date) -> tuple[dict[int, 
             owes_from=row["baseline_date"] + datetime.timedelta(days=1),
             today=today,
             owes=inputs.reports_owed,
+            closed_through=inputs.closed_through,
         )
     return initiatives, metrics

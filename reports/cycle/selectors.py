@@ -11,9 +11,10 @@ nightly recalculation has not run since a due date passed.
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Min, OuterRef, Q, Subquery
+from django.db.models import Min, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from goals import selectors as goals_selectors
 from goals.models import Metric, MetricReading, Plan
 from initiatives.models import Initiative, StatusUpdate
 from planboard.core import permissions, progress
@@ -46,9 +47,22 @@ def _owes_from(initiative: Initiative) -> datetime.date:
     return initiative.start_date or initiative.plan.starts_on
 
 
+def with_closed_through(queryset: QuerySet, plan_ref: str) -> QuerySet:
+    """Initiatives or metrics annotated with their plan's `plan_closed_through` (the last day of its
+    latest closed period), which initiative_reporting and metric_reporting read: no query of its own."""
+    return queryset.annotate(plan_closed_through=goals_selectors.closed_through(plan_ref))
+
+
+def _closed_through(item) -> datetime.date | None:
+    try:
+        return item.plan_closed_through
+    except AttributeError:
+        raise TypeError("Load the item with with_closed_through(): a closed period is never owed.") from None
+
+
 def initiative_reporting(initiative: Initiative, today: datetime.date) -> tuple[Period | None, str]:
-    """The period an initiative (its plan loaded) owes now and its state, by the rule of
-    planboard.core.progress, from its cached `reported_through`."""
+    """The period an initiative (its plan loaded, and `with_closed_through`) owes now and its
+    state, by the rule of planboard.core.progress, from its cached `reported_through`."""
     if initiative.status in progress.NOT_REPORTING_STATUSES or initiative.plan.status == Plan.Status.ARCHIVED:
         return None, ReportState.NOT_OWED
     period = progress.owed_period(
@@ -56,6 +70,7 @@ def initiative_reporting(initiative: Initiative, today: datetime.date) -> tuple[
         reported_through=initiative.reported_through,
         owes_from=_owes_from(initiative),
         today=today,
+        closed_through=_closed_through(initiative),
     )
     return period, progress.report_state(owed_period=period, reported_through=initiative.reported_through, today=today)
 
@@ -74,6 +89,7 @@ def metric_reporting(metric: Metric, today: datetime.date) -> tuple[Period | Non
         reported_through=metric.reported_through,
         owes_from=metric.baseline_date + datetime.timedelta(days=1),
         today=today,
+        closed_through=_closed_through(metric),
     )
     return period, progress.report_state(owed_period=period, reported_through=metric.reported_through, today=today)
 
@@ -88,7 +104,7 @@ def items_owed(*, user, today: datetime.date | None = None) -> list[OwedItem]:
         return []
     latest_update = StatusUpdate.objects.filter(initiative=OuterRef("pk")).order_by("-as_of", "-created_at")
     initiatives = list(
-        Initiative.objects.filter(owner=user)
+        with_closed_through(Initiative.objects.filter(owner=user), "plan_id")
         .exclude(status__in=sorted(progress.NOT_REPORTING_STATUSES))
         .exclude(plan__status=Plan.Status.ARCHIVED)
         .select_related("plan", "department", "theme")
@@ -97,7 +113,7 @@ def items_owed(*, user, today: datetime.date | None = None) -> list[OwedItem]:
     )
     latest_reading = MetricReading.objects.filter(metric=OuterRef("pk")).order_by("-period_end")
     metrics = list(
-        Metric.objects.filter(owner=user)
+        with_closed_through(Metric.objects.filter(owner=user), "objective__goal__plan_id")
         .exclude(objective__goal__plan__status=Plan.Status.ARCHIVED)
         .select_related("objective__goal__plan")
         .annotate(latest_reading_id=Subquery(latest_reading.values("pk")[:1]))

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from goals.models import MetricReading, Plan, ReportingPeriod
+from goals.services import plan_mark_changed
 from initiatives.models import StatusUpdate
 from planboard.core import permissions
 from planboard.core.audit import save_audited
@@ -85,6 +86,8 @@ def period_close(*, plan: Plan, period: Period, actor=None, today: datetime.date
         )
         reason = "Closed automatically at the due date plus grace" if actor is None else "Closed by the CIO"
         save_audited(closed, actor=actor, reason=f"{reason}: {period.label}")
+        # A closed period is owed no more: the items' cached reporting figures move on to the next.
+        plan_mark_changed(plan_id=plan.pk)
     return closed
 
 

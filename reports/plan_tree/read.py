@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.db.models import Count, F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
+from goals import selectors as goals_selectors
 from goals.models import (
     PROGRESS_FIELDS,
     REPORT_FIELDS,
@@ -182,7 +183,7 @@ def plan_inputs(plan_id: int, *, stored: dict[str, dict[int, tuple]] | None = No
             "reporting_due_days",
             "status",
         )
-        .annotate(**figures)
+        .annotate(closed_through=goals_selectors.closed_through(), **figures)
         .get(pk=plan_id)
     )
     scope = _plan_filters(plan_id)
@@ -211,6 +212,7 @@ def plan_inputs(plan_id: int, *, stored: dict[str, dict[int, tuple]] | None = No
             plan["reporting_cadence"], plan["fiscal_year_start_month"], plan["reporting_due_days"]
         ),
         reports_owed=plan["status"] != Plan.Status.ARCHIVED,
+        closed_through=plan["closed_through"],
         goals=rows(Goal, "goals", "id", "weight"),
         objectives=rows(Objective, "objectives", "id", "goal_id", "weight", "term"),
         metrics=rows(

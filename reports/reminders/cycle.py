@@ -27,7 +27,7 @@ from django.template.loader import render_to_string
 from goals.models import Metric, Plan
 from initiatives.models import Initiative, StatusUpdate
 from planboard.core.progress import NOT_REPORTING_STATUSES, ReportState
-from reports.cycle.selectors import initiative_reporting, metric_reporting
+from reports.cycle.selectors import initiative_reporting, metric_reporting, with_closed_through
 from reports.models import ReminderLedgerEntry, ReminderSetting
 from reports.reminders.ledger import Outgoing, Part
 from reports.reminders.recipients import Recipient, escalation_roster, user_recipient
@@ -112,8 +112,9 @@ def _metric_item(metric, period, state) -> DueItem:
 
 
 def _initiatives(on_plan: dict, **filters):
+    initiatives = Initiative.objects.filter(**{f"plan__{name}": value for name, value in on_plan.items()}, **filters)
     return (
-        Initiative.objects.filter(**{f"plan__{name}": value for name, value in on_plan.items()}, **filters)
+        with_closed_through(initiatives, "plan_id")
         .exclude(status__in=sorted(NOT_REPORTING_STATUSES))
         .select_related("plan", "department", "owner")
         .order_by("plan_id", "code")
@@ -121,8 +122,11 @@ def _initiatives(on_plan: dict, **filters):
 
 
 def _metrics(on_plan: dict, **filters):
+    metrics = Metric.objects.filter(
+        **{f"objective__goal__plan__{name}": value for name, value in on_plan.items()}, **filters
+    )
     return (
-        Metric.objects.filter(**{f"objective__goal__plan__{name}": value for name, value in on_plan.items()}, **filters)
+        with_closed_through(metrics, "objective__goal__plan_id")
         .select_related("objective__goal__plan__department", "owner")
         .order_by("objective__goal__plan_id", "name", "id")
     )

@@ -103,3 +103,30 @@ def test_metric_reported_through_is_the_end_of_the_readings_period():
 
 def test_without_a_calendar_no_reporting_figures():
     assert reporting.plan_reporting(_inputs(), D(2024, 8, 1)) == ({}, {})
+
+
+def test_a_closed_missed_period_is_owed_no_more_the_current_one_is():
+    # 20 January 2027: Oct-Dec 2026 (FY2027 Q2) is past due and unreported, so late; once the CIO
+    # has closed it, no report for it is taken, and the item owes Jan-Mar (FY2027 Q3), due.
+    closed = D(2026, 12, 31)
+    period = progress.owed_period(
+        calendar=QUARTERS, reported_through=None, owes_from=LONG_AGO, today=D(2027, 1, 20), closed_through=closed
+    )
+    assert (period.key, progress.report_state(owed_period=period, reported_through=None, today=D(2027, 1, 20))) == (
+        "FY2027-Q3",
+        ReportState.DUE,
+    )
+
+
+def test_a_closed_current_period_leaves_nothing_owed():
+    # 10 January 2027, Oct-Dec is the current period (due 15 January) but the CIO closed it early.
+    assert (
+        progress.owed_period(
+            calendar=QUARTERS,
+            reported_through=D(2026, 9, 30),
+            owes_from=LONG_AGO,
+            today=D(2027, 1, 10),
+            closed_through=D(2026, 12, 31),
+        )
+        is None
+    )

@@ -40,6 +40,9 @@ class InitiativeRowForm(forms.Form):
         help_text="Required when the initiative turns at risk or off track.",
     )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    # The period the row was shown for: if the CIO closes it before the POST, the row now owes
+    # another period, and saving the words written for the closed one there would misfile them.
+    shown_for = forms.DateField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -52,6 +55,7 @@ class MetricRowForm(forms.Form):
         label="Value", required=False, max_digits=16, decimal_places=4, widget=forms.NumberInput(attrs={"step": "any"})
     )
     note = forms.CharField(label="Note", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    shown_for = forms.DateField(widget=forms.HiddenInput, required=False)
 
     def clean(self):
         data = super().clean()
@@ -69,10 +73,11 @@ def bind(rows: list[Row], data=None) -> None:
                 "percent_complete": row.item.percent_complete,
                 "narrative": "",
                 "version": row.item.version,
+                "shown_for": row.period_end,
             }
             row.form = InitiativeRowForm(data, prefix=row.prefix, initial=initial)
         else:
-            row.form = MetricRowForm(data, prefix=row.prefix)
+            row.form = MetricRowForm(data, prefix=row.prefix, initial={"shown_for": row.period_end})
             row.form.fields["value"].label = f"Value ({row.item.unit})" if row.item.unit else "Value"
 
 
@@ -81,7 +86,7 @@ def filled_in(row: Row) -> bool:
     if row.saved:
         return False
     if row.kind == "initiative":
-        return bool(set(row.form.changed_data) - {"version"})
+        return bool(set(row.form.changed_data) - {"version", "shown_for"})
     return row.form.is_valid() and row.form.cleaned_data.get("value") is not None
 
 
@@ -90,6 +95,13 @@ def check(rows: list[Row], *, author, today: datetime.date) -> list[Row]:
     rows = [row for row in rows if not row.saved]  # reported already: shown, not posted
     for row in rows:
         form = row.form
+        shown_for = form.cleaned_data.get("shown_for") if form.is_valid() else None
+        if shown_for is not None and shown_for != row.period_end and filled_in(row):
+            form.add_error(
+                None,
+                f"The period this row was shown for (ending {shown_for:%b %-d, %Y}) has been closed since; "
+                f"it now reports for {row.period_label}. Check the row and save again.",
+            )
         if form.is_valid() and row.kind == "initiative" and filled_in(row):
             data = form.cleaned_data
             problems = status_update_check(

@@ -9,6 +9,7 @@ from django.utils import timezone
 from initiatives.models import Initiative, InitiativeStatus, StatusUpdate
 from initiatives.services import initiative_post_update
 from reports.cycle.selectors import items_owed, reporting_tracker
+from reports.cycle.services import period_close
 from reports.recalculation import plan_recalculate
 from tests.factories import (
     DepartmentFactory,
@@ -119,6 +120,23 @@ def test_items_owed_lists_due_and_late_items_with_their_previous_report(plan, ow
     assert (owed[0].period.key, owed[0].due_on) == ("FY2025-Q2", D(2025, 1, 15))
     assert (owed[1].period.key, owed[1].previous) == ("FY2025-Q3", previous)
     assert (owed[2].period.key, owed[2].due_on, owed[2].previous) == ("FY2025", D(2025, 7, 15), reading)
+
+
+def test_a_late_item_whose_period_is_closed_owes_the_current_period(plan, owner, admin_user):
+    """After the CIO closes Oct-Dec 2024, its updates are refused; the late item must not stay on
+    the owner's list for a period it can no longer report for: it owes Jan-Mar 2025 instead, and
+    the recalculation that the closing queues caches the same."""
+    late = InitiativeFactory(plan=plan, owner=owner, code="A")
+    _update(late, owner, D(2024, 9, 1))  # Jul-Sep only: Oct-Dec missing, past due on 20 January
+    plan_recalculate(plan_id=plan.pk, today=TODAY)
+    assert [(o.period.key, o.state) for o in items_owed(user=owner, today=TODAY)] == [("FY2025-Q2", "late")]
+
+    period_close(plan=plan, period=plan.period_from_key("FY2025-Q2"), actor=admin_user, today=TODAY)
+
+    assert [(o.period.key, o.state) for o in items_owed(user=owner, today=TODAY)] == [("FY2025-Q3", "due")]
+    plan_recalculate(plan_id=plan.pk, today=TODAY)
+    late.refresh_from_db()
+    assert (late.report_state, late.report_due_on) == ("due", D(2025, 4, 15))
 
 
 def _many_initiatives(plan, owner, count):
