@@ -171,7 +171,11 @@ def main() -> int:
     writer_token = token_for(WRITER_USERNAME, Role.ADMIN)
     written = {
         target.pk: list(
-            Initiative.objects.filter(plan=target).order_by("code").values_list("pk", flat=True)[:INITIATIVES_WRITTEN]
+            Initiative.objects.filter(plan=target)
+            # Open ones: "on track" posted to a completed initiative would reopen it, which needs a reason.
+            .exclude(status__in=["completed", "cancelled"])
+            .order_by("code")
+            .values_list("pk", flat=True)[:INITIATIVES_WRITTEN]
         )
         for target in (plan, elsewhere)
     }
