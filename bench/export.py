@@ -54,14 +54,13 @@ import hashlib
 import json
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+from children import STEP, run_child
 from printing import spread
-from report_card import resident_mb
 
 MAX_MB = 150.0
 JOB_ANSWER_SECONDS = 2.0  # the request that starts a background export: a count and an insert
@@ -70,7 +69,6 @@ MAX_SCALE_ONE_SECONDS = 30.0
 GUNICORN_TIMEOUT = 60.0
 RUNS = 3
 SCALE_TEN_SLUG = "bench-10"
-STEP = "BENCH-STEP "
 TIMEOUT = float(os.environ.get("BENCH_EXPORT_TIMEOUT", "400"))
 KILL_MB = float(os.environ.get("BENCH_EXPORT_KILL_MB", "4000"))
 
@@ -175,38 +173,6 @@ def job_child(plan, viewer, client) -> None:
     forget()
 
 
-def run_child(command: list[str], log: Path, environment: dict | None = None) -> dict:
-    """Run `command` to its end or its limits: its wall seconds, own peak RSS, steps and why it stopped."""
-    started, killed = time.perf_counter(), ""
-    with log.open("w") as output:
-        process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT, env=environment)
-        while True:
-            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
-            if pid:
-                break
-            if time.perf_counter() - started > TIMEOUT:
-                killed = f"killed after {TIMEOUT:g} s"
-            elif resident_mb(process.pid) > KILL_MB:
-                killed = f"killed above {KILL_MB:g} MB"
-            if killed:
-                process.kill()
-                pid, status, usage = os.wait4(process.pid, 0)
-                break
-            time.sleep(0.05)
-    text = log.read_text()
-    code = os.waitstatus_to_exitcode(status)
-    if code != 0 and not killed:
-        sys.exit(f"{' '.join(command[:3])} … failed ({code}):\n{text[-3000:]}")
-    steps = [json.loads(line.removeprefix(STEP)) for line in text.splitlines() if line.startswith(STEP)]
-    return {
-        "seconds": time.perf_counter() - started,
-        "cpu_seconds": usage.ru_utime + usage.ru_stime,
-        "peak_mb": usage.ru_maxrss / 1024,
-        "steps": steps,
-        "killed": killed,
-    }
-
-
 def measure(slug: str, mode: str, folder: Path) -> list[dict]:
     """RUNS fresh children exporting `slug`: per run the request's figures and the child's own."""
     from printing import load_average
@@ -214,7 +180,13 @@ def measure(slug: str, mode: str, folder: Path) -> list[dict]:
     runs = []
     media = {**os.environ, "MEDIA_ROOT": str(folder / "media")}
     for n in range(1, RUNS + 1):
-        result = run_child([sys.executable, __file__, "--child", slug, mode], folder / f"{slug}-{n}.log", media)
+        result = run_child(
+            [sys.executable, __file__, "--child", slug, mode],
+            folder / f"{slug}-{n}.log",
+            timeout=TIMEOUT,
+            kill_mb=KILL_MB,
+            environment=media,
+        )
         steps = {s["step"]: s for s in result["steps"]}
         run = {
             "killed": result["killed"],

@@ -50,6 +50,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from children import STEP, run_child
 from printing import spread
 
 MAX_SECONDS = 30.0
@@ -57,7 +58,6 @@ MAX_MB = 400.0
 MAX_RATIO_TO_STATIC = 1.5
 TIMEOUT = float(os.environ.get("BENCH_REPORT_CARD_TIMEOUT", "240"))
 KILL_MB = float(os.environ.get("BENCH_REPORT_CARD_KILL_MB", "4000"))
-STEP = "BENCH-STEP "
 # Scale 10 renders in well under a minute now that the card is bounded, so both are measured by default.
 DEFAULT_SCALES = "1,10"
 
@@ -106,44 +106,6 @@ def child(slug: str, year: int, folder: Path) -> None:
     pdf = report_card_pdf(html)
     (folder / "card.pdf").write_bytes(pdf)
     report("report_card_pdf", time.perf_counter() - step, bytes=len(pdf))
-
-
-def resident_mb(pid: int) -> float:
-    """A running process's resident set now, from /proc (0 when it cannot be read)."""
-    try:
-        status = Path(f"/proc/{pid}/status").read_text()
-    except OSError:
-        return 0.0
-    line = next((line for line in status.splitlines() if line.startswith("VmRSS:")), "VmRSS: 0 kB")
-    return int(line.split()[1]) / 1024
-
-
-def run_child(command: list[str], log: Path) -> dict:
-    """Run `command` to its end or its limits; its wall seconds, own peak RSS, steps and why it stopped."""
-    started = time.perf_counter()
-    with log.open("w") as output:
-        process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT)
-        killed = ""
-        while True:
-            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
-            if pid:
-                break
-            if time.perf_counter() - started > TIMEOUT:
-                killed = f"killed after {TIMEOUT:g} s"
-            elif resident_mb(process.pid) > KILL_MB:
-                killed = f"killed above {KILL_MB:g} MB"
-            if killed:
-                process.kill()
-                pid, status, usage = os.wait4(process.pid, 0)
-                break
-            time.sleep(0.05)
-    process.returncode = os.waitstatus_to_exitcode(status)
-    seconds = time.perf_counter() - started
-    text = log.read_text()
-    steps = [json.loads(line.removeprefix(STEP)) for line in text.splitlines() if line.startswith(STEP)]
-    if process.returncode != 0 and not killed:
-        sys.exit(f"{' '.join(command[:3])} … failed ({process.returncode}):\n{text[-3000:]}")
-    return {"seconds": seconds, "peak_mb": usage.ru_maxrss / 1024, "steps": steps, "killed": killed}
 
 
 def current_fiscal_year(plan) -> int:
@@ -204,7 +166,10 @@ def measure(plan, year: int, repeats: int) -> dict:
         pages = ""
         for number in range(1, repeats + 1):
             planboard = run_child(
-                [sys.executable, __file__, "--child", plan.slug, str(year), name], folder / "planboard.log"
+                [sys.executable, __file__, "--child", plan.slug, str(year), name],
+                folder / "planboard.log",
+                timeout=TIMEOUT,
+                kill_mb=KILL_MB,
             )
             run = {"planboard": planboard, "yardstick": None}
             if not pages and (folder / "card.pdf").exists():
@@ -213,6 +178,8 @@ def measure(plan, year: int, repeats: int) -> dict:
                 run["yardstick"] = run_child(
                     [sys.executable, "-c", YARDSTICK, str(folder / "card.html"), str(folder / "static.pdf")],
                     folder / "static.log",
+                    timeout=TIMEOUT,
+                    kill_mb=KILL_MB,
                 )
             run["load"] = load_average()
             yardstick = run["yardstick"]
